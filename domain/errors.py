@@ -1,0 +1,38 @@
+"""The small hierarchy of errors the ledger raises; the API maps them to HTTP in one place."""
+
+from __future__ import annotations
+
+
+class LedgerError(Exception):
+    """Base of every error the ledger raises on purpose."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class InvalidInput(LedgerError):
+    """Malformed, invalid or unknown input: names the field and why (HTTP 422)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class NotFound(LedgerError):
+    """An id that names nothing recorded (HTTP 404 in a path, 422 in a body)."""
+
+
+class Conflict(LedgerError):
+    """The request conflicts with recorded state: a business id already used, an
+    idempotency key reused with other content, a payment already reversed (HTTP 409)."""
+
+
+class PolicyRefusal(Conflict):
+    """The policy forbids it; names the rule (R1…R24) that refused (HTTP 409 with `rule`)."""
+
+    def __init__(self, rule: str, detail: str) -> None:
+        super().__init__(f"{rule}: {detail}")
+        self.rule = rule
+        self.reason = detail

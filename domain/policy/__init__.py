@@ -1,0 +1,61 @@
+"""The policy of POLICY.md as pure functions: given the recorded facts and a payment
+request, the amount, the paying account and the rule — or a refusal naming the rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from domain.errors import InvalidInput
+from domain.policy.awards import loan_interest_subsidy, model_unit_award, pilot_award
+from domain.policy.common import Decision, Facts, PaymentRequest
+from domain.policy.placement import (
+    introduction_subsidy,
+    post_subsidy,
+    social_insurance_subsidy,
+    transport_subsidy,
+)
+from domain.policy.training import course_subsidy, living_allowance
+
+SUBSIDIES: dict[str, Callable[[PaymentRequest, Facts], Decision]] = {
+    "R7": introduction_subsidy,
+    "R8": course_subsidy,
+    "R9": course_subsidy,
+    "R10": living_allowance,
+    "R12": transport_subsidy,
+    "R13": post_subsidy,
+    "R14": social_insurance_subsidy,
+    "R15": pilot_award,
+    "R16": model_unit_award,
+    "R17": loan_interest_subsidy,
+}
+
+# Which fact each rule is paid for (CONTRACT "Which fact a rule needs").
+NEEDS: dict[str, str] = {
+    "R7": "placement_id",
+    "R12": "placement_id",
+    "R13": "placement_id",
+    "R14": "placement_id",
+    "R8": "enrollment_id",
+    "R9": "enrollment_id",
+    "R10": "enrollment_id",
+    "R17": "worker_id",
+}
+
+
+def decide(request: PaymentRequest, facts: Facts) -> Decision:
+    """The amount, account and rule for `request`, or a refusal naming its rule."""
+    try:
+        subsidy = SUBSIDIES[request.rule]
+    except KeyError:
+        raise InvalidInput("rule", f"{request.rule!r} is not a subsidy rule (R7–R10, R12–R17)") from None
+    decision = subsidy(request, facts)
+    return decision if decision.funding_rule else _with_funding_rule(decision)
+
+
+def _with_funding_rule(decision: Decision) -> Decision:
+    from dataclasses import replace
+
+    return replace(decision, funding_rule=decision.rule)
+
+
+__all__ = ["NEEDS", "SUBSIDIES", "Decision", "Facts", "PaymentRequest", "decide"]

@@ -1,0 +1,248 @@
+"""Subsidies earned by a placement: R7 introduction, R12 transport, R13 post, R14 social
+insurance."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from domain import divisions
+from domain.errors import PolicyRefusal
+from domain.policy.common import (
+    Decision,
+    Facts,
+    PaymentRequest,
+    check_earned_and_covered,
+    has_months_on_post,
+    hunan_account,
+    ineligibility,
+    months_completed_on,
+    on_post_through,
+    refuse_other_payee,
+    worker_subject,
+)
+from domain.values import add_months, month_first_day, month_of, months_between
+from domain.worker import Placement, Worker
+
+INTRODUCTION_SUBSIDY = Decimal("200.00")
+POST_SUBSIDY = Decimal("1000.00")
+POST_SUBSIDY_POOR_AREA = Decimal("1500.00")
+SOCIAL_INSURANCE_MONTHS_CAP = 36  # 二(三)2: 补贴期限不超过三年
+
+
+def placement_of(request: PaymentRequest, facts: Facts) -> tuple[Worker, Placement]:
+    worker = facts.the_worker()
+    return worker, worker.placement(request.placement_id or "")
+
+
+def introduction_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
+    """R7 就业创业服务补贴. 二(二)2: 每成功介绍1名建档立卡贫困劳动力稳定就业6个月以上的，
+    给予200元的就业创业服务补贴；建档立卡贫困劳动力每人每年只享受一次补贴，所需资金由输出地从
+    就业补助资金中列支。"""
+    worker, placement = placement_of(request, facts)
+    if placement.agency_id is None:
+        raise PolicyRefusal("R7", f"placement {placement.placement_id} was not made by an agency")
+    refuse_other_payee("R7", request.payee_id, (placement.agency_id,), "the agency that placed")
+    earned_on = months_completed_on(placement, 6)
+    if not has_months_on_post(placement, 6, request.paid_on):
+        raise PolicyRefusal(
+            "R7",
+            f"6 months on post complete on {earned_on}; on post through "
+            f"{on_post_through(placement, request.paid_on)}",
+        )
+    check_earned_and_covered(worker, earned_on, facts)
+    source, division = hunan_account("R7", "employment_fund", worker.home_division)
+    return Decision(
+        rule="R7",
+        amount=INTRODUCTION_SUBSIDY,
+        source=source,
+        division=division,
+        earned_on=earned_on,
+        basis="200 per worker placed in stable work of 6 months or more",
+        subject=worker_subject(worker),
+        claims={
+            f"R7/placement/{placement.placement_id}": "R20",
+            f"R7/year/{request.paid_on.year}": "R18",  # 每人每年只享受一次补贴
+        },
+    )
+
+
+def is_cross_region(home_division: str, work_division: str) -> bool:
+    """R4: work outside the home county, in a division that does not contain it."""
+    return not divisions.contains(work_division, home_division)
+
+
+def transport_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
+    """R12 一次性交通补助. 二(二)6: 对跨区域（包括跨省、跨市州、跨县区）外出务工的建档立卡
+    贫困劳动力，给予一定的一次性交通补助……所需资金由输出地财政统筹安排。"""
+    worker, placement = placement_of(request, facts)
+    if not is_cross_region(worker.home_division, placement.work_division):
+        raise PolicyRefusal(
+            "R12",
+            f"work in {placement.work_division} is not outside home {worker.home_division}",
+        )
+    if request.payee_id != worker.worker_id and facts.payee is None:
+        raise PolicyRefusal("R12", "R12 is paid to the worker or a registered transport organiser")
+    earned_on = placement.started_on
+    if request.paid_on < earned_on:
+        raise PolicyRefusal("R12", f"the placement starts on {earned_on}, after paid_on")
+    check_earned_and_covered(worker, earned_on, facts)
+    standard = facts.reference.transport_standard(worker.home_division, earned_on) if facts.reference else None
+    if standard is None:
+        raise PolicyRefusal(
+            "R12", f"no transport standard for {worker.home_division} is in force on {earned_on}"
+        )
+    published_by, amount = standard
+    source, division = hunan_account("R12", "local_treasury", worker.home_division)
+    return Decision(
+        rule="R12",
+        amount=amount,
+        source=source,
+        division=division,
+        earned_on=earned_on,
+        basis=f"transport standard of {published_by} in force on {earned_on}",
+        subject=worker_subject(worker),
+        claims={
+            f"R12/placement/{placement.placement_id}": "R20",  # 一次性
+            f"R12/year/{request.paid_on.year}": "R18",
+        },
+    )
+
+
+def post_year_months(placement: Placement, year_on_post: int) -> list[str]:
+    """The 12 calendar months of the n-th year on post, counted from the start month."""
+    first = month_of(add_months(placement.started_on.replace(day=1), 12 * (year_on_post - 1)))
+    last = month_of(add_months(month_first_day(first), 11))
+    return months_between(first, last)
+
+
+def post_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
+    """R13 岗位补贴. 二(三)1: 依法签订劳动合同且实际在岗12个月以上，并依法缴纳社会保险费的，
+    按每人每年1000元标准给予用人单位岗位补贴，其中贫困地区对企业吸纳当地建档立卡贫困劳动力补贴
+    标准提高至每人每年1500元。所需资金从用人单位所在地就业补助资金中列支。"""
+    worker, placement = placement_of(request, facts)
+    employer = facts.the_employer()
+    refuse_other_payee("R13", request.payee_id, (placement.employer_id,), "the employer")
+    if placement.contract_months <= 0:
+        raise PolicyRefusal("R13", f"placement {placement.placement_id} has no labour contract")
+    paid_years = facts.claimed.keys()
+    year = 1
+    while f"R13/placement/{placement.placement_id}/year/{year}" in paid_years:
+        year += 1
+    earned_on = months_completed_on(placement, 12 * year)
+    if not has_months_on_post(placement, 12 * year, request.paid_on):
+        raise PolicyRefusal(
+            "R13", f"year {year} on post completes on {earned_on}, not by {request.paid_on}"
+        )
+    months = post_year_months(placement, year)
+    missing = [m for m in months if (placement.employer_id, m) not in worker.contributions]
+    if missing:
+        raise PolicyRefusal(
+            "R13", f"no social insurance contributions recorded for {', '.join(missing)}"
+        )
+    check_earned_and_covered(worker, earned_on, facts)
+    area = facts.reference.poor_area_of(employer.division, earned_on) if facts.reference else None
+    local = area is not None and divisions.contains(area, worker.home_division)
+    amount = POST_SUBSIDY_POOR_AREA if local else POST_SUBSIDY
+    source, division = hunan_account("R13", "employment_fund", employer.division)
+    return Decision(
+        rule="R13",
+        amount=amount,
+        source=source,
+        division=division,
+        earned_on=earned_on,
+        basis=(
+            f"year {year} on post; worker local to designated poor area {area}"
+            if local
+            else f"year {year} on post"
+        ),
+        subject=worker_subject(worker),
+        claims={
+            f"R13/placement/{placement.placement_id}/year/{year}": "R20",
+            f"R13/year/{request.paid_on.year}": "R18",
+        },
+        covers=tuple(months),
+    )
+
+
+def social_insurance_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
+    """R14 社会保险补贴. 二(三)2: 签订1年以上劳动合同且实际在岗12个月，按其为贫困劳动力实际
+    缴纳的基本养老保险费、基本医疗保险费和失业保险费给予补贴（不包括个人应缴纳部分），补贴期限
+    不超过三年。所需资金从用人单位所在地就业补助资金中列支。"""
+    worker, placement = placement_of(request, facts)
+    employer = facts.the_employer()
+    refuse_other_payee("R14", request.payee_id, (placement.employer_id,), "the employer")
+    if placement.contract_months < 12:
+        raise PolicyRefusal("R14", f"the labour contract is {placement.contract_months} months, under 1 year")
+    if not has_months_on_post(placement, 12, request.paid_on):
+        raise PolicyRefusal(
+            "R14",
+            f"12 months on post complete on {months_completed_on(placement, 12)}, not by {request.paid_on}",
+        )
+    months = contribution_months(worker, placement, request.paid_on)
+    if not months:
+        raise PolicyRefusal("R14", "no contributions by the employer are recorded for this placement")
+    unpaid = [m for m in months if f"R14/month/{placement.employer_id}/{m}" not in facts.claimed]
+    if not unpaid:
+        raise PolicyRefusal("R20", "every recorded month of contributions was already subsidised")
+    eligible, why_not = months_within_policy(worker, placement, unpaid, facts)
+    if not eligible:
+        raise PolicyRefusal(why_not[0], why_not[1])
+    used = sum(1 for key in facts.claimed if key.startswith("R14/month/"))
+    remaining = SOCIAL_INSURANCE_MONTHS_CAP - used
+    if remaining <= 0:
+        raise PolicyRefusal("R18", f"{used} months already subsidised: the cap is 36")
+    paid_months = eligible[:remaining]  # a claim cut by the cap pays its earliest months
+    amount = sum(
+        (worker.contributions[(placement.employer_id, m)].employer_share for m in paid_months),
+        Decimal("0.00"),
+    )
+    source, division = hunan_account("R14", "employment_fund", employer.division)
+    claims = {f"R14/month/{placement.employer_id}/{m}": "R20" for m in paid_months}
+    claims[f"R14/year/{request.paid_on.year}"] = "R18"
+    return Decision(
+        rule="R14",
+        amount=amount,
+        source=source,
+        division=division,
+        earned_on=first_day_on_post(placement, paid_months[-1]),
+        basis=f"employer's share for {len(paid_months)} months ({paid_months[0]}…{paid_months[-1]})",
+        subject=worker_subject(worker),
+        claims=claims,
+        covers=tuple(paid_months),
+    )
+
+
+def contribution_months(worker: Worker, placement: Placement, paid_on: date) -> list[str]:
+    """Months the employer contributed for this worker while on this placement, earned
+    (first day on post in the month) by `paid_on`."""
+    first = month_of(placement.started_on)
+    last = month_of(placement.ended_on or paid_on)
+    return [
+        month
+        for (employer_id, month) in sorted(worker.contributions, key=lambda k: k[1])
+        if employer_id == placement.employer_id
+        and first <= month <= last
+        and first_day_on_post(placement, month) <= paid_on
+    ]
+
+
+def first_day_on_post(placement: Placement, month: str) -> date:
+    return max(month_first_day(month), placement.started_on)
+
+
+def months_within_policy(
+    worker: Worker, placement: Placement, months: list[str], facts: Facts
+) -> tuple[list[str], tuple[str, str]]:
+    """R1 and R2 month by month (R1 read on the month's first day on post)."""
+    eligible: list[str] = []
+    why_not = ("R2", "no month lies inside the policy's window 2017-07…2020-12")
+    for month in months:
+        if not "2017-07" <= month <= "2020-12":
+            continue
+        reason = ineligibility(worker, first_day_on_post(placement, month), facts.reference)
+        if reason is not None:
+            why_not = ("R1", reason)
+            continue
+        eligible.append(month)
+    return eligible, why_not

@@ -1,0 +1,305 @@
+"""Parsers for untrusted input, and the small calendar and money helpers the policy reads by.
+
+Every `parse_*` takes the field name and a value straight from JSON (so of any type) and
+returns a typed value or raises `InvalidInput(field, reason)` with a reason a person can act on.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Collection
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from domain import divisions
+from domain.errors import InvalidInput
+
+CENT = Decimal("0.01")
+MAX_MONEY_INTEGER_DIGITS = 12
+
+_IDENTIFIER = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_INSTANT = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})"
+)
+_MONEY = re.compile(r"(\d+)(?:\.(\d+))?")
+_DIVISION = re.compile(r"\d{6}")
+_ID_NUMBER = re.compile(r"\d{17}[\dXx]")
+
+# GB 11643-1999 公民身份号码: ISO 7064 MOD 11-2 check character.
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def _kind(value: object) -> str:
+    """How a JSON value reads to a person: 'a number', 'null', 'a list'…"""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float | Decimal):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _require_str(field: str, value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(field, f"should be {what}, not {_kind(value)}")
+    return value
+
+
+def parse_identifier(field: str, value: object) -> str:
+    """1–64 characters of letters, digits and `_ . : -`."""
+    text = _require_str(field, value, "an identifier string")
+    if not text:
+        raise InvalidInput(field, "should not be empty")
+    if len(text) > 64:
+        raise InvalidInput(field, f"should be at most 64 characters, not {len(text)}")
+    if not _IDENTIFIER.fullmatch(text):
+        raise InvalidInput(field, "should contain only letters, digits and the characters _ . : -")
+    return text
+
+
+def parse_text(field: str, value: object, max_len: int = 200, required: bool = True) -> str:
+    """A string, stripped; empty is refused when `required`, longer than `max_len` always."""
+    text = _require_str(field, value, "a string").strip()
+    if required and not text:
+        raise InvalidInput(field, "should not be empty")
+    if len(text) > max_len:
+        raise InvalidInput(field, f"should be at most {max_len} characters, not {len(text)}")
+    return text
+
+
+def _make_date(field: str, year: int, month: int, day: int, shown: str) -> dt.date:
+    if not 1 <= month <= 12:
+        raise InvalidInput(field, f"{shown!r} has no month {month:02d}")
+    if year < 1:
+        raise InvalidInput(field, f"{shown!r} has no year {year:04d}")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise InvalidInput(
+            field, f"{shown!r} is not a real date: {year:04d}-{month:02d} has {last} days"
+        )
+    return dt.date(year, month, day)
+
+
+def parse_date(field: str, value: object) -> dt.date:
+    """A calendar date written exactly `YYYY-MM-DD`."""
+    text = _require_str(field, value, "a date string YYYY-MM-DD")
+    match = _DATE.fullmatch(text)
+    if match is None:
+        raise InvalidInput(field, f"should be a date written YYYY-MM-DD, not {text!r}")
+    year, month, day = (int(g) for g in match.groups())
+    return _make_date(field, year, month, day, text)
+
+
+def parse_month(field: str, value: object) -> str:
+    """A calendar month written exactly `YYYY-MM`, returned as written."""
+    text = _require_str(field, value, "a month string YYYY-MM")
+    match = _MONTH.fullmatch(text)
+    if match is None:
+        raise InvalidInput(field, f"should be a month written YYYY-MM, not {text!r}")
+    year, month = int(match[1]), int(match[2])
+    _make_date(field, year, month, 1, text)
+    return f"{year:04d}-{month:02d}"
+
+
+def parse_instant(field: str, value: object) -> dt.datetime:
+    """An RFC 3339 timestamp with its offset (e.g. `2018-03-01T09:30:00+08:00`), in UTC."""
+    text = _require_str(field, value, "an RFC 3339 timestamp string")
+    match = _INSTANT.fullmatch(text)
+    if match is None:
+        if _INSTANT.fullmatch(text + "Z") is not None:
+            raise InvalidInput(field, f"{text!r} has no time zone; add 'Z' or an offset")
+        raise InvalidInput(
+            field, f"should be an RFC 3339 timestamp like 2018-03-01T09:30:00+08:00, not {text!r}"
+        )
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
+    except ValueError:
+        raise InvalidInput(field, f"{text!r} is not a real date and time") from None
+    return parsed.astimezone(dt.UTC)
+
+
+def parse_money(field: str, value: object, allow_zero: bool = True) -> Decimal:
+    """A non-negative amount of yuan as a decimal string (or an integer), at most 2 decimals.
+
+    Floats are refused: money is built from strings, never from binary fractions.
+    """
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise InvalidInput(
+            field, f'should be an amount written as a string like "200.00", not {_kind(value)}'
+        )
+    text = str(value)
+    if text.startswith("-"):
+        raise InvalidInput(field, f"should not be negative, not {text}")
+    match = _MONEY.fullmatch(text)
+    if match is None:
+        raise InvalidInput(field, f'should be an amount like "200.00", not {text!r}')
+    integer, fraction = match[1], match[2] or ""
+    if len(fraction) > 2:
+        raise InvalidInput(field, f"should have at most 2 decimal places, not {len(fraction)}")
+    if len(integer.lstrip("0")) > MAX_MONEY_INTEGER_DIGITS:
+        raise InvalidInput(
+            field, f"should have at most {MAX_MONEY_INTEGER_DIGITS} digits before the point"
+        )
+    try:
+        amount = Decimal(text).quantize(CENT)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only plain decimals
+        raise InvalidInput(field, f'should be an amount like "200.00", not {text!r}') from None
+    if not allow_zero and amount == 0:
+        raise InvalidInput(field, "should be more than zero")
+    return amount
+
+
+def parse_bool(field: str, value: object) -> bool:
+    """A JSON `true` or `false` — not 0/1, not "true"."""
+    if not isinstance(value, bool):
+        raise InvalidInput(field, f"should be true or false, not {_kind(value)}")
+    return value
+
+
+def parse_int(
+    field: str, value: object, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """A JSON integer (not a boolean, not a float) within the optional bounds."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(field, f"should be a whole number, not {_kind(value)}")
+    if minimum is not None and value < minimum:
+        raise InvalidInput(field, f"should be at least {minimum}, not {value}")
+    if maximum is not None and value > maximum:
+        raise InvalidInput(field, f"should be at most {maximum}, not {value}")
+    return value
+
+
+def parse_choice(field: str, value: object, choices: Collection[str]) -> str:
+    """One of `choices`, exactly."""
+    options = ", ".join(sorted(choices))
+    text = _require_str(field, value, f"one of {options}")
+    if text not in choices:
+        raise InvalidInput(field, f"should be one of {options}, not {text!r}")
+    return text
+
+
+def parse_text_list(
+    field: str, value: object, max_len: int = 200, max_items: int = 100
+) -> tuple[str, ...]:
+    """A JSON list of non-empty strings, each stripped."""
+    if not isinstance(value, list | tuple):
+        raise InvalidInput(field, f"should be a list of strings, not {_kind(value)}")
+    if len(value) > max_items:
+        raise InvalidInput(field, f"should have at most {max_items} items, not {len(value)}")
+    items: list[Any] = list(value)
+    return tuple(parse_text(f"{field}[{i}]", item, max_len) for i, item in enumerate(items))
+
+
+def id_check_char(first17: str) -> str:
+    """The GB 11643-1999 check character for the first 17 digits of an ID number."""
+    total = sum(int(digit) * weight for digit, weight in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def parse_id_number(field: str, value: object) -> str:
+    """A resident identity card number (居民身份证号码, GB 11643-1999), check char upper-case."""
+    text = _require_str(field, value, "an 18-character ID number string").strip()
+    if len(text) != 18:
+        raise InvalidInput(field, f"should be 18 characters, not {len(text)}")
+    if not _ID_NUMBER.fullmatch(text):
+        raise InvalidInput(field, "should be 17 digits followed by a digit or X")
+    text = text.upper()
+    expected = id_check_char(text[:17])
+    if text[17] != expected:
+        raise InvalidInput(field, f"check digit should be {expected}, not {text[17]}")
+    birth = text[6:14]
+    try:
+        _make_date(field, int(birth[:4]), int(birth[4:6]), int(birth[6:]), birth)
+    except InvalidInput:
+        raise InvalidInput(
+            field, f"birth date {birth} (characters 7–14) is not a real date"
+        ) from None
+    return text
+
+
+def birth_date_of_id_number(id_number: str) -> dt.date:
+    """The birth date embedded in a valid ID number (characters 7–14, YYYYMMDD)."""
+    return dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+
+
+def mask_id_number(id_number: str) -> str:
+    """First 6 and last 4 characters shown, the rest hidden: 430102********1234."""
+    return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
+
+
+def parse_division(
+    field: str, value: object, *, hunan: bool = False, levels: Collection[str] | None = None
+) -> str:
+    """A GB/T 2260 division code in the national list; in Hunan and at `levels` if asked."""
+    text = _require_str(field, value, "a 6-digit division code string")
+    if not _DIVISION.fullmatch(text):
+        raise InvalidInput(field, f"should be a 6-digit division code, not {text!r}")
+    if not divisions.is_known(text):
+        raise InvalidInput(field, f"{text} is not a known division code")
+    if hunan and not divisions.is_hunan(text):
+        raise InvalidInput(field, f"{text} ({divisions.name(text)}) is not a division of Hunan")
+    if levels is not None and divisions.level(text) not in levels:
+        wanted = " or ".join(sorted(levels))
+        raise InvalidInput(
+            field,
+            f"{text} ({divisions.name(text)}) is a {divisions.level(text)}, not a {wanted}",
+        )
+    return text
+
+
+def money_str(amount: Decimal) -> str:
+    """Always two decimals: Decimal('200') -> '200.00'."""
+    return f"{amount.quantize(CENT):f}"
+
+
+def add_months(day: dt.date, n: int) -> dt.date:
+    """`day` plus n calendar months, clamped to the month's end (01-31 + 1 -> 02-28/29).
+
+    POLICY "How dates…are read": 6 months after 2018-01-15 is 2018-07-15.
+    """
+    index = day.year * 12 + (day.month - 1) + n
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    """Age in completed years on `day`; someone born on 29 February has birthdays on 1 March
+    in common years."""
+    years = day.year - birth.year
+    if (day.month, day.day) < (birth.month, birth.day):
+        years -= 1
+    return years
+
+
+def month_of(day: dt.date) -> str:
+    """The month holding `day`, as YYYY-MM."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_first_day(month: str) -> dt.date:
+    """The first day of a YYYY-MM month."""
+    return dt.date(int(month[:4]), int(month[5:7]), 1)
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every month from `first` to `last` inclusive (empty if `last` is before `first`)."""
+    months: list[str] = []
+    day = month_first_day(first)
+    end = month_first_day(last)
+    while day <= end:
+        months.append(month_of(day))
+        day = add_months(day, 1)
+    return months

@@ -1,0 +1,1 @@
+"""Jobaid Ledger: the application, settings and command line."""
