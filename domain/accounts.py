@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import PolicyRefusal
+from domain.errors import Conflict, InvalidInput, PolicyRefusal
 from domain.recorded import Fact
 
 SOURCES = ("employment_fund", "unemployment_insurance_fund", "local_treasury")
@@ -37,6 +37,7 @@ class FundAccount(Aggregate):
             aggregate.appropriated = ZERO
             aggregate.paid = ZERO
             aggregate.reversed = ZERO
+            aggregate.closed_through = None
 
     class FundsAppropriated(Fact):
         TOPIC = "jobaid:FundsAppropriated"
@@ -59,6 +60,7 @@ class FundAccount(Aggregate):
         payee_id: str
         worker_id: str | None
         recorded_by: str
+        adjustment_reason: str | None
 
         def apply(self, aggregate: Any) -> None:
             aggregate.paid += self.amount
@@ -75,17 +77,30 @@ class FundAccount(Aggregate):
         worker_id: str | None
         reason: str
         recorded_by: str
+        adjustment_reason: str | None
 
         def apply(self, aggregate: Any) -> None:
             aggregate.reversed += self.amount
             aggregate.change(self.reversed_on, self.amount)
 
-    source: str
-    division: str
-    daily: dict[str, Decimal]
-    appropriated: Decimal
-    paid: Decimal
-    reversed: Decimal
+    class PeriodClosed(Fact):
+        TOPIC = "jobaid:PeriodClosed"
+        period: str
+        closed_on: date
+        closed_through: date
+        closing_balance: Decimal
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.closed_through = self.closed_through
+
+    if TYPE_CHECKING:
+        source: str
+        division: str
+        closed_through: date | None
+        daily: dict[str, Decimal]
+        appropriated: Decimal
+        paid: Decimal
+        reversed: Decimal
 
     def change(self, day: date, amount: Decimal) -> None:
         key = day.isoformat()
@@ -109,9 +124,47 @@ class FundAccount(Aggregate):
                     lowest = (running, when)
         return lowest
 
-    def debit(self, **payment: Any) -> None:
+    def balance_on(self, day: date) -> Decimal:
+        key = day.isoformat()
+        return sum((amount for when, amount in self.daily.items() if when <= key), ZERO)
+
+    def check_open(self, day: date, adjustment_reason: str | None) -> None:
+        """R23: once a period is closed, nothing dated inside it or before it is recorded
+        against the account — except an explicit, reasoned adjustment (by finance)."""
+        if self.closed_through is not None and day <= self.closed_through and not adjustment_reason:
+            raise PolicyRefusal(
+                "R23",
+                f"{self.source}/{self.division} is closed through {self.closed_through}; "
+                "post an adjustment with a reason",
+            )
+
+    def appropriate(self, **appropriation: Any) -> None:
+        self.check_open(appropriation["appropriated_on"], appropriation["adjustment_reason"])
+        self.trigger_event(self.FundsAppropriated, **appropriation)
+
+    def close_period(self, period: str, closed_on: date, **meta: str) -> None:
+        through = period_end(period)
+        if self.closed_through is not None and through <= self.closed_through:
+            raise Conflict(f"{self.source}/{self.division} is already closed through {self.closed_through}")
+        if closed_on < through:
+            raise InvalidInput("closed_on", f"is before the end of period {period} ({through})")
+        self.trigger_event(
+            self.PeriodClosed,
+            period=period,
+            closed_on=closed_on,
+            closed_through=through,
+            closing_balance=self.balance_on(through),
+            **meta,
+        )
+
+    def credit(self, **reversal: Any) -> None:
+        self.check_open(reversal["reversed_on"], reversal["adjustment_reason"])
+        self.trigger_event(self.PaymentCredited, **reversal)
+
+    def debit(self, adjustment_reason: str | None = None, **payment: Any) -> None:
         amount: Decimal = payment["amount"]
         paid_on: date = payment["paid_on"]
+        self.check_open(paid_on, adjustment_reason)
         available, when = self.available_on(paid_on)
         if amount > available:
             # R21: no account may be negative on D or on any later business date;
@@ -121,4 +174,13 @@ class FundAccount(Aggregate):
                 f"{self.source}/{self.division} holds {available} on {when}, "
                 f"less than {amount} paid on {paid_on}",
             )
-        self.trigger_event(self.PaymentDebited, **payment)
+        self.trigger_event(self.PaymentDebited, adjustment_reason=adjustment_reason, **payment)
+
+
+def period_end(period: str) -> date:
+    """The last day of a fiscal year `YYYY` or a month `YYYY-MM`."""
+    if len(period) == 4:
+        return date(int(period), 12, 31)
+    year, month = int(period[:4]), int(period[5:7])
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)

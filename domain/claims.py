@@ -6,7 +6,7 @@ releases its payment's claims, so a corrected payment can be made."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import Aggregate
 
@@ -48,8 +48,9 @@ class Claims(Aggregate):
                 if aggregate.held.get(key) == self.payment_id:
                     del aggregate.held[key]
 
-    subject: str
-    held: dict[str, str]
+    if TYPE_CHECKING:
+        subject: str
+        held: dict[str, str]
 
     def claim(self, payment_id: str, keys: dict[str, str]) -> None:
         """Claim every key (key → the rule that guards it), or refuse naming the rule."""

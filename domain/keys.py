@@ -6,7 +6,7 @@ got, so a retry answers the first result and a reuse with other content is refus
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import Aggregate
 
@@ -30,9 +30,10 @@ class Key(Aggregate):
             aggregate.value = self.value
             aggregate.owner = self.owner
 
-    namespace: str
-    value: str
-    owner: str
+    if TYPE_CHECKING:
+        namespace: str
+        value: str
+        owner: str
 
 
 class Receipt(Aggregate):
@@ -60,9 +61,10 @@ class Receipt(Aggregate):
             aggregate.target_id = self.target_id
             aggregate.target_version = self.target_version
 
-    kind: str
-    key: str
-    request_hash: str
-    event_type: str
-    target_id: str
-    target_version: int
+    if TYPE_CHECKING:
+        kind: str
+        key: str
+        request_hash: str
+        event_type: str
+        target_id: str
+        target_version: int

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import Aggregate
 
@@ -42,11 +42,12 @@ class Organisation(Aggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.base_designated_on = self.designated_on
 
-    org_id: str
-    name: str
-    division: str
-    kind: str
-    base_designated_on: date | None
+    if TYPE_CHECKING:
+        org_id: str
+        name: str
+        division: str
+        kind: str
+        base_designated_on: date | None
 
     def designate_base(self, designated_on: date, **meta: str) -> None:
         if self.base_designated_on is not None:

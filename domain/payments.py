@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import Aggregate
 
@@ -66,18 +66,19 @@ class Payment(Aggregate):
                 "version": self.originator_version,
             }
 
-    payment_id: str
-    rule: str
-    amount: Decimal
-    source: str
-    division: str
-    funding_rule: str
-    payee_id: str
-    worker_id: str | None
-    paid_on: date
-    claims: dict[str, list[str]]
-    request_hash: str
-    reversal: dict[str, Any] | None
+    if TYPE_CHECKING:
+        payment_id: str
+        rule: str
+        amount: Decimal
+        source: str
+        division: str
+        funding_rule: str
+        payee_id: str
+        worker_id: str | None
+        paid_on: date
+        claims: dict[str, list[str]]
+        request_hash: str
+        reversal: dict[str, Any] | None
 
     def reverse(self, reversal_id: str, reversed_on: date, **fields: Any) -> None:
         if self.reversal is not None:

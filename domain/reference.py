@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import Aggregate
 
@@ -71,10 +71,11 @@ class ReferenceData(Aggregate):
         def apply(self, aggregate: Any) -> None:
             _insert(aggregate.working_age, self.effective_from, (self.min_age, self.max_age))
 
-    training: dict[tuple[str, str], list[tuple[date, Decimal]]]
-    transport: dict[str, list[tuple[date, Decimal]]]
-    poor_areas: dict[str, date]
-    working_age: list[tuple[date, tuple[int, int]]]
+    if TYPE_CHECKING:
+        training: dict[tuple[str, str], list[tuple[date, Decimal]]]
+        transport: dict[str, list[tuple[date, Decimal]]]
+        poor_areas: dict[str, date]
+        working_age: list[tuple[date, tuple[int, int]]]
 
     def training_standard(self, division: str, category: str, on: date) -> tuple[str, Decimal] | None:
         """同类职业培训补贴标准 in force on `on`, and the division that published it."""

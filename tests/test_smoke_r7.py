@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from tests import builders as b
+from jobaid.application import Ledger
+
+
+def test_r7_pays_200_after_six_months(ledger: Ledger) -> None:
+    agency = b.organisation(ledger, "agency")
+    employer = b.organisation(ledger, "enterprise", division=b.ELSEWHERE)
+    w = b.worker(ledger)
+    p = b.placement(ledger, w, employer, agency_id=agency)
+    b.appropriate(ledger)
+    paid = b.pay(ledger, "R7", agency, "2018-07-15", placement_id=p)
+    assert paid.public()["amount"] == "200.00"
