@@ -145,7 +145,9 @@ class FundAccount(Aggregate):
     def close_period(self, period: str, closed_on: date, **meta: str) -> None:
         through = period_end(period)
         if self.closed_through is not None and through <= self.closed_through:
-            raise Conflict(f"{self.source}/{self.division} is already closed through {self.closed_through}")
+            raise Conflict(
+                f"{self.source}/{self.division} is already closed through {self.closed_through}"
+            )
         if closed_on < through:
             raise InvalidInput("closed_on", f"is before the end of period {period} ({through})")
         self.trigger_event(

@@ -87,4 +87,6 @@ class Payment(Aggregate):
             )
         if reversed_on < self.paid_on:
             raise Conflict(f"reversed_on {reversed_on} is before the payment ({self.paid_on})")
-        self.trigger_event(self.Reversed, reversal_id=reversal_id, reversed_on=reversed_on, **fields)
+        self.trigger_event(
+            self.Reversed, reversal_id=reversal_id, reversed_on=reversed_on, **fields
+        )

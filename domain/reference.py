@@ -50,7 +50,9 @@ class ReferenceData(Aggregate):
         effective_from: date
 
         def apply(self, aggregate: Any) -> None:
-            _insert(aggregate.transport.setdefault(self.division, []), self.effective_from, self.amount)
+            _insert(
+                aggregate.transport.setdefault(self.division, []), self.effective_from, self.amount
+            )
 
     class PoorAreaDesignated(Fact):
         TOPIC = "jobaid:PoorAreaDesignated"
@@ -77,7 +79,9 @@ class ReferenceData(Aggregate):
         poor_areas: dict[str, date]
         working_age: list[tuple[date, tuple[int, int]]]
 
-    def training_standard(self, division: str, category: str, on: date) -> tuple[str, Decimal] | None:
+    def training_standard(
+        self, division: str, category: str, on: date
+    ) -> tuple[str, Decimal] | None:
         """同类职业培训补贴标准 in force on `on`, and the division that published it."""
         for code in _upwards(division):
             amount = _in_force(self.training.get((code, category), []), on)

@@ -273,7 +273,9 @@ class Worker(Aggregate):
         if placement.ended_on is not None:
             raise Conflict(f"placement {placement_id} already ended on {placement.ended_on}")
         if ended_on < placement.started_on:
-            raise InvalidInput("ended_on", f"is before the placement started ({placement.started_on})")
+            raise InvalidInput(
+                "ended_on", f"is before the placement started ({placement.started_on})"
+            )
         self.trigger_event(
             self.PlacementEnded, placement_id=placement_id, ended_on=ended_on, reason=reason, **meta
         )
@@ -310,10 +312,14 @@ class Worker(Aggregate):
     def complete(self, enrollment_id: str, completed_on: date, **meta: str) -> None:
         enrollment = self.enrollment(enrollment_id)
         if enrollment.completed_on is not None:
-            raise Conflict(f"enrollment {enrollment_id} already completed on {enrollment.completed_on}")
+            raise Conflict(
+                f"enrollment {enrollment_id} already completed on {enrollment.completed_on}"
+            )
         last_day = enrollment.days[-1] if enrollment.days else enrollment.started_on
         if completed_on < last_day:
-            raise InvalidInput("completed_on", f"is before the course's last recorded day ({last_day})")
+            raise InvalidInput(
+                "completed_on", f"is before the course's last recorded day ({last_day})"
+            )
         self.trigger_event(
             self.TrainingCompleted, enrollment_id=enrollment_id, completed_on=completed_on, **meta
         )

@@ -15,11 +15,11 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate, DomainEventProtocol
+from eventsourcing.domain import DomainEvent, DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Transcoding
 
 from domain import ids
@@ -55,7 +55,9 @@ class DateAsISO(Transcoding):
 
 def request_hash(content: Mapping[str, Any]) -> str:
     """A digest of what a client asked for, to tell a retry from a reuse of its id."""
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    canonical = json.dumps(
+        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -138,7 +140,9 @@ class Ledger(Application[UUID]):
     snapshotting_intervals = {FundAccount: 100, Claims: 100}  # noqa: RUF012
     log_section_size = 1000
 
-    def __init__(self, settings: Settings | None = None, env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, env: Mapping[str, str] | None = None
+    ) -> None:
         self.settings = settings or Settings.from_env()
         config = {"AGGREGATE_CACHE_MAXSIZE": "20000", **storage_env(self.settings.database_url)}
         config.update(env or {})
@@ -150,18 +154,26 @@ class Ledger(Application[UUID]):
 
     # Commands.
 
-    def record(self, event_id: str, type: str, data: Mapping[str, Any], recorded_by: str) -> FactRecorded:  # noqa: A002
+    def record(
+        self, event_id: str, type: str, data: Mapping[str, Any], recorded_by: str
+    ) -> FactRecorded:
         """Record one fact; a retry with the same `event_id` and content answers the first result."""
-        return self.record_batch([{"event_id": event_id, "type": type, "data": data}], recorded_by)[0]
+        return self.record_batch([{"event_id": event_id, "type": type, "data": data}], recorded_by)[
+            0
+        ]
 
-    def record_batch(self, items: Sequence[Mapping[str, Any]], recorded_by: str) -> list[FactRecorded]:
+    def record_batch(
+        self, items: Sequence[Mapping[str, Any]], recorded_by: str
+    ) -> list[FactRecorded]:
         """Record facts all or nothing, in one transaction; later items may use earlier ones."""
         if len(items) > MAX_BATCH:
             raise InvalidInput("events", f"at most {MAX_BATCH} items per batch, not {len(items)}")
         parsed = [parse_fact_item(index, item, len(items) > 1) for index, item in enumerate(items)]
         return self._retrying(lambda: self._record_once(parsed, recorded_by))
 
-    def _record_once(self, items: list[tuple[str, str, Mapping[str, Any]]], recorded_by: str) -> list[FactRecorded]:
+    def _record_once(
+        self, items: list[tuple[str, str, Mapping[str, Any]]], recorded_by: str
+    ) -> list[FactRecorded]:
         uow = UnitOfWork(self)
         answers: list[tuple[Receipt, bool]] = []
         for prefix, (event_id, type_, data) in zip(item_prefixes(items), items, strict=True):
@@ -194,14 +206,18 @@ class Ledger(Application[UUID]):
         positions = self._save(uow)
         return [self._fact_answer(receipt, positions, replayed) for receipt, replayed in answers]
 
-    def _fact_answer(self, receipt: Receipt, positions: dict[tuple[UUID, int], Recording[UUID]], replayed: bool) -> FactRecorded:
+    def _fact_answer(
+        self, receipt: Receipt, positions: dict[tuple[UUID, int], Recording[UUID]], replayed: bool
+    ) -> FactRecorded:
         target = (UUID(receipt.target_id), receipt.target_version)
         recording = positions.get(target)
         if recording is not None:
-            position, recorded_at = recording.notification.id, recording.domain_event.timestamp
+            position, recorded_at = recording.notification.id, timestamp_of(recording.domain_event)
         else:
-            position, recorded_at = self.position_of(*target), self.event_at(*target).timestamp
-        return FactRecorded(receipt.key, receipt.event_type, target[0], target[1], position, recorded_at, replayed)
+            position, recorded_at = self.position_of(*target), timestamp_of(self.event_at(*target))
+        return FactRecorded(
+            receipt.key, receipt.event_type, target[0], target[1], position, recorded_at, replayed
+        )
 
     def pay(self, request: Mapping[str, Any], recorded_by: str) -> PaymentRecorded:
         """Pay a subsidy: the ledger decides amount and account from the policy and the facts."""
@@ -215,7 +231,9 @@ class Ledger(Application[UUID]):
         existing = uow.find(payment_id, Payment)
         if existing is not None:
             if existing.request_hash != digest:
-                raise Conflict(f"payment_id {request.payment_id} was already used for another payment")
+                raise Conflict(
+                    f"payment_id {request.payment_id} was already used for another payment"
+                )
             return PaymentRecorded(existing, self.position_of(payment_id, 1), replayed=True)
         facts = gather_facts(uow, request)
         decision = decide(request, facts)
@@ -239,13 +257,17 @@ class Ledger(Application[UUID]):
         recordings = self._save(uow)
         return PaymentRecorded(payment, recordings[(payment_id, 1)].notification.id)
 
-    def reverse(self, payment_id: str, request: Mapping[str, Any], recorded_by: str) -> ReversalRecorded:
+    def reverse(
+        self, payment_id: str, request: Mapping[str, Any], recorded_by: str
+    ) -> ReversalRecorded:
         """Reverse a payment: the money returns to its account and its guards are released."""
         reversal_id = parse_identifier("reversal_id", request.get("reversal_id"))
         reason = parse_text("reason", request.get("reason"), max_len=500)
         reversed_on = parse_date("reversed_on", request.get("reversed_on"))
         adjustment = request.get("adjustment_reason")
-        adjustment_reason = None if adjustment is None else parse_text("adjustment_reason", adjustment)
+        adjustment_reason = (
+            None if adjustment is None else parse_text("adjustment_reason", adjustment)
+        )
         digest = request_hash({"payment_id": payment_id, **request})
 
         def once() -> ReversalRecorded:
@@ -254,10 +276,13 @@ class Ledger(Application[UUID]):
             receipt = uow.find(receipt_id, Receipt)
             if receipt is not None:
                 if receipt.request_hash != digest:
-                    raise Conflict(f"reversal_id {reversal_id} was already used for another reversal")
-                payment = self.get_payment(payment_id)
+                    raise Conflict(
+                        f"reversal_id {reversal_id} was already used for another reversal"
+                    )
                 target = (UUID(receipt.target_id), receipt.target_version)
-                return ReversalRecorded(payment, self.position_of(*target), replayed=True)
+                return ReversalRecorded(
+                    self.get_payment(payment_id), self.position_of(*target), replayed=True
+                )
             payment = uow.find(ids.payment_uuid(payment_id), Payment)
             if payment is None:
                 raise NotFound(f"unknown payment {payment_id}")
@@ -298,14 +323,18 @@ class Ledger(Application[UUID]):
                 )
             )
             recordings = self._save(uow)
-            return ReversalRecorded(payment, recordings[(payment.id, payment.version)].notification.id)
+            return ReversalRecorded(
+                payment, recordings[(payment.id, payment.version)].notification.id
+            )
 
         return self._retrying(once)
 
     def _save(self, uow: UnitOfWork) -> dict[tuple[UUID, int], Recording[UUID]]:
         changed = uow.changed()
         recordings = self.save(*changed) if changed else []
-        return {(r.domain_event.originator_id, r.domain_event.originator_version): r for r in recordings}
+        return {
+            (r.domain_event.originator_id, r.domain_event.originator_version): r for r in recordings
+        }
 
     def _retrying(self, attempt: Callable[[], T]) -> T:
         """Run a command; on a lost optimistic-concurrency race, reload and decide again."""
@@ -322,13 +351,17 @@ class Ledger(Application[UUID]):
         return self._get(ids.worker_uuid(worker_id), Worker, f"worker {worker_id}", version)
 
     def get_organisation(self, org_id: str, version: int | None = None) -> Organisation:
-        return self._get(ids.organisation_uuid(org_id), Organisation, f"organisation {org_id}", version)
+        return self._get(
+            ids.organisation_uuid(org_id), Organisation, f"organisation {org_id}", version
+        )
 
     def get_payment(self, payment_id: str) -> Payment:
         return self._get(ids.payment_uuid(payment_id), Payment, f"payment {payment_id}", None)
 
     def get_account(self, source: str, division: str) -> FundAccount:
-        return self._get(ids.account_uuid(source, division), FundAccount, f"account {source}/{division}", None)
+        return self._get(
+            ids.account_uuid(source, division), FundAccount, f"account {source}/{division}", None
+        )
 
     def get_reference(self) -> ReferenceData | None:
         try:
@@ -341,7 +374,7 @@ class Ledger(Application[UUID]):
 
     def _get(self, aggregate_id: UUID, cls: type[T], what: str, version: int | None) -> T:
         try:
-            found = self.repository.get(aggregate_id, version=version)
+            found: object = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             raise NotFound(f"unknown {what}") from None
         if not isinstance(found, cls):
@@ -358,10 +391,17 @@ class Ledger(Application[UUID]):
         return position_of(self.recorder, aggregate_id, version)
 
 
+def timestamp_of(event: DomainEventProtocol[UUID]) -> datetime:
+    """When an event was recorded (its `timestamp`, set as it was created)."""
+    return cast("DomainEvent", event).timestamp
+
+
 def parse_fact_item(index: int, item: object, in_batch: bool) -> tuple[str, str, Mapping[str, Any]]:
     prefix = f"[{index}]." if in_batch else ""
     if not isinstance(item, Mapping):
-        raise InvalidInput(prefix.rstrip(".") or "body", "must be an object with event_id, type, data")
+        raise InvalidInput(
+            prefix.rstrip(".") or "body", "must be an object with event_id, type, data"
+        )
     event_id = parse_identifier(prefix + "event_id", item.get("event_id"))
     type_ = item.get("type")
     if type_ not in FACTS:
@@ -382,7 +422,9 @@ def parse_payment_request(request: Mapping[str, Any]) -> PaymentRequest:
         raise InvalidInput("rule", f"{rule!r} is not a subsidy rule (R7–R10, R12–R17)")
     needed = NEEDS.get(rule)
     if needed is not None and request.get(needed) in (None, ""):
-        raise InvalidInput(needed, f"{rule} is paid for a {needed.removesuffix('_id')}: give its {needed}")
+        raise InvalidInput(
+            needed, f"{rule} is paid for a {needed.removesuffix('_id')}: give its {needed}"
+        )
 
     def optional(field: str) -> str | None:
         value = request.get(field)
@@ -410,7 +452,9 @@ def gather_facts(uow: UnitOfWork, request: PaymentRequest) -> Facts:
     worker = None
     if request.placement_id is not None or request.enrollment_id is not None:
         namespace, field = (
-            ("placement", "placement_id") if request.placement_id is not None else ("enrollment", "enrollment_id")
+            ("placement", "placement_id")
+            if request.placement_id is not None
+            else ("enrollment", "enrollment_id")
         )
         value = request.placement_id or request.enrollment_id or ""
         key = uow.find(ids.key_uuid(namespace, value), Key)
@@ -435,7 +479,9 @@ def gather_facts(uow: UnitOfWork, request: PaymentRequest) -> Facts:
         held = uow.find(ids.claims_uuid(f"worker:{worker.worker_id}"), Claims)
         claimed = held.held if held is not None else {}
     reference = uow.find(ids.REFERENCE_ID, ReferenceData)
-    return Facts(reference=reference, worker=worker, payee=payee, employer=employer, claimed=claimed)
+    return Facts(
+        reference=reference, worker=worker, payee=payee, employer=employer, claimed=claimed
+    )
 
 
 def claims_of(uow: UnitOfWork, subject: str) -> Claims:
@@ -450,7 +496,9 @@ def open_account(uow: UnitOfWork, source: str, division: str) -> FundAccount:
     account_id = ids.account_uuid(source, division)
     found = uow.find(account_id, FundAccount)
     if found is None:
-        found = uow.add(FundAccount._create(FundAccount.Opened, id=account_id, source=source, division=division))
+        found = uow.add(
+            FundAccount._create(FundAccount.Opened, id=account_id, source=source, division=division)
+        )
     return found
 
 

@@ -25,7 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     create = token_commands.add_parser("create", help="print a new token on stdout")
     create.add_argument("--role", required=True, choices=["clerk", "finance", "auditor", "admin"])
     create.add_argument("--division", required=True)
-    create.add_argument("--subject", default=None, help="who the token is for (default: role@division)")
+    create.add_argument(
+        "--subject", default=None, help="who the token is for (default: role@division)"
+    )
     revoke = token_commands.add_parser("revoke", help="revoke a token by its id")
     revoke.add_argument("token_id")
 
@@ -35,7 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     replay = commands.add_parser("replay", help="print account balances as they were")
     replay.add_argument("--as-of", default=None, help="business date YYYY-MM-DD")
-    replay.add_argument("--known-at", default=None, help="instant (RFC 3339): what was recorded by then")
+    replay.add_argument(
+        "--known-at", default=None, help="instant (RFC 3339): what was recorded by then"
+    )
     return parser
 
 

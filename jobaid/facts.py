@@ -83,7 +83,9 @@ class FactContext:
         key_id = ids.key_uuid(namespace, value)
         if self.uow.find(key_id, Key) is not None:
             raise Conflict(f"{field} {value} is already used")
-        self.uow.add(Key._create(Key.Reserved, id=key_id, namespace=namespace, value=value, owner=owner))
+        self.uow.add(
+            Key._create(Key.Reserved, id=key_id, namespace=namespace, value=value, owner=owner)
+        )
 
     def reference(self) -> ReferenceData:
         found = self.uow.find(ids.REFERENCE_ID, ReferenceData)
@@ -97,12 +99,16 @@ def register_worker(ctx: FactContext, data: Mapping[str, Any]) -> Aggregate:
     id_number = parse_id_number("id_number", data.get("id_number"))
     birth_date = parse_date("birth_date", data.get("birth_date"))
     if birth_date != birth_date_of_id_number(id_number):
-        raise InvalidInput("birth_date", f"differs from the ID number's {birth_date_of_id_number(id_number)}")
+        raise InvalidInput(
+            "birth_date", f"differs from the ID number's {birth_date_of_id_number(id_number)}"
+        )
     fields = {
         "worker_id": worker_id,
         "name": parse_text("name", data.get("name")),
         "birth_date": birth_date,
-        "home_division": parse_division("home_division", data.get("home_division"), hunan=True, levels=("county",)),
+        "home_division": parse_division(
+            "home_division", data.get("home_division"), hunan=True, levels=("county",)
+        ),
         "registered_on": parse_date("registered_on", data.get("registered_on")),
     }
     if ctx.uow.find(ids.worker_uuid(worker_id), Worker) is not None:
@@ -158,11 +164,17 @@ def survey_worker(ctx: FactContext, data: Mapping[str, Any]) -> Aggregate:
         surveyed_on=parse_date("surveyed_on", data.get("surveyed_on")),
         surveyor=parse_text("surveyor", data.get("surveyor")),
         status=status,
-        willing_to_work=True if employed and willing is None else parse_bool("willing_to_work", willing),
+        willing_to_work=True
+        if employed and willing is None
+        else parse_bool("willing_to_work", willing),
         service_needs=list(parse_text_list("service_needs", data.get("service_needs", []))),
-        work_division=parse_division("work_division", data.get("work_division")) if employed else None,
+        work_division=parse_division("work_division", data.get("work_division"))
+        if employed
+        else None,
         employer_name=parse_text("employer_name", data.get("employer_name")) if employed else None,
-        employer_contact=parse_text("employer_contact", data.get("employer_contact")) if employed else None,
+        employer_contact=parse_text("employer_contact", data.get("employer_contact"))
+        if employed
+        else None,
         **ctx.meta,
     )
     return worker
@@ -178,7 +190,9 @@ def place_worker(ctx: FactContext, data: Mapping[str, Any]) -> Aggregate:
     fields = {
         "started_on": parse_date("started_on", data.get("started_on")),
         "work_division": parse_division("work_division", data.get("work_division")),
-        "contract_months": parse_int("contract_months", data.get("contract_months"), minimum=0, maximum=600),
+        "contract_months": parse_int(
+            "contract_months", data.get("contract_months"), minimum=0, maximum=600
+        ),
     }
     ctx.reserve("placement", placement_id, worker.worker_id, "placement_id")
     worker.trigger_event(
@@ -227,7 +241,10 @@ def enrol(ctx: FactContext, data: Mapping[str, Any]) -> Aggregate:
     worker = ctx.worker(data)
     institution = ctx.optional_organisation(data, "institution_id")
     if institution is not None and institution.kind != "training_institution":
-        raise InvalidInput("institution_id", f"{institution.org_id} is a {institution.kind}, not a training institution")
+        raise InvalidInput(
+            "institution_id",
+            f"{institution.org_id} is a {institution.kind}, not a training institution",
+        )
     two_after = data.get("two_after_student", False)
     fields = {
         "kind": parse_choice("kind", data.get("kind"), ("pre_employment", "upgrade")),
@@ -290,7 +307,9 @@ def grant_loan(ctx: FactContext, data: Mapping[str, Any]) -> Aggregate:
         "granted_on": parse_date("granted_on", data.get("granted_on")),
     }
     ctx.reserve("loan", loan_id, worker.worker_id, "loan_id")
-    worker.trigger_event(Worker.LoanGranted, loan_id=loan_id, lender_id=lender.org_id, **fields, **ctx.meta)
+    worker.trigger_event(
+        Worker.LoanGranted, loan_id=loan_id, lender_id=lender.org_id, **fields, **ctx.meta
+    )
     return worker
 
 
@@ -374,7 +393,12 @@ def appropriate(ctx: FactContext, data: Mapping[str, Any]) -> Aggregate:
         adjustment_reason=None if reason is None else parse_text("adjustment_reason", reason),
         **ctx.meta,
     )
-    ctx.reserve("appropriation", appropriation_id, f"{account.source}/{account.division}", "appropriation_id")
+    ctx.reserve(
+        "appropriation",
+        appropriation_id,
+        f"{account.source}/{account.division}",
+        "appropriation_id",
+    )
     return account
 
 

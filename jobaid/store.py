@@ -13,7 +13,7 @@ def position_of(recorder: ApplicationRecorder, aggregate_id: UUID, version: int)
 
     if isinstance(recorder, SQLiteApplicationRecorder):
         statement = (
-            f"SELECT rowid FROM {recorder.events_table_name} "  # noqa: S608 - the library's own table name
+            f"SELECT rowid FROM {recorder.events_table_name} "
             "WHERE originator_id=? AND originator_version=?"
         )
         with recorder.datastore.transaction(commit=False) as cursor:

@@ -28,9 +28,18 @@ def post(ledger: Ledger, type_: str, by: str = "clerk", **data: Any) -> FactReco
     return ledger.record(next_id("ev"), type_, data, by)
 
 
-def organisation(ledger: Ledger, kind: str = "enterprise", division: str = HOME, org_id: str | None = None) -> str:
+def organisation(
+    ledger: Ledger, kind: str = "enterprise", division: str = HOME, org_id: str | None = None
+) -> str:
     org_id = org_id or next_id(kind[:3])
-    post(ledger, "OrganisationRegistered", org_id=org_id, name=f"{kind} {org_id}", division=division, kind=kind)
+    post(
+        ledger,
+        "OrganisationRegistered",
+        org_id=org_id,
+        name=f"{kind} {org_id}",
+        division=division,
+        kind=kind,
+    )
     return org_id
 
 
@@ -127,5 +136,11 @@ def appropriate(
 
 
 def pay(ledger: Ledger, rule: str, payee_id: str, paid_on: str, **fields: Any) -> PaymentRecorded:
-    request = {"payment_id": next_id("pay"), "rule": rule, "payee_id": payee_id, "paid_on": paid_on, **fields}
+    request = {
+        "payment_id": next_id("pay"),
+        "rule": rule,
+        "payee_id": payee_id,
+        "paid_on": paid_on,
+        **fields,
+    }
     return ledger.pay(request, "finance")

@@ -15,7 +15,9 @@ import pytest
 from jobaid.application import Ledger
 from jobaid.settings import Settings
 
-POSTGRES_URL = os.environ.get("JOBAID_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "JOBAID_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 PII_KEY = b"test-pii-key"
 
 

@@ -32,7 +32,9 @@ def race(ledgers: list[Ledger], attempt: Callable[[Ledger, int], object]) -> lis
         return list(pool.map(one, range(THREADS)))
 
 
-def test_R18_racing_claims_for_one_workers_R7_record_exactly_one(make_ledger: Callable[[], Ledger]) -> None:
+def test_R18_racing_claims_for_one_workers_R7_record_exactly_one(
+    make_ledger: Callable[[], Ledger],
+) -> None:
     ledgers = [make_ledger() for _ in range(INSTANCES)]
     setup = ledgers[0]
     agency = b.organisation(setup, "agency")
@@ -73,4 +75,3 @@ def test_R21_racing_payments_never_overdraw_the_account(make_ledger: Callable[[]
     assert account.paid == Decimal("1000000.00")
     assert account.balance == Decimal("0.00")
     assert account.available_on(date(2018, 6, 1))[0] == Decimal("0.00")
-

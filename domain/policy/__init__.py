@@ -4,6 +4,7 @@ request, the amount, the paying account and the rule — or a refusal naming the
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from domain.errors import InvalidInput
 from domain.policy.awards import loan_interest_subsidy, model_unit_award, pilot_award
@@ -47,15 +48,12 @@ def decide(request: PaymentRequest, facts: Facts) -> Decision:
     try:
         subsidy = SUBSIDIES[request.rule]
     except KeyError:
-        raise InvalidInput("rule", f"{request.rule!r} is not a subsidy rule (R7–R10, R12–R17)") from None
+        raise InvalidInput(
+            "rule", f"{request.rule!r} is not a subsidy rule (R7–R10, R12–R17)"
+        ) from None
     decision = subsidy(request, facts)
-    return decision if decision.funding_rule else _with_funding_rule(decision)
-
-
-def _with_funding_rule(decision: Decision) -> Decision:
-    from dataclasses import replace
-
-    return replace(decision, funding_rule=decision.rule)
+    # The paying rule is the request's own unless R11 moved it to another fund.
+    return decision if decision.funding_rule else replace(decision, funding_rule=decision.rule)
 
 
 __all__ = ["NEEDS", "SUBSIDIES", "Decision", "Facts", "PaymentRequest", "decide"]

@@ -24,7 +24,9 @@ MODEL_UNIT_AWARD = Decimal("100000.00")
 
 def check_fixed_amount(rule: str, request: PaymentRequest, fixed: Decimal) -> None:
     if request.amount is not None and request.amount != fixed:
-        raise PolicyRefusal(rule, f"{rule}'s amount is fixed by the policy at {fixed}, not {request.amount}")
+        raise PolicyRefusal(
+            rule, f"{rule}'s amount is fixed by the policy at {fixed}, not {request.amount}"
+        )
 
 
 def pilot_award(request: PaymentRequest, facts: Facts) -> Decision:
@@ -54,7 +56,9 @@ def model_unit_award(request: PaymentRequest, facts: Facts) -> Decision:
     每家10万元的以奖代补资金，所需资金从省级就业补助资金中列支。"""
     base = facts.the_payee()
     if not base.is_base_on(request.paid_on):
-        raise PolicyRefusal("R16", f"{base.org_id} is not a designated employment base on {request.paid_on}")
+        raise PolicyRefusal(
+            "R16", f"{base.org_id} is not a designated employment base on {request.paid_on}"
+        )
     check_fixed_amount("R16", request, MODEL_UNIT_AWARD)
     check_window(request.paid_on)
     return Decision(
@@ -83,7 +87,9 @@ def loan_interest_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
         and request.loan_id in (None, loan.loan_id)
     ]
     if not loans:
-        raise PolicyRefusal("R17", f"worker holds no guarantee loan from {request.payee_id} by {request.paid_on}")
+        raise PolicyRefusal(
+            "R17", f"worker holds no guarantee loan from {request.payee_id} by {request.paid_on}"
+        )
     if len(loans) > 1:
         raise InvalidInput("loan_id", "the worker holds several loans from this lender: name one")
     loan = loans[0]

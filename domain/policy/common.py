@@ -93,7 +93,8 @@ def check_window(earned_on: date) -> None:
     """R2: a subsidy earned outside 2017-07-01 … 2020-12-31 is not paid."""
     if not WINDOW_OPENS <= earned_on <= WINDOW_CLOSES:
         raise PolicyRefusal(
-            "R2", f"earned on {earned_on}, outside the policy's window {WINDOW_OPENS}…{WINDOW_CLOSES}"
+            "R2",
+            f"earned on {earned_on}, outside the policy's window {WINDOW_OPENS}…{WINDOW_CLOSES}",
         )
 
 
@@ -115,7 +116,9 @@ def ineligibility(worker: Worker, on: date, reference: ReferenceData | None) -> 
         return f"worker {worker.worker_id} is {age} on {on}, outside working age {lowest}–{highest}"
     survey = worker.survey_on(on)
     if survey is not None and survey.status == "unemployed" and not survey.willing_to_work:
-        return f"worker {worker.worker_id} was surveyed on {survey.surveyed_on} as unwilling to work"
+        return (
+            f"worker {worker.worker_id} was surveyed on {survey.surveyed_on} as unwilling to work"
+        )
     return None
 
 

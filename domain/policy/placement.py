@@ -87,7 +87,11 @@ def transport_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
     if request.paid_on < earned_on:
         raise PolicyRefusal("R12", f"the placement starts on {earned_on}, after paid_on")
     check_earned_and_covered(worker, earned_on, facts)
-    standard = facts.reference.transport_standard(worker.home_division, earned_on) if facts.reference else None
+    standard = (
+        facts.reference.transport_standard(worker.home_division, earned_on)
+        if facts.reference
+        else None
+    )
     if standard is None:
         raise PolicyRefusal(
             "R12", f"no transport standard for {worker.home_division} is in force on {earned_on}"
@@ -173,7 +177,9 @@ def social_insurance_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
     employer = facts.the_employer()
     refuse_other_payee("R14", request.payee_id, (placement.employer_id,), "the employer")
     if placement.contract_months < 12:
-        raise PolicyRefusal("R14", f"the labour contract is {placement.contract_months} months, under 1 year")
+        raise PolicyRefusal(
+            "R14", f"the labour contract is {placement.contract_months} months, under 1 year"
+        )
     if not has_months_on_post(placement, 12, request.paid_on):
         raise PolicyRefusal(
             "R14",
@@ -181,7 +187,9 @@ def social_insurance_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
         )
     months = contribution_months(worker, placement, request.paid_on)
     if not months:
-        raise PolicyRefusal("R14", "no contributions by the employer are recorded for this placement")
+        raise PolicyRefusal(
+            "R14", "no contributions by the employer are recorded for this placement"
+        )
     unpaid = [m for m in months if f"R14/month/{placement.employer_id}/{m}" not in facts.claimed]
     if not unpaid:
         raise PolicyRefusal("R20", "every recorded month of contributions was already subsidised")

@@ -48,13 +48,20 @@ def course_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
     kind = "pre_employment" if rule == "R8" else "upgrade"
     worker, enrollment = enrollment_of(request, facts)
     if enrollment.kind != kind:
-        raise PolicyRefusal(rule, f"{rule} pays {kind} courses; {enrollment.enrollment_id} is {enrollment.kind}")
+        raise PolicyRefusal(
+            rule, f"{rule} pays {kind} courses; {enrollment.enrollment_id} is {enrollment.kind}"
+        )
     refuse_other_payee(
-        rule, request.payee_id, (worker.worker_id, enrollment.institution_id), "the worker or the institution"
+        rule,
+        request.payee_id,
+        (worker.worker_id, enrollment.institution_id),
+        "the worker or the institution",
     )
     earned_on = enrollment.completed_on
     if earned_on is None or earned_on > request.paid_on:
-        raise PolicyRefusal(rule, f"course {enrollment.enrollment_id} is not completed by {request.paid_on}")
+        raise PolicyRefusal(
+            rule, f"course {enrollment.enrollment_id} is not completed by {request.paid_on}"
+        )
     check_earned_and_covered(worker, earned_on, facts)
     found = (
         facts.reference.training_standard(enrollment.division, enrollment.category, earned_on)
@@ -91,7 +98,9 @@ def living_allowance(request: PaymentRequest, facts: Facts) -> Decision:
     refuse_other_payee("R10", request.payee_id, (worker.worker_id,), "the worker")
     attended = [day for day in enrollment.days if day <= request.paid_on]
     if not attended:
-        raise PolicyRefusal("R10", f"no attended day of {enrollment.enrollment_id} by {request.paid_on}")
+        raise PolicyRefusal(
+            "R10", f"no attended day of {enrollment.enrollment_id} by {request.paid_on}"
+        )
     unpaid = [day for day in attended if f"R10/day/{day}" not in facts.claimed]
     if not unpaid:
         raise PolicyRefusal("R19", "every attended day was already paid")
