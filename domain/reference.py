@@ -97,11 +97,15 @@ class ReferenceData(Aggregate):
                 return code, amount
         return None
 
-    def poor_area_of(self, division: str, on: date) -> str | None:
-        """The designated poor area (贫困地区) in force on `on` that contains `division`."""
+    def poor_area_of(self, division: str, on: date, local_to: str | None = None) -> str | None:
+        """The designated poor area (贫困地区) in force on `on` that contains `division` and,
+        if given, `local_to` too (R13: the worker is from that area, 当地). A county and its
+        prefecture may both be designated: each is looked at, the county first."""
         for code in _upwards(division):
             designated = self.poor_areas.get(code)
-            if designated is not None and designated <= on:
+            if designated is None or designated > on:
+                continue
+            if local_to is None or divisions.contains(code, local_to):
                 return code
         return None
 

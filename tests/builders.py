@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from domain.errors import PolicyRefusal
 from domain.values import id_check_char
 from jobaid.application import FactRecorded, Ledger, PaymentRecorded
 
@@ -144,3 +145,150 @@ def pay(ledger: Ledger, rule: str, payee_id: str, paid_on: str, **fields: Any) -
         **fields,
     }
     return ledger.pay(request, "finance")
+
+
+# Helpers added for the rule tests (tests/test_rule_*.py, tests/test_bad_input.py).
+
+
+def store_size(ledger: Ledger) -> int:
+    """The position of the last recorded event (0 for an empty store)."""
+    return ledger.recorder.max_notification_id() or 0
+
+
+def batch(
+    ledger: Ledger, type_: str, items: list[dict[str, Any]], by: str = "clerk"
+) -> list[FactRecorded]:
+    """Record many facts of one type in one save."""
+    return ledger.record_batch(
+        [{"event_id": next_id("ev"), "type": type_, "data": data} for data in items], by
+    )
+
+
+def attend(ledger: Ledger, enrollment_id: str, *days: str) -> None:
+    batch(
+        ledger,
+        "TrainingDayAttended",
+        [{"enrollment_id": enrollment_id, "day": day} for day in days],
+    )
+
+
+def complete(ledger: Ledger, enrollment_id: str, completed_on: str) -> FactRecorded:
+    return post(ledger, "TrainingCompleted", enrollment_id=enrollment_id, completed_on=completed_on)
+
+
+def contributions(
+    ledger: Ledger,
+    worker_id: str,
+    employer_id: str,
+    months: list[str],
+    pension: str = "100.00",
+    medical: str = "50.00",
+    unemployment: str = "10.00",
+) -> None:
+    """The employer's share of social insurance (R14) for each of `months` (YYYY-MM)."""
+    shares = {"pension": pension, "medical": medical, "unemployment": unemployment}
+    items = [
+        {"employer_id": employer_id, "worker_id": worker_id, "month": m, **shares} for m in months
+    ]
+    batch(ledger, "SocialInsuranceContributed", items)
+
+
+def training_standard(
+    ledger: Ledger,
+    amount: str,
+    division: str = HOME,
+    category: str = "电工",
+    effective_from: str = "2017-07-01",
+) -> FactRecorded:
+    return post(
+        ledger,
+        "TrainingStandardSet",
+        by="admin",
+        division=division,
+        category=category,
+        amount=amount,
+        effective_from=effective_from,
+    )
+
+
+def transport_standard(
+    ledger: Ledger, amount: str, division: str = HOME, effective_from: str = "2017-07-01"
+) -> FactRecorded:
+    return post(
+        ledger,
+        "TransportStandardSet",
+        by="admin",
+        division=division,
+        amount=amount,
+        effective_from=effective_from,
+    )
+
+
+def end_placement(
+    ledger: Ledger, placement_id: str, ended_on: str, reason: str = "合同到期"
+) -> FactRecorded:
+    return post(
+        ledger, "PlacementEnded", placement_id=placement_id, ended_on=ended_on, reason=reason
+    )
+
+
+def close_period(
+    ledger: Ledger,
+    period: str,
+    closed_on: str,
+    source: str = "employment_fund",
+    division: str = HOME,
+) -> FactRecorded:
+    return post(
+        ledger,
+        "PeriodClosed",
+        by="finance",
+        source=source,
+        division=division,
+        period=period,
+        closed_on=closed_on,
+    )
+
+
+def reverse(ledger: Ledger, payment_id: str, reversed_on: str, **fields: Any) -> Any:
+    request = {
+        "reversal_id": next_id("rev"),
+        "reason": "付款有误",
+        "reversed_on": reversed_on,
+        **fields,
+    }
+    return ledger.reverse(payment_id, request, "finance")
+
+
+def balance(ledger: Ledger, source: str = "employment_fund", division: str = HOME) -> str:
+    """The account's balance as the contract writes it ("1000.00")."""
+    return f"{ledger.get_account(source, division).balance:.2f}"
+
+
+class refused:
+    """`with refused("R7", ledger): …` — the block raises a PolicyRefusal naming `rule`, and
+    (given a ledger) records nothing at all."""
+
+    def __init__(self, rule: str, ledger: Ledger | None = None) -> None:
+        self.rule = rule
+        self.ledger = ledger
+        self.error: PolicyRefusal | None = None
+
+    def __enter__(self) -> refused:
+        self.before = store_size(self.ledger) if self.ledger is not None else 0
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, _tb: object
+    ) -> bool:
+        if error is None:
+            raise AssertionError(f"expected a refusal under {self.rule}, but it was accepted")
+        if not isinstance(error, PolicyRefusal):
+            return False
+        assert error.rule == self.rule, (
+            f"refused under {error.rule}, not {self.rule}: {error.detail}"
+        )
+        if self.ledger is not None:
+            assert store_size(self.ledger) == self.before, "a refused command recorded events"
+        self.error = error
+        return True

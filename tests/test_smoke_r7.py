@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from tests import builders as b
 from jobaid.application import Ledger
+from tests import builders as b
 
 
 def test_r7_pays_200_after_six_months(ledger: Ledger) -> None:

@@ -145,7 +145,12 @@ def post_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
             "R13", f"no social insurance contributions recorded for {', '.join(missing)}"
         )
     check_earned_and_covered(worker, earned_on, facts)
-    area = facts.reference.poor_area_of(employer.division, earned_on) if facts.reference else None
+    # 贫困地区对企业吸纳当地建档立卡贫困劳动力: the area must hold the employer and the worker's home.
+    area = (
+        facts.reference.poor_area_of(employer.division, earned_on, local_to=worker.home_division)
+        if facts.reference
+        else None
+    )
     local = area is not None and divisions.contains(area, worker.home_division)
     amount = POST_SUBSIDY_POOR_AREA if local else POST_SUBSIDY
     source, division = hunan_account("R13", "employment_fund", employer.division)

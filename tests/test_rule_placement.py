@@ -1,0 +1,386 @@
+"""Subsidies earned by a placement: R4 (placements, cross-region), R7 introduction, R12
+transport, R13 post and R14 social insurance. Each test runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from domain.errors import Conflict, InvalidInput
+from domain.values import months_between
+from jobaid.application import Ledger
+from tests import builders as b
+
+CHANGSHA = "430100"  # 长沙市, the prefecture holding HOME (芙蓉区)
+TIANXIN = "430103"  # 天心区, another county of 长沙市
+XIANGXI = "433100"  # 湘西州
+JISHOU = "433101"  # 吉首市, 湘西州
+FENGHUANG = "433123"  # 凤凰县, 湘西州
+
+
+def account_of(paid: Any) -> dict[str, str]:
+    return paid.public()["account"]
+
+
+# --- R4: placements and their end -------------------------------------------------------
+
+
+def test_R4_a_placement_ends_once_and_not_before_it_started(ledger: Ledger) -> None:
+    employer = b.organisation(ledger)
+    worker = b.worker(ledger)
+    placement = b.placement(ledger, worker, employer, started_on="2018-01-15")
+    before = b.store_size(ledger)
+    with pytest.raises(InvalidInput) as bad:
+        b.end_placement(ledger, placement, "2018-01-14")
+    assert bad.value.field == "data.ended_on"
+    assert b.store_size(ledger) == before
+    b.end_placement(ledger, placement, "2018-06-30")
+    ended = b.store_size(ledger)
+    with pytest.raises(Conflict):
+        b.end_placement(ledger, placement, "2018-07-31")
+    assert b.store_size(ledger) == ended
+    assert str(ledger.get_worker(worker).placements[placement].ended_on) == "2018-06-30"
+
+
+# --- R7: 200 to the agency, after 6 months on post, from the sending county -------------
+
+
+def r7_setup(ledger: Ledger, home: str = JISHOU) -> tuple[str, str]:
+    """A worker from `home` placed on 2018-01-15 by an agency of 芙蓉区, working in 广州."""
+    agency = b.organisation(ledger, "agency", division=b.HOME)
+    employer = b.organisation(ledger, "enterprise", division=b.ELSEWHERE)
+    worker = b.worker(ledger, home=home)
+    placement = b.placement(ledger, worker, employer, started_on="2018-01-15", agency_id=agency)
+    b.appropriate(ledger, "1000.00", "employment_fund", home)
+    b.appropriate(ledger, "1000.00", "employment_fund", b.HOME)
+    return agency, placement
+
+
+def test_R7_pays_200_from_sending_county_after_six_months(ledger: Ledger) -> None:
+    agency, placement = r7_setup(ledger, home=JISHOU)
+    paid = b.pay(ledger, "R7", agency, "2018-07-15", placement_id=placement)
+    assert paid.public()["amount"] == "200.00"
+    assert account_of(paid) == {"source": "employment_fund", "division": JISHOU}
+    assert paid.public()["earned_on"] == "2018-07-15"
+    assert b.balance(ledger, "employment_fund", JISHOU) == "800.00"
+    assert b.balance(ledger, "employment_fund", b.HOME) == "1000.00"  # not the agency's county
+
+
+def test_R7_refuses_before_six_months_on_post(ledger: Ledger) -> None:
+    agency, placement = r7_setup(ledger)
+    with b.refused("R7", ledger):
+        b.pay(ledger, "R7", agency, "2018-07-14", placement_id=placement)
+
+
+@pytest.mark.parametrize(
+    ("ended_on", "paid"),
+    [("2018-07-13", False), ("2018-07-14", True)],
+    ids=["ended-two-days-short", "last-day-worked-the-day-before"],
+)
+def test_R7_counts_months_on_post_only_through_the_day_after_the_placement_ended(
+    ledger: Ledger, ended_on: str, paid: bool
+) -> None:
+    agency, placement = r7_setup(ledger)
+    b.end_placement(ledger, placement, ended_on)
+    if paid:
+        assert (
+            b.pay(ledger, "R7", agency, "2018-09-01", placement_id=placement).public()["amount"]
+            == "200.00"
+        )
+    else:
+        with b.refused("R7", ledger):
+            b.pay(ledger, "R7", agency, "2018-09-01", placement_id=placement)
+
+
+def test_R7_is_paid_only_to_the_agency_that_made_the_placement(ledger: Ledger) -> None:
+    agency, placement = r7_setup(ledger, home=b.HOME)
+    other_agency = b.organisation(ledger, "agency")
+    with b.refused("R7", ledger):
+        b.pay(ledger, "R7", other_agency, "2018-07-15", placement_id=placement)
+    direct = b.placement(ledger, b.worker(ledger), b.organisation(ledger), started_on="2018-01-15")
+    with b.refused("R7", ledger):
+        b.pay(ledger, "R7", agency, "2018-07-15", placement_id=direct)
+
+
+# --- R12: transport, cross-region only, sending county's local treasury -----------------
+
+
+def r12_setup(
+    ledger: Ledger, work_division: str, started_on: str = "2018-01-15"
+) -> tuple[str, str]:
+    worker = b.worker(ledger, home=b.HOME)
+    placement = b.placement(
+        ledger, worker, b.organisation(ledger, division=work_division), started_on, work_division
+    )
+    b.appropriate(ledger, "1000.00", "local_treasury", b.HOME)
+    return worker, placement
+
+
+@pytest.mark.parametrize(
+    ("work_division", "cross_region"),
+    [
+        (b.HOME, False),  # the home county itself
+        (CHANGSHA, False),  # the prefecture containing the home county
+        ("430000", False),  # the province containing it
+        (TIANXIN, True),  # another county of the same prefecture
+        (JISHOU, True),  # another prefecture
+        (b.ELSEWHERE, True),  # another province
+    ],
+)
+def test_R12_pays_only_a_placement_outside_the_home_county(
+    ledger: Ledger, work_division: str, cross_region: bool
+) -> None:
+    b.transport_standard(ledger, "300.00", b.HOME)
+    worker, placement = r12_setup(ledger, work_division)
+    if cross_region:
+        paid = b.pay(ledger, "R12", worker, "2018-02-01", placement_id=placement)
+        assert paid.public()["amount"] == "300.00"
+        assert account_of(paid) == {"source": "local_treasury", "division": b.HOME}
+        assert b.balance(ledger, "local_treasury", b.HOME) == "700.00"
+    else:
+        with b.refused("R12", ledger):
+            b.pay(ledger, "R12", worker, "2018-02-01", placement_id=placement)
+
+
+def test_R12_pays_the_sending_county_standard_in_force_on_the_start_date(ledger: Ledger) -> None:
+    b.transport_standard(ledger, "300.00", b.HOME, effective_from="2017-07-01")
+    b.transport_standard(ledger, "500.00", b.HOME, effective_from="2018-02-01")
+    b.transport_standard(ledger, "900.00", TIANXIN, effective_from="2017-07-01")  # another county's
+    worker, before_change = r12_setup(ledger, b.ELSEWHERE, started_on="2018-01-31")
+    paid = b.pay(ledger, "R12", worker, "2018-03-01", placement_id=before_change)
+    assert paid.public()["amount"] == "300.00"  # paid after the change, earned before it
+    later_worker, after_change = r12_setup(ledger, b.ELSEWHERE, started_on="2018-02-01")
+    paid = b.pay(ledger, "R12", later_worker, "2018-03-01", placement_id=after_change)
+    assert paid.public()["amount"] == "500.00"
+    assert b.balance(ledger, "local_treasury", b.HOME) == "1200.00"  # 2 × 1000 − 300 − 500
+
+
+def test_R12_uses_the_prefecture_standard_when_the_county_has_none(ledger: Ledger) -> None:
+    b.transport_standard(ledger, "250.00", CHANGSHA)
+    worker, placement = r12_setup(ledger, b.ELSEWHERE)
+    paid = b.pay(ledger, "R12", worker, "2018-02-01", placement_id=placement)
+    assert paid.public()["amount"] == "250.00"
+    assert account_of(paid) == {"source": "local_treasury", "division": b.HOME}
+
+
+def test_R12_refuses_when_no_standard_is_in_force_on_the_start_date(ledger: Ledger) -> None:
+    b.transport_standard(ledger, "300.00", b.HOME, effective_from="2018-01-16")
+    worker, placement = r12_setup(ledger, b.ELSEWHERE, started_on="2018-01-15")
+    with b.refused("R12", ledger):
+        b.pay(ledger, "R12", worker, "2018-02-01", placement_id=placement)
+
+
+# --- R13: post subsidy to the employer, a full year on post with contributions ----------
+
+
+def r13_setup(
+    ledger: Ledger,
+    home: str = b.HOME,
+    employer_division: str = TIANXIN,
+    contract_months: int = 24,
+    months: list[str] | None = None,
+) -> tuple[str, str, str]:
+    """A worker on post from 2018-01-15 with an employer that contributed for `months`
+    (default: 2018-01 … 2018-12, the first year on post)."""
+    employer = b.organisation(ledger, "enterprise", division=employer_division)
+    worker = b.worker(ledger, home=home)
+    placement = b.placement(
+        ledger, worker, employer, "2018-01-15", employer_division, contract_months=contract_months
+    )
+    b.contributions(
+        ledger, worker, employer, months_between("2018-01", "2018-12") if months is None else months
+    )
+    b.appropriate(ledger, "10000.00", "employment_fund", employer_division)
+    b.appropriate(ledger, "10000.00", "employment_fund", home)
+    return worker, employer, placement
+
+
+def test_R13_pays_1000_from_the_employer_county_after_12_months_with_contributions(
+    ledger: Ledger,
+) -> None:
+    _, employer, placement = r13_setup(ledger, home=b.HOME, employer_division=TIANXIN)
+    paid = b.pay(ledger, "R13", employer, "2019-01-15", placement_id=placement)
+    assert paid.public()["amount"] == "1000.00"
+    assert account_of(paid) == {"source": "employment_fund", "division": TIANXIN}
+    assert b.balance(ledger, "employment_fund", TIANXIN) == "9000.00"
+    assert b.balance(ledger, "employment_fund", b.HOME) == "10000.00"
+
+
+def test_R13_refuses_before_12_months_on_post(ledger: Ledger) -> None:
+    _, employer, placement = r13_setup(ledger)
+    with b.refused("R13", ledger):
+        b.pay(ledger, "R13", employer, "2019-01-14", placement_id=placement)
+
+
+def test_R13_refuses_a_year_missing_one_month_of_contributions(ledger: Ledger) -> None:
+    months = [m for m in months_between("2018-01", "2018-12") if m != "2018-07"]
+    _, employer, placement = r13_setup(ledger, months=months)
+    with b.refused("R13", ledger) as refusal:
+        b.pay(ledger, "R13", employer, "2019-03-01", placement_id=placement)
+    assert refusal.error is not None and "2018-07" in refusal.error.detail
+
+
+def test_R13_refuses_a_placement_without_a_labour_contract(ledger: Ledger) -> None:
+    _, employer, placement = r13_setup(ledger, contract_months=0)
+    with b.refused("R13", ledger):
+        b.pay(ledger, "R13", employer, "2019-01-15", placement_id=placement)
+
+
+def test_R13_is_paid_to_the_employer_only(ledger: Ledger) -> None:
+    _, _, placement = r13_setup(ledger)
+    another_employer = b.organisation(ledger, division=TIANXIN)
+    with b.refused("R13", ledger):
+        b.pay(ledger, "R13", another_employer, "2019-01-15", placement_id=placement)
+
+
+@pytest.mark.parametrize(
+    ("home", "designated_from", "amount"),
+    [
+        (FENGHUANG, "2017-07-01", "1500.00"),  # worker from the designated area (当地)
+        (b.HOME, "2017-07-01", "1000.00"),  # worker from elsewhere
+        (FENGHUANG, "2019-01-16", "1000.00"),  # designated only after the year completed
+    ],
+    ids=["local-worker", "worker-from-elsewhere", "designated-later"],
+)
+def test_R13_pays_1500_when_employer_and_worker_are_in_a_designated_poor_area(
+    ledger: Ledger, home: str, designated_from: str, amount: str
+) -> None:
+    b.post(
+        ledger, "PoorAreaDesignated", by="admin", division=XIANGXI, effective_from=designated_from
+    )
+    _, employer, placement = r13_setup(ledger, home=home, employer_division=JISHOU)
+    paid = b.pay(ledger, "R13", employer, "2019-01-15", placement_id=placement)
+    assert paid.public()["amount"] == amount
+    assert account_of(paid) == {"source": "employment_fund", "division": JISHOU}
+
+
+def test_R13_pays_1500_when_both_the_employer_county_and_its_prefecture_are_designated(
+    ledger: Ledger,
+) -> None:
+    # The employer's county and its prefecture are both designated; the worker is from
+    # another county of that prefecture — from the designated area (当地) all the same.
+    b.post(ledger, "PoorAreaDesignated", by="admin", division=JISHOU, effective_from="2017-07-01")
+    b.post(ledger, "PoorAreaDesignated", by="admin", division=XIANGXI, effective_from="2017-07-01")
+    _, employer, placement = r13_setup(ledger, home=FENGHUANG, employer_division=JISHOU)
+    assert (
+        b.pay(ledger, "R13", employer, "2019-01-15", placement_id=placement).public()["amount"]
+        == "1500.00"
+    )
+
+
+def test_R13_second_year_needs_24_months_on_post_and_that_year_contributions(
+    ledger: Ledger,
+) -> None:
+    worker, employer, placement = r13_setup(ledger, months=months_between("2018-01", "2019-11"))
+    assert (
+        b.pay(ledger, "R13", employer, "2019-01-15", placement_id=placement).public()["amount"]
+        == "1000.00"
+    )
+    with b.refused("R13", ledger):  # 23 months on post
+        b.pay(ledger, "R13", employer, "2020-01-14", placement_id=placement)
+    with b.refused("R13", ledger) as refusal:  # 24 months, but 2019-12 not contributed
+        b.pay(ledger, "R13", employer, "2020-01-15", placement_id=placement)
+    assert refusal.error is not None and "2019-12" in refusal.error.detail
+    b.contributions(ledger, worker, employer, ["2019-12"])
+    paid = b.pay(ledger, "R13", employer, "2020-01-15", placement_id=placement)
+    assert paid.public()["amount"] == "1000.00"
+    assert paid.public()["covers"] == months_between("2019-01", "2019-12")
+    assert b.balance(ledger, "employment_fund", TIANXIN) == "8000.00"
+
+
+# --- R14: the employer's share of social insurance, at most 36 months per worker ---------
+
+
+def r14_setup(
+    ledger: Ledger, started_on: str = "2018-01-15", contract_months: int = 12
+) -> tuple[str, str, str]:
+    """A worker of 芙蓉区 on post with an employer of 天心区."""
+    employer = b.organisation(ledger, "enterprise", division=TIANXIN)
+    worker = b.worker(ledger, home=b.HOME)
+    placement = b.placement(
+        ledger, worker, employer, started_on, TIANXIN, contract_months=contract_months
+    )
+    b.appropriate(ledger, "100000.00", "employment_fund", TIANXIN)
+    b.appropriate(ledger, "100000.00", "employment_fund", b.HOME)
+    return worker, employer, placement
+
+
+def test_R14_pays_the_employer_share_of_the_months_from_the_employer_county(ledger: Ledger) -> None:
+    worker, employer, placement = r14_setup(ledger)
+    months = months_between("2018-01", "2018-12")
+    b.contributions(
+        ledger, worker, employer, months, pension="100.00", medical="50.00", unemployment="10.50"
+    )
+    paid = b.pay(ledger, "R14", employer, "2019-01-15", placement_id=placement)
+    assert paid.public()["amount"] == "1926.00"  # 12 × (100.00 + 50.00 + 10.50)
+    assert paid.public()["covers"] == months
+    assert account_of(paid) == {"source": "employment_fund", "division": TIANXIN}
+    assert b.balance(ledger, "employment_fund", TIANXIN) == "98074.00"
+
+
+def test_R14_refuses_a_labour_contract_under_one_year(ledger: Ledger) -> None:
+    worker, employer, placement = r14_setup(ledger, contract_months=11)
+    b.contributions(ledger, worker, employer, months_between("2018-01", "2018-12"))
+    with b.refused("R14", ledger):
+        b.pay(ledger, "R14", employer, "2019-01-15", placement_id=placement)
+
+
+def test_R14_refuses_before_12_months_on_post(ledger: Ledger) -> None:
+    worker, employer, placement = r14_setup(ledger)
+    b.contributions(ledger, worker, employer, months_between("2018-01", "2018-12"))
+    with b.refused("R14", ledger):
+        b.pay(ledger, "R14", employer, "2019-01-14", placement_id=placement)
+
+
+def test_R14_pays_a_month_of_contributions_once_R20(ledger: Ledger) -> None:
+    worker, employer, placement = r14_setup(ledger)
+    b.contributions(ledger, worker, employer, months_between("2018-01", "2018-12"))
+    assert (
+        b.pay(ledger, "R14", employer, "2019-01-15", placement_id=placement).public()["amount"]
+        == "1920.00"
+    )
+    with b.refused("R20", ledger):
+        b.pay(ledger, "R14", employer, "2020-01-15", placement_id=placement)
+    b.contributions(ledger, worker, employer, ["2019-01", "2019-02"])
+    paid = b.pay(ledger, "R14", employer, "2020-01-15", placement_id=placement)
+    assert (paid.public()["amount"], paid.public()["covers"]) == ("320.00", ["2019-01", "2019-02"])
+
+
+def test_R14_pays_only_the_months_inside_the_window_R2(ledger: Ledger) -> None:
+    worker, employer, placement = r14_setup(ledger, started_on="2017-05-02")
+    b.contributions(ledger, worker, employer, months_between("2017-05", "2018-04"))
+    paid = b.pay(ledger, "R14", employer, "2018-05-02", placement_id=placement)
+    assert paid.public()["covers"] == months_between("2017-07", "2018-04")
+    assert paid.public()["amount"] == "1600.00"  # 10 × 160.00, not 12
+
+
+def test_R14_covers_at_most_36_months_per_worker_paying_the_earliest_months_of_a_cut_claim(
+    ledger: Ledger,
+) -> None:
+    worker, employer, placement = r14_setup(ledger, started_on="2017-07-01", contract_months=48)
+    b.contributions(ledger, worker, employer, months_between("2017-07", "2019-12"))  # 30 months
+    first = b.pay(ledger, "R14", employer, "2020-01-06", placement_id=placement)
+    assert first.public()["amount"] == "4800.00"  # 30 × 160.00
+    # Ten more months, each share different so that which six are paid shows in the sum.
+    later = months_between("2020-01", "2020-10")
+    b.batch(
+        ledger,
+        "SocialInsuranceContributed",
+        [
+            {
+                "employer_id": employer,
+                "worker_id": worker,
+                "month": month,
+                "pension": f"{100 + i}.00",
+                "medical": "50.00",
+                "unemployment": "10.00",
+            }
+            for i, month in enumerate(later)
+        ],
+    )
+    cut = b.pay(ledger, "R14", employer, "2021-01-06", placement_id=placement)
+    assert cut.public()["covers"] == later[:6]
+    assert cut.public()["amount"] == "975.00"  # 160 + 161 + … + 165
+    with b.refused("R18", ledger):
+        b.pay(ledger, "R14", employer, "2022-01-06", placement_id=placement)
