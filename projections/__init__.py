@@ -1,1 +1,5 @@
-"""Read models rebuilt from the events."""
+"""Read models rebuilt from the events: balances, statements, views and targets."""
+
+from projections.service import Projections
+
+__all__ = ["Projections"]

@@ -1,0 +1,146 @@
+"""Balances and statements (CONTRACT `GET /v1/accounts`, `…/statement`), bitemporal.
+
+`as_of` alone reads the running totals: one indexed row per account. `known_at` must
+leave out what was recorded later, so it sums the account's lines recorded by then
+(an index range on (account, recorded_at)); an audit question, not the hot path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from projections import schema
+from projections.changes import stamp
+from projections.money import yuan
+from projections.sqlstore import SqlCursor
+
+Totals = tuple[int, int, int]  # appropriated, paid, reversed (fen)
+
+SUMS = (
+    "COALESCE(SUM(CASE WHEN kind = 'appropriation' THEN amount ELSE 0 END), 0) AS appropriated,"
+    " COALESCE(SUM(CASE WHEN kind = 'payment' THEN -amount ELSE 0 END), 0) AS paid,"
+    " COALESCE(SUM(CASE WHEN kind = 'reversal' THEN amount ELSE 0 END), 0) AS reversed"
+)
+
+
+def account_row(source: str, division: str, totals: Totals) -> dict[str, Any]:
+    appropriated, paid, reversed_ = totals
+    return {
+        "source": source,
+        "division": division,
+        "appropriated": yuan(appropriated),
+        "paid": yuan(paid),
+        "reversed": yuan(reversed_),
+        "balance": yuan(appropriated - paid + reversed_),
+    }
+
+
+def known_accounts(cur: SqlCursor, known_at: datetime | None) -> list[tuple[str, str]]:
+    sql = f"SELECT source, division FROM {schema.ACCOUNTS}"
+    params: tuple[Any, ...] = ()
+    if known_at is not None:
+        sql, params = sql + " WHERE recorded_at <= ?", (stamp(known_at),)
+    rows = cur.execute(sql + " ORDER BY source, division", params).fetchall()
+    return [(r["source"], r["division"]) for r in rows]
+
+
+def running_totals(cur: SqlCursor, source: str, division: str, through: date | None) -> Totals:
+    sql = f"SELECT appropriated, paid, reversed FROM {schema.DAYS} WHERE source = ? AND division = ?"
+    params: tuple[Any, ...] = (source, division)
+    if through is not None:
+        sql, params = sql + " AND day <= ?", (*params, through.isoformat())
+    row = cur.execute(sql + " ORDER BY day DESC LIMIT 1", params).fetchone()
+    return (0, 0, 0) if row is None else (int(row["appropriated"]), int(row["paid"]), int(row["reversed"]))
+
+
+def known_totals(cur: SqlCursor, source: str, division: str, through: date | None, known_at: datetime) -> Totals:
+    sql = f"SELECT {SUMS} FROM {schema.LINES} WHERE source = ? AND division = ? AND recorded_at <= ?"
+    params: tuple[Any, ...] = (source, division, stamp(known_at))
+    if through is not None:
+        sql, params = sql + " AND day <= ?", (*params, through.isoformat())
+    row = cur.execute(sql, params).fetchone()
+    return (int(row["appropriated"]), int(row["paid"]), int(row["reversed"]))
+
+
+def totals(cur: SqlCursor, source: str, division: str, through: date | None, known_at: datetime | None) -> Totals:
+    if known_at is None:
+        return running_totals(cur, source, division, through)
+    return known_totals(cur, source, division, through, known_at)
+
+
+def accounts(
+    cur: SqlCursor,
+    as_of: date | None,
+    known_at: datetime | None,
+    within: Callable[[str], bool] | None,
+) -> list[dict[str, Any]]:
+    """Every account the ledger knew (by `known_at`), its figures through `as_of`."""
+    return [
+        account_row(source, division, totals(cur, source, division, as_of, known_at))
+        for source, division in known_accounts(cur, known_at)
+        if within is None or within(division)
+    ]
+
+
+def statement(
+    cur: SqlCursor,
+    source: str,
+    division: str,
+    from_: date | None,
+    to: date | None,
+    as_of: date | None,
+    known_at: datetime | None,
+) -> dict[str, Any] | None:
+    if (source, division) not in known_accounts(cur, known_at):
+        return None
+    # `as_of` is the last business date the ledger may speak of: it caps the range.
+    last = min((d for d in (to, as_of) if d is not None), default=None)
+    opening = 0
+    if from_ is not None:
+        appropriated, paid, reversed_ = totals(cur, source, division, from_ - timedelta(days=1), known_at)
+        opening = appropriated - paid + reversed_
+    balance, lines = opening, []
+    for row in statement_rows(cur, source, division, from_, last, known_at):
+        balance += int(row["amount"])
+        lines.append(
+            {
+                "date": row["day"],
+                "kind": row["kind"],
+                "rule": row["rule"],
+                "payee_id": row["payee_id"],
+                "worker_id": row["worker_id"],
+                "amount": yuan(int(row["amount"])),
+                "balance": yuan(balance),
+                "position": int(row["position"]),
+                "reference": row["ref"],
+                "recorded_at": row["recorded_at"],
+            }
+        )
+    return {
+        "source": source,
+        "division": division,
+        "from": None if from_ is None else from_.isoformat(),
+        "to": None if last is None else last.isoformat(),
+        "known_at": None if known_at is None else stamp(known_at),
+        "opening_balance": yuan(opening),
+        "lines": lines,
+        "closing_balance": yuan(balance),
+    }
+
+
+def statement_rows(
+    cur: SqlCursor, source: str, division: str, from_: date | None, last: date | None, known_at: datetime | None
+) -> list[Any]:
+    sql = f"SELECT * FROM {schema.LINES} WHERE source = ? AND division = ?"
+    params: list[Any] = [source, division]
+    if from_ is not None:
+        sql += " AND day >= ?"
+        params.append(from_.isoformat())
+    if last is not None:
+        sql += " AND day <= ?"
+        params.append(last.isoformat())
+    if known_at is not None:
+        sql += " AND recorded_at <= ?"
+        params.append(stamp(known_at))
+    return cur.execute(sql + " ORDER BY day, position", params).fetchall()

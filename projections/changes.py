@@ -1,0 +1,193 @@
+"""What each recorded event changes in the read models, gathered for one batch.
+
+Pure bookkeeping: rows to insert, rows to update and per-day money deltas. Look-ups of
+earlier facts (which account an account event belongs to, which worker a worker event)
+go to the batch first, then to a process-wide cache, then to the tables inside the
+batch's own transaction — the mappings are immutable facts of the log, so a cached one
+is never wrong, even across a rolled-back batch or a rebuild."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from domain.policy.placement import is_cross_region
+from projections import schema
+from projections.money import to_fen
+from projections.sqlstore import SqlCursor
+
+Row = tuple[Any, ...]
+MAX_CACHED = 500_000
+
+
+def stamp(instant: datetime) -> str:
+    """A fixed-width UTC instant: compares as text exactly as in time."""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    return instant.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+@dataclass
+class Caches:
+    accounts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    workers: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def remember(self, table: dict[str, tuple[str, str]], key: str, value: tuple[str, str]) -> None:
+        if len(table) >= MAX_CACHED:
+            table.clear()
+        table[key] = value
+
+
+@dataclass
+class Batch:
+    """The changes of consecutive events, written in one transaction with their tracking."""
+
+    cur: SqlCursor
+    caches: Caches
+    inserts: dict[str, list[Row]] = field(default_factory=dict)
+    updates: list[tuple[str, Row]] = field(default_factory=list)
+    days: dict[tuple[str, str, str], list[int]] = field(default_factory=dict)
+
+    def insert(self, table: str, row: Row) -> None:
+        self.inserts.setdefault(table, []).append(row)
+
+    def update(self, statement: str, params: Row) -> None:
+        self.updates.append((statement, params))
+
+    def add_day(self, account: tuple[str, str], day: date, column: int, fen: int) -> None:
+        totals = self.days.setdefault((*account, day.isoformat()), [0, 0, 0])
+        totals[column] += fen
+
+    def account_of(self, originator: str) -> tuple[str, str]:
+        found = self.caches.accounts.get(originator)
+        if found is None:
+            row = self.cur.execute(
+                f"SELECT source, division FROM {schema.ACCOUNTS} WHERE account_id = ?",
+                (originator,),
+            ).fetchone()
+            if row is None:
+                raise LookupError(f"account event of {originator} before its AccountOpened")
+            found = (row["source"], row["division"])
+            self.caches.remember(self.caches.accounts, originator, found)
+        return found
+
+    def worker_of(self, originator: str) -> tuple[str, str]:
+        """(worker_id, home_division) of a Worker aggregate."""
+        found = self.caches.workers.get(originator)
+        if found is None:
+            row = self.cur.execute(
+                f"SELECT worker_id, home_division FROM {schema.WORKERS} WHERE originator_id = ?",
+                (originator,),
+            ).fetchone()
+            if row is None:
+                raise LookupError(f"worker event of {originator} before its WorkerRegistered")
+            found = (row["worker_id"], row["home_division"])
+            self.caches.remember(self.caches.workers, originator, found)
+        return found
+
+
+APPROPRIATED, PAID, REVERSED = 0, 1, 2
+
+
+def account_opened(b: Batch, position: int, e: Any) -> None:
+    account = (e.source, e.division)
+    b.caches.remember(b.caches.accounts, str(e.originator_id), account)
+    b.insert(schema.ACCOUNTS, (str(e.originator_id), *account, position, stamp(e.timestamp)))
+
+
+def funds_appropriated(b: Batch, position: int, e: Any) -> None:
+    account, fen = b.account_of(str(e.originator_id)), to_fen(e.amount)
+    b.add_day(account, e.appropriated_on, APPROPRIATED, fen)
+    b.insert(schema.LINES, line(position, account, e.appropriated_on, "appropriation", None, None, None, fen, e.appropriation_id, e))
+
+
+def payment_debited(b: Batch, position: int, e: Any) -> None:
+    account, fen = b.account_of(str(e.originator_id)), to_fen(e.amount)
+    b.add_day(account, e.paid_on, PAID, fen)
+    b.insert(schema.LINES, line(position, account, e.paid_on, "payment", e.rule, e.payee_id, e.worker_id, -fen, e.payment_id, e))
+
+
+def payment_credited(b: Batch, position: int, e: Any) -> None:
+    account, fen = b.account_of(str(e.originator_id)), to_fen(e.amount)
+    b.add_day(account, e.reversed_on, REVERSED, fen)
+    b.insert(schema.LINES, line(position, account, e.reversed_on, "reversal", e.rule, e.payee_id, e.worker_id, fen, e.reversal_id, e))
+
+
+def line(position: int, account: tuple[str, str], day: date, kind: str, rule: str | None, payee: str | None, worker: str | None, fen: int, ref: str, e: Any) -> Row:
+    return (position, *account, day.isoformat(), kind, rule, payee, worker, fen, ref, stamp(e.timestamp))
+
+
+def subsidy_paid(b: Batch, position: int, e: Any) -> None:
+    b.insert(
+        schema.PAYMENTS,
+        (e.payment_id, str(e.originator_id), e.rule, to_fen(e.amount), e.source, e.division,
+         e.payee_id, e.worker_id, e.placement_id, e.enrollment_id, iso(e.paid_on),
+         iso(e.earned_on), e.basis, position, stamp(e.timestamp), None, None, None, None),
+    )
+
+
+def payment_reversed(b: Batch, position: int, e: Any) -> None:
+    b.update(
+        f"UPDATE {schema.PAYMENTS} SET reversal_id = ?, reversed_on = ?, reversal_reason = ?,"
+        " reversal_position = ? WHERE originator_id = ?",
+        (e.reversal_id, iso(e.reversed_on), e.reason, position, str(e.originator_id)),
+    )
+
+
+def worker_registered(b: Batch, position: int, e: Any) -> None:
+    b.caches.remember(b.caches.workers, str(e.originator_id), (e.worker_id, e.home_division))
+    b.insert(schema.WORKERS, (str(e.originator_id), e.worker_id, e.home_division, position))
+
+
+def worker_placed(b: Batch, position: int, e: Any) -> None:
+    worker_id, home = b.worker_of(str(e.originator_id))
+    cross = is_cross_region(home, e.work_division)
+    b.insert(
+        schema.PLACEMENTS,
+        (e.placement_id, worker_id, e.employer_id, e.agency_id, iso(e.started_on), None,
+         e.work_division, e.contract_months, home, int(cross), position),
+    )
+
+
+def placement_ended(b: Batch, position: int, e: Any) -> None:
+    b.update(
+        f"UPDATE {schema.PLACEMENTS} SET ended_on = ? WHERE placement_id = ?",
+        (iso(e.ended_on), e.placement_id),
+    )
+
+
+def training_enrolled(b: Batch, position: int, e: Any) -> None:
+    worker_id, home = b.worker_of(str(e.originator_id))
+    b.insert(
+        schema.ENROLLMENTS,
+        (e.enrollment_id, worker_id, e.kind, e.category, e.division, e.institution_id,
+         iso(e.started_on), None, int(bool(e.two_after_student)), home, position),
+    )
+
+
+def training_completed(b: Batch, position: int, e: Any) -> None:
+    b.update(
+        f"UPDATE {schema.ENROLLMENTS} SET completed_on = ? WHERE enrollment_id = ?",
+        (iso(e.completed_on), e.enrollment_id),
+    )
+
+
+HANDLERS: dict[str, Callable[[Batch, int, Any], None]] = {
+    "jobaid:AccountOpened": account_opened,
+    "jobaid:FundsAppropriated": funds_appropriated,
+    "jobaid:PaymentDebited": payment_debited,
+    "jobaid:PaymentCredited": payment_credited,
+    "jobaid:SubsidyPaid": subsidy_paid,
+    "jobaid:PaymentReversed": payment_reversed,
+    "jobaid:WorkerRegistered": worker_registered,
+    "jobaid:WorkerPlaced": worker_placed,
+    "jobaid:PlacementEnded": placement_ended,
+    "jobaid:TrainingEnrolled": training_enrolled,
+    "jobaid:TrainingCompleted": training_completed,
+}

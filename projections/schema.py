@@ -1,0 +1,60 @@
+"""The read-model tables. Dates are ISO text and instants fixed-width UTC ISO text, so
+they compare correctly as strings on both stores; money is integer fen (see money.py)."""
+
+from __future__ import annotations
+
+ACCOUNTS = "projection_accounts"
+LINES = "projection_account_lines"
+DAYS = "projection_account_days"
+PAYMENTS = "projection_payments"
+WORKERS = "projection_workers"
+PLACEMENTS = "projection_placements"
+ENROLLMENTS = "projection_enrollments"
+
+# Rebuild empties these; the order does not matter (no foreign keys: a read model is
+# rebuilt from the log, not kept consistent by the database).
+TABLES = (ACCOUNTS, LINES, DAYS, PAYMENTS, WORKERS, PLACEMENTS, ENROLLMENTS)
+
+STATEMENTS = (
+    # originator → account: account events carry no source/division after AccountOpened.
+    f"CREATE TABLE IF NOT EXISTS {ACCOUNTS} (account_id TEXT PRIMARY KEY, source TEXT NOT NULL,"
+    " division TEXT NOT NULL, position BIGINT NOT NULL, recorded_at TEXT NOT NULL,"
+    " UNIQUE (source, division))",
+    # One row per appropriation, payment or reversal: the statement lines. `amount` is
+    # signed (money in positive), `day` the business date, `recorded_at` for known_at.
+    f"CREATE TABLE IF NOT EXISTS {LINES} (position BIGINT PRIMARY KEY, source TEXT NOT NULL,"
+    " division TEXT NOT NULL, day TEXT NOT NULL, kind TEXT NOT NULL, rule TEXT, payee_id TEXT,"
+    " worker_id TEXT, amount BIGINT NOT NULL, ref TEXT NOT NULL, recorded_at TEXT NOT NULL)",
+    f"CREATE INDEX IF NOT EXISTS {LINES}_by_day ON {LINES} (source, division, day, position)",
+    f"CREATE INDEX IF NOT EXISTS {LINES}_by_recording ON {LINES} (source, division, recorded_at)",
+    # Running totals through each business day with activity: a balance as of any date
+    # is one indexed row look-up, whatever the history's length.
+    f"CREATE TABLE IF NOT EXISTS {DAYS} (source TEXT NOT NULL, division TEXT NOT NULL,"
+    " day TEXT NOT NULL, appropriated BIGINT NOT NULL, paid BIGINT NOT NULL,"
+    " reversed BIGINT NOT NULL, PRIMARY KEY (source, division, day))",
+    f"CREATE TABLE IF NOT EXISTS {PAYMENTS} (payment_id TEXT PRIMARY KEY,"
+    " originator_id TEXT NOT NULL UNIQUE, rule TEXT NOT NULL, amount BIGINT NOT NULL,"
+    " source TEXT NOT NULL, division TEXT NOT NULL, payee_id TEXT NOT NULL, worker_id TEXT,"
+    " placement_id TEXT, enrollment_id TEXT, paid_on TEXT NOT NULL, earned_on TEXT NOT NULL,"
+    " basis TEXT NOT NULL, position BIGINT NOT NULL, recorded_at TEXT NOT NULL,"
+    " reversal_id TEXT, reversed_on TEXT, reversal_reason TEXT, reversal_position BIGINT)",
+    f"CREATE INDEX IF NOT EXISTS {PAYMENTS}_by_worker ON {PAYMENTS} (worker_id, paid_on)",
+    f"CREATE INDEX IF NOT EXISTS {PAYMENTS}_by_payee ON {PAYMENTS} (payee_id, paid_on)",
+    # Worker events after registration name only the aggregate: keep originator → worker.
+    f"CREATE TABLE IF NOT EXISTS {WORKERS} (originator_id TEXT PRIMARY KEY,"
+    " worker_id TEXT NOT NULL UNIQUE, home_division TEXT NOT NULL, position BIGINT NOT NULL)",
+    f"CREATE TABLE IF NOT EXISTS {PLACEMENTS} (placement_id TEXT PRIMARY KEY,"
+    " worker_id TEXT NOT NULL, employer_id TEXT NOT NULL, agency_id TEXT,"
+    " started_on TEXT NOT NULL, ended_on TEXT, work_division TEXT NOT NULL,"
+    " contract_months INTEGER NOT NULL, home_division TEXT NOT NULL,"
+    " cross_region INTEGER NOT NULL, position BIGINT NOT NULL)",
+    f"CREATE INDEX IF NOT EXISTS {PLACEMENTS}_by_employer ON {PLACEMENTS} (employer_id)",
+    f"CREATE INDEX IF NOT EXISTS {PLACEMENTS}_by_agency ON {PLACEMENTS} (agency_id)",
+    f"CREATE INDEX IF NOT EXISTS {PLACEMENTS}_by_start ON {PLACEMENTS} (started_on)",
+    f"CREATE TABLE IF NOT EXISTS {ENROLLMENTS} (enrollment_id TEXT PRIMARY KEY,"
+    " worker_id TEXT NOT NULL, kind TEXT NOT NULL, category TEXT NOT NULL,"
+    " division TEXT NOT NULL, institution_id TEXT, started_on TEXT NOT NULL,"
+    " completed_on TEXT, two_after INTEGER NOT NULL, home_division TEXT NOT NULL,"
+    " position BIGINT NOT NULL)",
+    f"CREATE INDEX IF NOT EXISTS {ENROLLMENTS}_by_completion ON {ENROLLMENTS} (completed_on)",
+)

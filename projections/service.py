@@ -1,0 +1,109 @@
+"""`Projections`: the read side the HTTP layer and the command line use."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from jobaid.application import Ledger
+from projections import accounts as account_queries
+from projections import schema, targets, views
+from projections.follower import Follower
+from projections.runner import DEFAULT_BATCH, Runner
+from projections.sqlstore import ViewStore
+
+
+class Projections:
+    """Balances, statements, worker and organisation views and the targets report, kept
+    in the ledger's own database and advanced exactly once (see runner.py).
+
+    `known_at` answers are final once the instant is a few seconds old: an event's
+    timestamp is taken just before its transaction commits, so an event stamped before
+    a very recent instant may still be on its way into the log."""
+
+    def __init__(self, ledger: Ledger, batch_size: int = DEFAULT_BATCH) -> None:
+        self.ledger = ledger
+        self.store = ViewStore(ledger.recorder)
+        self.store.create(schema.STATEMENTS)
+        self.runner = Runner(ledger, self.store, batch_size)
+        self.follower = Follower(self.runner, self.store)
+
+    # Following the log.
+
+    def start(self) -> None:
+        self.follower.start()
+
+    def stop(self) -> None:
+        self.follower.stop()
+
+    def close(self) -> None:
+        self.stop()
+
+    def catch_up(self) -> int:
+        return self.runner.catch_up()
+
+    def position(self) -> int:
+        return self.store.position()
+
+    def wait_for(self, position: int, timeout: float = 5.0) -> bool:
+        """Read-your-writes, bounded: wait until the projections have passed `position`
+        and everything committed before this call. A command's other events in the same
+        transaction may lie after the position it answered (a reversal's credit follows
+        it), and they are all committed by now, so the log's head covers them."""
+        target = max(position, self.store.head())
+        deadline = time.monotonic() + timeout
+        while self.position() < target:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            self.follower.wake.set()
+            with self.runner.advanced:
+                self.runner.advanced.wait(min(remaining, 0.02))
+        return True
+
+    def rebuild(self) -> None:
+        """Empty every table and reset tracking in one transaction, then replay the log."""
+        with self.store.transaction() as cur:
+            self.store.reset(cur)  # first: takes the tracking lock, as every batch does
+            for table in schema.TABLES:
+                cur.execute(f"DELETE FROM {table}")
+        self.runner.caches.accounts.clear()
+        self.runner.caches.workers.clear()
+        self.catch_up()
+
+    # Queries: JSON-ready dicts; money "0.00", dates ISO.
+
+    def accounts(
+        self,
+        as_of: date | None = None,
+        known_at: datetime | None = None,
+        within: Callable[[str], bool] | None = None,
+    ) -> list[dict[str, Any]]:
+        with self.store.transaction(commit=False) as cur:
+            return account_queries.accounts(cur, as_of, known_at, within)
+
+    def statement(
+        self,
+        source: str,
+        division: str,
+        from_: date | None,
+        to: date | None,
+        as_of: date | None = None,
+        known_at: datetime | None = None,
+    ) -> dict[str, Any] | None:
+        with self.store.transaction(commit=False) as cur:
+            return account_queries.statement(cur, source, division, from_, to, as_of, known_at)
+
+    def worker(self, worker_id: str, as_of: date | None = None) -> dict[str, Any] | None:
+        with self.store.transaction(commit=False) as cur:
+            return views.worker(self.ledger, cur, worker_id, as_of)
+
+    def organisation(self, org_id: str, as_of: date | None = None) -> dict[str, Any] | None:
+        with self.store.transaction(commit=False) as cur:
+            return views.organisation(self.ledger, cur, org_id, as_of)
+
+    def targets(self, within: Callable[[str], bool] | None = None) -> dict[str, Any]:
+        with self.store.transaction(commit=False) as cur:
+            return targets.targets(cur, within)

@@ -1,0 +1,141 @@
+"""The projection tables live in the ledger's own database, written through the ledger's
+own datastore (one pool per process). This module hides the two dialects' differences:
+placeholders, column types, the tracking table, and DDL races between processes.
+
+Tracking keeps the library's shape — one row per upstream application name with the last
+notification id processed — and on PostgreSQL it is the library's own table, created by
+`PostgresTrackingRecorder`. It is advanced by compare-and-set in the same transaction as
+the rows: the first statement of every projection transaction, so that it also takes the
+row lock (PostgreSQL) or the write lock (SQLite) that serialises competing processes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from eventsourcing.persistence import ApplicationRecorder
+
+TRACKING_TABLE = "projection_tracking"
+UPSTREAM = "jobaid"  # the Ledger application's name: what the tracking row follows
+
+
+class Cursor(Protocol):
+    def execute(self, sql: str, params: Sequence[Any] = ...) -> Any: ...
+    def executemany(self, sql: str, params: Sequence[Sequence[Any]]) -> Any: ...
+    def fetchall(self) -> Any: ...
+    def fetchone(self) -> Any: ...
+
+
+class SqlCursor:
+    """A cursor that takes `?` placeholders on both stores."""
+
+    def __init__(self, raw: Any, postgres: bool) -> None:
+        self.raw = raw
+        self.postgres = postgres
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.postgres else sql
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> SqlCursor:
+        self.raw.execute(self._sql(sql), tuple(params))
+        return self
+
+    def executemany(self, sql: str, params: Sequence[Sequence[Any]]) -> None:
+        if params:
+            self.raw.executemany(self._sql(sql), [tuple(p) for p in params])
+
+    def fetchall(self) -> list[Any]:
+        return list(self.raw.fetchall())
+
+    def fetchone(self) -> Any:
+        return self.raw.fetchone()
+
+
+class ViewStore:
+    """Transactions, DDL and tracking on the ledger's database."""
+
+    def __init__(self, recorder: ApplicationRecorder) -> None:
+        from eventsourcing.postgres import PostgresApplicationRecorder
+
+        self.recorder = recorder
+        self.datastore: Any = getattr(recorder, "datastore")  # noqa: B009 - both recorders have one
+        self.postgres = isinstance(recorder, PostgresApplicationRecorder)
+        self.channel: str | None = getattr(recorder, "channel_name", None)
+
+    @contextmanager
+    def transaction(self, *, commit: bool = True) -> Iterator[SqlCursor]:
+        with self.datastore.transaction(commit=commit) as raw:
+            yield SqlCursor(raw, self.postgres)
+
+    def create(self, statements: Sequence[str]) -> None:
+        """Create the tables once, however many processes start at the same moment."""
+        if self.postgres:
+            self._create_library_tracking_table()
+            with self.transaction() as cur:
+                # Concurrent CREATE TABLE IF NOT EXISTS can still collide in pg_type.
+                cur.execute("SELECT pg_advisory_xact_lock(7106117301)")
+                for statement in statements:
+                    cur.execute(statement)
+                self._seed(cur)
+            return
+        with self.transaction() as cur:
+            cur.execute(
+                f"CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} ("
+                "application_name TEXT PRIMARY KEY, notification_id INTEGER) WITHOUT ROWID"
+            )
+            for statement in statements:
+                cur.execute(statement)
+            self._seed(cur)
+
+    def _create_library_tracking_table(self) -> None:
+        from eventsourcing.persistence import PersistenceError
+        from eventsourcing.postgres import PostgresTrackingRecorder
+
+        for attempt in range(3):
+            tracking = PostgresTrackingRecorder(self.datastore, tracking_table_name=TRACKING_TABLE)
+            try:
+                tracking.create_table()
+                return
+            except PersistenceError:
+                # Two processes creating it at once: the loser finds it made on retry.
+                if attempt == 2:
+                    raise
+
+    def _seed(self, cur: SqlCursor) -> None:
+        # A row from the start, so that compare-and-set always has something to lock.
+        cur.execute(
+            f"INSERT INTO {TRACKING_TABLE} (application_name, notification_id) VALUES (?, 0) "
+            "ON CONFLICT (application_name) DO NOTHING",
+            (UPSTREAM,),
+        )
+
+    def position(self, cur: SqlCursor | None = None) -> int:
+        if cur is None:
+            with self.transaction(commit=False) as reader:
+                return self.position(reader)
+        row = cur.execute(
+            f"SELECT notification_id FROM {TRACKING_TABLE} WHERE application_name = ?",
+            (UPSTREAM,),
+        ).fetchone()
+        return int(row["notification_id"]) if row else 0
+
+    def advance(self, cur: SqlCursor, from_: int, to: int) -> bool:
+        """Move tracking from `from_` to `to`; False when another process got there first
+        (then the caller's transaction must roll back: its rows would double count)."""
+        row = cur.execute(
+            f"UPDATE {TRACKING_TABLE} SET notification_id = ? "
+            "WHERE application_name = ? AND notification_id = ? RETURNING notification_id",
+            (to, UPSTREAM, from_),
+        ).fetchone()
+        return row is not None
+
+    def reset(self, cur: SqlCursor) -> None:
+        cur.execute(
+            f"UPDATE {TRACKING_TABLE} SET notification_id = 0 WHERE application_name = ?",
+            (UPSTREAM,),
+        )
+
+    def head(self) -> int:
+        """The last position recorded in the ledger's log."""
+        return int(self.recorder.max_notification_id() or 0)

@@ -1,0 +1,164 @@
+"""Worker and organisation views, now or as of a business date.
+
+A person's own facts are few, so the view reads them from the ledger's aggregate (cached
+by the ledger) and keeps only what had happened by `as_of`; the money side — payments,
+and the placements an organisation employs — comes from the projection tables."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from domain.errors import NotFound
+from domain.policy.placement import is_cross_region
+from domain.worker import Worker
+from jobaid.application import Ledger
+from projections import schema
+from projections.money import yuan
+from projections.sqlstore import SqlCursor
+
+
+def by(day: date | None, as_of: date | None) -> bool:
+    return day is not None and (as_of is None or day <= as_of)
+
+
+def shown(day: date | None, as_of: date | None) -> str | None:
+    """A date the view may show: one that had come by `as_of`."""
+    return day.isoformat() if day is not None and by(day, as_of) else None
+
+
+def worker(ledger: Ledger, cur: SqlCursor, worker_id: str, as_of: date | None) -> dict[str, Any] | None:
+    try:
+        w = ledger.get_worker(worker_id)
+    except NotFound:
+        return None
+    survey = w.survey_on(as_of or date.max)
+    return {
+        "worker_id": w.worker_id,
+        "name": w.name,
+        "id_number": w.id_number_masked,
+        "birth_date": w.birth_date.isoformat(),
+        "home_division": w.home_division,
+        "registered_on": w.registered_on.isoformat(),
+        "as_of": None if as_of is None else as_of.isoformat(),
+        "status": survey.status if survey else None,
+        "survey": None if survey is None else {
+            "surveyed_on": survey.surveyed_on.isoformat(),
+            "surveyor": survey.surveyor,
+            "status": survey.status,
+            "willing_to_work": survey.willing_to_work,
+            "service_needs": list(survey.service_needs),
+            "work_division": survey.work_division,
+        },
+        "placements": placements_of(w, as_of),
+        "trainings": trainings_of(w, as_of),
+        "unemployment_registered": [d.isoformat() for d in w.unemployment_registered if by(d, as_of)],
+        "benefit_periods": [
+            {"started_on": s.isoformat(), "ended_on": shown(e, as_of)}
+            for s, e in w.benefit_periods
+            if by(s, as_of)
+        ],
+        "payments": payments(cur, "worker_id", worker_id, as_of),
+    }
+
+
+def placements_of(w: Worker, as_of: date | None) -> list[dict[str, Any]]:
+    return [
+        {
+            "placement_id": p.placement_id,
+            "employer_id": p.employer_id,
+            "agency_id": p.agency_id,
+            "started_on": p.started_on.isoformat(),
+            "ended_on": shown(p.ended_on, as_of),
+            "work_division": p.work_division,
+            "contract_months": p.contract_months,
+            "cross_region": is_cross_region(w.home_division, p.work_division),
+        }
+        for p in sorted(w.placements.values(), key=lambda p: (p.started_on, p.placement_id))
+        if by(p.started_on, as_of)
+    ]
+
+
+def trainings_of(w: Worker, as_of: date | None) -> list[dict[str, Any]]:
+    return [
+        {
+            "enrollment_id": e.enrollment_id,
+            "kind": e.kind,
+            "category": e.category,
+            "division": e.division,
+            "institution_id": e.institution_id,
+            "started_on": e.started_on.isoformat(),
+            "days_attended": sum(1 for d in e.days if by(d, as_of)),
+            "completed_on": shown(e.completed_on, as_of),
+            "two_after_student": e.two_after_student,
+        }
+        for e in sorted(w.enrollments.values(), key=lambda e: (e.started_on, e.enrollment_id))
+        if by(e.started_on, as_of)
+    ]
+
+
+def payments(cur: SqlCursor, column: str, value: str, as_of: date | None) -> list[dict[str, Any]]:
+    """Payments naming a worker or paid to a payee, by `paid_on`; reversed if by `as_of`."""
+    sql = f"SELECT * FROM {schema.PAYMENTS} WHERE {column} = ?"
+    params: list[Any] = [value]
+    if as_of is not None:
+        sql += " AND paid_on <= ?"
+        params.append(as_of.isoformat())
+    rows = cur.execute(sql + " ORDER BY paid_on, position", params).fetchall()
+    return [
+        {
+            "payment_id": r["payment_id"],
+            "rule": r["rule"],
+            "amount": yuan(int(r["amount"])),
+            "account": {"source": r["source"], "division": r["division"]},
+            "payee_id": r["payee_id"],
+            "worker_id": r["worker_id"],
+            "placement_id": r["placement_id"],
+            "enrollment_id": r["enrollment_id"],
+            "paid_on": r["paid_on"],
+            "earned_on": r["earned_on"],
+            "position": int(r["position"]),
+            "reversed": r["reversed_on"] is not None and (as_of is None or r["reversed_on"] <= as_of.isoformat()),
+            "reversed_on": r["reversed_on"] if as_of is None or (r["reversed_on"] or "9") <= as_of.isoformat() else None,
+        }
+        for r in rows
+    ]
+
+
+def organisation(ledger: Ledger, cur: SqlCursor, org_id: str, as_of: date | None) -> dict[str, Any] | None:
+    try:
+        o = ledger.get_organisation(org_id)
+    except NotFound:
+        return None
+    return {
+        "org_id": o.org_id,
+        "name": o.name,
+        "division": o.division,
+        "kind": o.kind,
+        "as_of": None if as_of is None else as_of.isoformat(),
+        "base_designated_on": shown(o.base_designated_on, as_of),
+        "payments": payments(cur, "payee_id", org_id, as_of),
+        "placements": employed(cur, org_id, as_of),
+    }
+
+
+def employed(cur: SqlCursor, org_id: str, as_of: date | None) -> list[dict[str, Any]]:
+    """Placements the organisation employs, or made as the service agency."""
+    sql = f"SELECT * FROM {schema.PLACEMENTS} WHERE (employer_id = ? OR agency_id = ?)"
+    params: list[Any] = [org_id, org_id]
+    if as_of is not None:
+        sql += " AND started_on <= ?"
+        params.append(as_of.isoformat())
+    rows = cur.execute(sql + " ORDER BY started_on, placement_id", params).fetchall()
+    return [
+        {
+            "placement_id": r["placement_id"],
+            "worker_id": r["worker_id"],
+            "role": "employer" if r["employer_id"] == org_id else "agency",
+            "started_on": r["started_on"],
+            "ended_on": r["ended_on"] if as_of is None or (r["ended_on"] or "9") <= as_of.isoformat() else None,
+            "work_division": r["work_division"],
+            "cross_region": bool(r["cross_region"]),
+        }
+        for r in rows
+    ]
