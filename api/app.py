@@ -1,0 +1,84 @@
+"""The FastAPI application: routers, error mapping, middleware, and the runtime that
+holds the ledger and projections (injected by tests, opened from the environment by
+`jobaid serve`)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+
+from api import openapi, problems
+from api.middleware import MAX_BODY_BYTES, BodyLimit, RequestLog
+from api.routes import (
+    accounts,
+    audit,
+    events,
+    health,
+    organisations,
+    payments,
+    reports,
+    tokens,
+    workers,
+)
+from api.runtime import Projections, Runtime
+from jobaid.application import Ledger
+
+DESCRIPTION = """Jobaid Ledger: 湖南省就业扶贫 facts, subsidies and fund accounts as immutable events.
+
+Every request but `/v1/health` carries `Authorization: Bearer <token>`; get the first admin
+token with `jobaid token create --role admin --division 430000`. Errors are RFC 9457
+`application/problem+json`."""
+
+
+def create_app(
+    ledger: Ledger | None = None,
+    projections: Projections | None = None,
+    *,
+    runtime: Runtime | None = None,
+    read_wait: float = 5.0,
+    max_body_bytes: int = MAX_BODY_BYTES,
+) -> FastAPI:
+    """The service over an injected ledger and projections, or over a runtime that opens them."""
+    if runtime is None:
+        if ledger is None:
+            raise ValueError("create_app needs a ledger or a runtime")
+        runtime = Runtime.injected(ledger, projections, read_wait=read_wait)
+    the_runtime = runtime
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        the_runtime.start()
+        try:
+            yield
+        finally:
+            the_runtime.close()
+
+    app = FastAPI(
+        title="Jobaid Ledger", version="1.0.0", description=DESCRIPTION, lifespan=lifespan
+    )
+    app.state.runtime = runtime
+    problems.install(app)
+    for module in (
+        events,
+        payments,
+        accounts,
+        workers,
+        organisations,
+        reports,
+        audit,
+        tokens,
+        health,
+    ):
+        app.include_router(module.router, prefix="/v1")
+
+    def document() -> dict[str, Any]:
+        return openapi.build(app)
+
+    app.openapi = document  # type: ignore[method-assign]
+    # Outermost first: the log line covers a refused oversized body too.
+    app.add_middleware(BodyLimit, limit=max_body_bytes)
+    app.add_middleware(RequestLog)
+    return app

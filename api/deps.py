@@ -1,0 +1,127 @@
+"""The dependencies routes declare, as `Annotated` aliases: the runtime, the ledger, the
+caller's principal (401 without a valid token), the JSON body, and projections that have
+caught up with this server's own writes (read-your-writes)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.problems import Problem, unauthorized, unavailable
+from api.runtime import Projections, Runtime
+from api.tokens import Principal, verify_bearer
+from domain.errors import InvalidInput
+from jobaid.application import Ledger
+
+bearer = HTTPBearer(auto_error=False, description="`jobaid token create --role R --division D`")
+
+
+def runtime_of(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
+
+
+def ledger_of(runtime: RuntimeDep) -> Ledger:
+    return runtime.ledger()
+
+
+LedgerDep = Annotated[Ledger, Depends(ledger_of)]
+
+
+def principal_of(
+    request: Request,
+    ledger: LedgerDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    if credentials is None:
+        raise unauthorized("send Authorization: Bearer <token>")
+    principal = verify_bearer(ledger, credentials.credentials)
+    if principal is None:
+        raise unauthorized("the token is unknown, malformed or revoked")
+    request.state.subject = principal.subject  # for the request log line
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(principal_of)]
+
+
+def reject_bad_strings(value: Any, depth: int = 0) -> None:
+    """Strings the stores cannot keep (lone surrogates, NUL) and absurd nesting are bad input."""
+    if depth > 32:
+        raise InvalidInput("body", "is nested too deeply")
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise InvalidInput("body", "strings must not contain NUL characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidInput("body", "strings must be valid Unicode") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            reject_bad_strings(key, depth + 1)
+            reject_bad_strings(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            reject_bad_strings(item, depth + 1)
+
+
+def refuse_constant(name: str) -> Any:
+    raise InvalidInput("body", f"{name} is not JSON")
+
+
+async def json_body(request: Request) -> Any:
+    """The request's JSON, parsed here so that malformed JSON is a 422 problem."""
+    raw = await request.body()
+    try:
+        value = json.loads(raw, parse_constant=refuse_constant)
+    except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError, huge ints
+        raise InvalidInput("body", "is not valid JSON") from None
+    reject_bad_strings(value)
+    return value
+
+
+JsonBody = Annotated[Any, Depends(json_body)]
+
+
+def fresh_projections(
+    runtime: RuntimeDep,
+    ledger: LedgerDep,
+    principal: PrincipalDep,
+    after: Annotated[
+        str | None,
+        Header(
+            alias="X-Jobaid-After-Position",
+            description="Read only once the projections include this position (a write's `position`).",
+        ),
+    ] = None,
+) -> Projections:
+    projections = runtime.projections()
+    if projections is None:
+        raise unavailable("this server keeps no projections; reads are not available")
+    target = runtime.last_written
+    if after is not None:
+        if not after.isdigit() or len(after) > 18:
+            raise InvalidInput("X-Jobaid-After-Position", "should be a position (a whole number)")
+        wanted = int(after)
+        # A position never recorded would make the read wait out its timeout for nothing.
+        if wanted > (ledger.recorder.max_notification_id() or 0):
+            raise InvalidInput("X-Jobaid-After-Position", f"position {wanted} is not recorded")
+        target = max(target, wanted)
+    if (
+        target
+        and projections.position() < target
+        and not projections.wait_for(target, runtime.read_wait)
+    ):
+        raise Problem(
+            503, f"the projections have not reached position {target} yet", {"Retry-After": "1"}
+        )
+    return projections
+
+
+ProjectionsDep = Annotated[Projections, Depends(fresh_projections)]

@@ -1,0 +1,62 @@
+"""What FastAPI cannot infer about this API's OpenAPI document: bodies parsed by the
+ledger (documented here from the schema models), and errors as problem+json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
+
+from api.problems import PROBLEM_JSON
+from api.schemas import ProblemOut
+
+DESCRIPTIONS = {
+    401: "No token, or a bad or revoked one",
+    403: "The token's role or scope does not allow it",
+    404: "An unknown id in the path",
+    409: "A policy refusal (with `rule`), an idempotency clash, or a conflict with recorded state",
+    413: "The body or the batch is too large",
+    422: "Malformed, invalid or unknown input (with `field`)",
+    503: "The store or the projections are not available yet; retry",
+}
+
+
+def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {
+        code: {"model": ProblemOut, "description": DESCRIPTIONS[code]}
+        for code in (401, 503, *codes)
+    }
+
+
+def json_body(schema: dict[str, Any], examples: dict[str, Any]) -> dict[str, Any]:
+    """An `openapi_extra` documenting a JSON body the route reads itself."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": schema, "examples": examples}},
+        }
+    }
+
+
+def model_body(model: type[BaseModel], example: dict[str, Any]) -> dict[str, Any]:
+    return json_body(model.model_json_schema(), {"example": {"value": example}})
+
+
+def build(app: FastAPI) -> dict[str, Any]:
+    """The document, with every error response as application/problem+json."""
+    if app.openapi_schema is None:
+        document = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        for path in document.get("paths", {}).values():
+            for operation in path.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if status[0] in "45" and "application/json" in content:
+                        content[PROBLEM_JSON] = content.pop("application/json")
+        document.get("components", {}).get("schemas", {}).pop("HTTPValidationError", None)
+        document.get("components", {}).get("schemas", {}).pop("ValidationError", None)
+        app.openapi_schema = document
+    return app.openapi_schema

@@ -1,0 +1,153 @@
+"""The one place where errors become HTTP answers: RFC 9457 problem details
+(`application/problem+json`) with `type`, `title`, `status`, `detail`, and `rule` for a
+policy refusal or `field` for bad input. No stack trace ever leaves the server."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from http import HTTPStatus
+from typing import Any
+
+import psycopg
+import psycopg_pool
+from eventsourcing import persistence
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.errors import Conflict, InvalidInput, LedgerError, NotFound, PolicyRefusal
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("jobaid.api")
+
+
+class Problem(Exception):
+    """An HTTP answer other than the ledger's own errors (401, 403, 413, 503)."""
+
+    def __init__(
+        self, status: int, detail: str, headers: Mapping[str, str] | None = None, **extra: Any
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.headers = dict(headers or {})
+        self.extra = extra
+
+
+def unauthorized(detail: str) -> Problem:
+    return Problem(401, detail, {"WWW-Authenticate": 'Bearer realm="jobaid"'})
+
+
+def forbidden(detail: str) -> Problem:
+    return Problem(403, detail)
+
+
+def unavailable(detail: str) -> Problem:
+    return Problem(503, detail, {"Retry-After": "1"})
+
+
+def problem(
+    status: int, detail: str, headers: Mapping[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    phrase = HTTPStatus(status).phrase
+    slug = phrase.lower().replace(" ", "-").replace("'", "")
+    body = {
+        "type": f"urn:jobaid:problem:{slug}",
+        "title": phrase,
+        "status": status,
+        "detail": detail,
+        **{k: v for k, v in extra.items() if v is not None},
+    }
+    if "rule" in extra:
+        body["type"] = "urn:jobaid:problem:policy-refusal"
+        body["title"] = "Refused by the policy"
+    return JSONResponse(
+        body, status_code=status, headers=dict(headers or {}), media_type=PROBLEM_JSON
+    )
+
+
+@contextmanager
+def ids_in_body() -> Iterator[None]:
+    """An unknown id inside a body is bad input (422), not a missing resource (404)."""
+    try:
+        yield
+    except NotFound as error:
+        raise InvalidInput("body", error.detail) from None
+
+
+def answer_ledger_error(_: Request, error: Exception) -> JSONResponse:
+    if isinstance(error, PolicyRefusal):
+        return problem(409, error.reason, rule=error.rule)
+    if isinstance(error, InvalidInput):
+        return problem(422, error.detail, field=error.field)
+    if isinstance(error, NotFound):
+        return problem(404, str(error))
+    if isinstance(error, Conflict):
+        return problem(409, str(error))
+    return problem(500, "the server failed; the failure is logged")
+
+
+def answer_problem(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, Problem)
+    return problem(error.status, error.detail, error.headers, **error.extra)
+
+
+def answer_validation(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    first = error.errors()[0] if error.errors() else {}
+    where = ".".join(
+        str(part)
+        for part in first.get("loc", ())
+        if part not in ("query", "path", "header", "body")
+    )
+    return problem(422, f"{where or 'request'}: {first.get('msg', 'invalid')}", field=where or None)
+
+
+def answer_http(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
+    detail = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
+    return problem(error.status_code, detail, error.headers)
+
+
+def answer_store_down(request: Request, error: Exception) -> JSONResponse:
+    """The database is unreachable or overloaded: 503 quickly, and the gate probes it."""
+    gate = getattr(request.app.state, "runtime", None)
+    if gate is not None:
+        gate.store_failed()
+    log.warning("store unavailable: %s", type(error).__name__)
+    return problem(503, "the ledger's store is unavailable; retry shortly", {"Retry-After": "1"})
+
+
+def answer_race(_: Request, error: Exception) -> JSONResponse:
+    return problem(409, "a concurrent request changed the same records; retry")
+
+
+def answer_fault(request: Request, error: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    return problem(500, "the server failed; the failure is logged")
+
+
+STORE_DOWN: tuple[type[Exception], ...] = (
+    persistence.OperationalError,
+    persistence.InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    psycopg_pool.PoolTimeout,
+    psycopg_pool.TooManyRequests,
+    sqlite3.OperationalError,
+)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(LedgerError, answer_ledger_error)
+    app.add_exception_handler(Problem, answer_problem)
+    app.add_exception_handler(RequestValidationError, answer_validation)
+    app.add_exception_handler(StarletteHTTPException, answer_http)
+    for kind in STORE_DOWN:
+        app.add_exception_handler(kind, answer_store_down)
+    app.add_exception_handler(persistence.IntegrityError, answer_race)
+    app.add_exception_handler(Exception, answer_fault)

@@ -1,0 +1,101 @@
+"""`GET /v1/accounts` and an account's statement (JSON or CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import JSONResponse, Response
+
+from api.authorization import READS_EVERYTHING, require_read
+from api.deps import PrincipalDep, ProjectionsDep
+from api.openapi import problems
+from api.schemas import AccountOut, StatementOut
+from api.wire import plain
+from domain.accounts import SOURCES
+from domain.errors import NotFound
+from domain.values import parse_date, parse_instant
+
+router = APIRouter(tags=["accounts"])
+AsOf = Annotated[
+    str | None, Query(description="business date YYYY-MM-DD: the accounts as of that day")
+]
+KnownAt = Annotated[str | None, Query(description="RFC 3339 instant: what the ledger knew then")]
+CSV_COLUMNS = ("date", "kind", "rule", "payee_id", "worker_id", "amount", "balance", "position")
+
+
+@router.get("/accounts", responses={200: {"model": list[AccountOut]}, **problems(403, 422)})
+def list_accounts(
+    principal: PrincipalDep,
+    projections: ProjectionsDep,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+) -> JSONResponse:
+    """Every fund account in the token's scope: appropriated, paid, reversed, balance."""
+    within = None if principal.role in READS_EVERYTHING else principal.covers
+    found = projections.accounts(
+        as_of=parse_date("as_of", as_of) if as_of is not None else None,
+        known_at=parse_instant("known_at", known_at) if known_at is not None else None,
+        within=within,
+    )
+    return JSONResponse(plain(found))
+
+
+@router.get(
+    "/accounts/{source}/{division}/statement",
+    responses={
+        200: {
+            "model": StatementOut,
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+            "description": "The statement; `Accept: text/csv` gives it as CSV",
+        },
+        **problems(403, 404, 422),
+    },
+)
+def account_statement(
+    source: str,
+    division: str,
+    principal: PrincipalDep,
+    projections: ProjectionsDep,
+    from_: Annotated[
+        str | None, Query(alias="from", description="first business date YYYY-MM-DD")
+    ] = None,
+    to: Annotated[str | None, Query(description="last business date YYYY-MM-DD")] = None,
+    as_of: AsOf = None,
+    known_at: KnownAt = None,
+    accept: Annotated[str | None, Header()] = None,
+) -> Response:
+    """An account's lines between two business dates, with opening and closing balances."""
+    if source not in SOURCES:
+        raise NotFound(f"unknown account source {source}")
+    require_read(principal, division)
+    statement = projections.statement(
+        source,
+        division,
+        parse_date("from", from_) if from_ is not None else None,
+        parse_date("to", to) if to is not None else None,
+        as_of=parse_date("as_of", as_of) if as_of is not None else None,
+        known_at=parse_instant("known_at", known_at) if known_at is not None else None,
+    )
+    if statement is None:
+        raise NotFound(f"unknown account {source}/{division}")
+    body = plain(statement)
+    if accept is not None and "text/csv" in accept:
+        return Response(as_csv(body), media_type="text/csv; charset=utf-8")
+    return JSONResponse(body)
+
+
+def as_csv(statement: dict[str, Any]) -> str:
+    """The lines, after an opening-balance row and before a closing-balance row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerow(["", "opening_balance", "", "", "", "", statement.get("opening_balance"), ""])
+    for line in statement.get("lines", []):
+        writer.writerow(
+            [line.get(column) if line.get(column) is not None else "" for column in CSV_COLUMNS]
+        )
+    writer.writerow(["", "closing_balance", "", "", "", "", statement.get("closing_balance"), ""])
+    return out.getvalue()

@@ -1,0 +1,29 @@
+"""Liveness (no token, no store) and readiness (the store answers)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from api.deps import LedgerDep, PrincipalDep, RuntimeDep
+from api.openapi import problems
+from api.schemas import HealthOut, ReadyOut
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/health", responses={200: {"model": HealthOut}})
+def health() -> JSONResponse:
+    """Liveness: the process answers (checks nothing else, needs no token)."""
+    return JSONResponse({"status": "ok"})
+
+
+@router.get("/ready", responses={200: {"model": ReadyOut}, **problems()})
+def ready(principal: PrincipalDep, ledger: LedgerDep, runtime: RuntimeDep) -> JSONResponse:
+    """Readiness: the store answers (503 while it does not)."""
+    position = ledger.recorder.max_notification_id() or 0
+    projections = runtime.projections()
+    answer: dict[str, object] = {"status": "ready", "position": position}
+    if projections is not None:
+        answer["projections_position"] = projections.position()
+    return JSONResponse(answer)

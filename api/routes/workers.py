@@ -1,0 +1,53 @@
+"""`GET /v1/workers/{worker_id}` (now or as of a date) and its full history."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from api.authorization import require_read
+from api.deps import LedgerDep, PrincipalDep, ProjectionsDep
+from api.openapi import problems
+from api.schemas import Open, RecordedEvent
+from api.wire import history_line, plain
+from domain import ids
+from domain.errors import NotFound
+from domain.values import parse_date
+
+router = APIRouter(tags=["workers"])
+
+
+class WorkerOut(Open):
+    """Status, placements, trainings and payments received."""
+
+
+@router.get(
+    "/workers/{worker_id}", responses={200: {"model": WorkerOut}, **problems(403, 404, 422)}
+)
+def get_worker(
+    worker_id: str,
+    principal: PrincipalDep,
+    ledger: LedgerDep,
+    projections: ProjectionsDep,
+    as_of: Annotated[str | None, Query(description="business date YYYY-MM-DD")] = None,
+) -> JSONResponse:
+    """A worker's state: status, placements, trainings and payments received."""
+    require_read(principal, ledger.get_worker(worker_id).home_division)
+    view = projections.worker(
+        worker_id, as_of=parse_date("as_of", as_of) if as_of is not None else None
+    )
+    if view is None:
+        raise NotFound(f"unknown worker {worker_id}")
+    return JSONResponse(plain(view))
+
+
+@router.get(
+    "/workers/{worker_id}/events",
+    responses={200: {"model": list[RecordedEvent]}, **problems(403, 404)},
+)
+def worker_history(worker_id: str, principal: PrincipalDep, ledger: LedgerDep) -> JSONResponse:
+    """Every fact recorded about a worker, oldest first, as recorded."""
+    require_read(principal, ledger.get_worker(worker_id).home_division)
+    return JSONResponse([history_line(e) for e in ledger.events_of(ids.worker_uuid(worker_id))])

@@ -1,0 +1,91 @@
+"""`jobaid serve`: uvicorn over the app, configured from the environment. Logs are one
+JSON object per line on stderr; SIGTERM finishes in-flight requests before it exits."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from urllib.parse import urlparse
+
+import uvicorn
+
+from api.app import create_app
+from api.runtime import Projections, Runtime
+from jobaid.application import Ledger
+from jobaid.settings import ConfigurationError, Settings
+
+log = logging.getLogger("jobaid.api")
+FIRST_TOKEN_HINT = "no token yet? run: jobaid token create --role admin --division 430000"
+
+
+class JsonLines(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        if record.name == "jobaid.access":
+            return record.getMessage()  # already a JSON object
+        line = {
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        return json.dumps(line, ensure_ascii=False)
+
+
+def configure_logging() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonLines())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(os.environ.get("JOBAID_LOG_LEVEL", "INFO"))
+
+
+def store_overrides(database_url: str) -> dict[str, str]:
+    """A short pool timeout: the library retries a failed connection ten times, so this
+    bounds how long a request already in flight waits when PostgreSQL goes away."""
+    if not urlparse(database_url).scheme.startswith("postgres"):
+        return {}
+    return {"POSTGRES_CONNECT_TIMEOUT": os.environ.get("JOBAID_PG_CONNECT_TIMEOUT", "1")}
+
+
+def open_projections(ledger: Ledger) -> Projections | None:
+    from projections import Projections as ReadSide
+
+    read_side: Projections = ReadSide(ledger)
+    return read_side
+
+
+def serve(host: str, port: int, projections: bool = True) -> int:
+    """Run the HTTP service until SIGINT/SIGTERM; projections follow the log here unless
+    another process (`jobaid project`) keeps them."""
+    configure_logging()
+    try:
+        settings = Settings.from_env()
+        overrides = store_overrides(settings.database_url)
+    except ConfigurationError as error:
+        log.error("%s", error)
+        return 2
+    runtime = Runtime(
+        open_ledger=lambda: Ledger(settings, env=overrides),
+        open_projections=open_projections,
+        database_url=settings.database_url,
+        run_projections=projections,
+    )
+    config = uvicorn.Config(
+        create_app(runtime=runtime),
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,  # RequestLog writes the one line per request
+        timeout_graceful_shutdown=30,
+        lifespan="on",
+    )
+    log.info(
+        "serving on http://%s:%d (store %s); %s",
+        host,
+        port,
+        urlparse(settings.database_url).scheme,
+        FIRST_TOKEN_HINT,
+    )
+    uvicorn.Server(config).run()
+    return 0
