@@ -33,7 +33,7 @@ from domain.policy import NEEDS, Decision, Facts, PaymentRequest, decide
 from domain.reference import ReferenceData
 from domain.values import money_str, parse_date, parse_identifier, parse_money, parse_text
 from domain.worker import Worker
-from jobaid.facts import FACTS, FactContext
+from jobaid.facts import FACTS, FactContext, aggregates_named
 from jobaid.settings import Settings, storage_env
 from jobaid.unit_of_work import UnitOfWork
 
@@ -175,6 +175,14 @@ class Ledger(Application[UUID]):
         self, items: list[tuple[str, str, Mapping[str, Any]]], recorded_by: str
     ) -> list[FactRecorded]:
         uow = UnitOfWork(self)
+        uow.prefetch(
+            {ids.receipt_uuid("event", event_id) for event_id, _, _ in items}
+            | {
+                named
+                for _, _, data in items
+                for named in aggregates_named(data, self.settings.pii_key)
+            }
+        )
         answers: list[tuple[Receipt, bool]] = []
         for prefix, (event_id, type_, data) in zip(item_prefixes(items), items, strict=True):
             digest = request_hash({"type": type_, "data": data})
@@ -204,15 +212,23 @@ class Ledger(Application[UUID]):
             )
             answers.append((receipt, False))
         positions = self._save(uow)
-        return [self._fact_answer(receipt, positions, replayed) for receipt, replayed in answers]
+        return [
+            self._fact_answer(uow, receipt, positions, replayed) for receipt, replayed in answers
+        ]
 
     def _fact_answer(
-        self, receipt: Receipt, positions: dict[tuple[UUID, int], Recording[UUID]], replayed: bool
+        self,
+        uow: UnitOfWork,
+        receipt: Receipt,
+        positions: dict[tuple[UUID, int], Recording[UUID]],
+        replayed: bool,
     ) -> FactRecorded:
         target = (UUID(receipt.target_id), receipt.target_version)
         recording = positions.get(target)
         if recording is not None:
             position, recorded_at = recording.notification.id, timestamp_of(recording.domain_event)
+        elif target in uow.recorded:
+            position, recorded_at = uow.recorded[target]
         else:
             position, recorded_at = self.position_of(*target), timestamp_of(self.event_at(*target))
         return FactRecorded(

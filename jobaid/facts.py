@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
@@ -441,3 +442,29 @@ FACTS: dict[str, Callable[[FactContext, Mapping[str, Any]], Aggregate]] = {
     "PeriodClosed": close_period,
     "FundsAppropriated": appropriate,
 }
+
+
+# The aggregates a fact's fields name, so a batch can learn in one query which are new.
+_NAMED_BY_FIELD: dict[str, Callable[[str], UUID]] = {
+    "worker_id": ids.worker_uuid,
+    "org_id": ids.organisation_uuid,
+    "employer_id": ids.organisation_uuid,
+    "agency_id": ids.organisation_uuid,
+    "institution_id": ids.organisation_uuid,
+    "lender_id": ids.organisation_uuid,
+    "placement_id": lambda value: ids.key_uuid("placement", value),
+    "enrollment_id": lambda value: ids.key_uuid("enrollment", value),
+    "loan_id": lambda value: ids.key_uuid("loan", value),
+    "appropriation_id": lambda value: ids.key_uuid("appropriation", value),
+}
+
+
+def aggregates_named(data: Mapping[str, Any], pii_key: bytes) -> set[UUID]:
+    named = {
+        to_id(value)
+        for name, to_id in _NAMED_BY_FIELD.items()
+        if isinstance(value := data.get(name), str)
+    }
+    if isinstance(data.get("id_number"), str):
+        named.add(ids.key_uuid("person", hash_id_number(pii_key, data["id_number"])))
+    return named

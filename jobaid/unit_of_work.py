@@ -3,6 +3,8 @@ together in one transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -16,9 +18,35 @@ class UnitOfWork:
     def __init__(self, app: Application[UUID]) -> None:
         self.app = app
         self.aggregates: dict[UUID, Aggregate] = {}
+        self.absent: set[UUID] = set()
+
+        self.recorded: dict[tuple[UUID, int], tuple[int, datetime]] = {}
+
+    def prefetch(self, aggregate_ids: Iterable[UUID]) -> None:
+        """Load these aggregates in one query (a batch names many), learning which have
+        nothing recorded and where each of their events stands in the global order."""
+        from jobaid.store import events_of_many
+
+        wanted = set(aggregate_ids) - self.aggregates.keys()
+        histories: dict[UUID, list[Any]] = {}
+        for stored, position in events_of_many(self.app.recorder, wanted):
+            event = self.app.mapper.to_domain_event(stored)
+            histories.setdefault(stored.originator_id, []).append(event)
+            self.recorded[(stored.originator_id, stored.originator_version)] = (
+                position,
+                event.timestamp,
+            )
+        for aggregate_id, events in histories.items():
+            aggregate: Any = None
+            for event in events:
+                aggregate = event.mutate(aggregate)
+            self.aggregates[aggregate_id] = aggregate
+        self.absent |= wanted - histories.keys()
 
     def find(self, aggregate_id: UUID, cls: type[A]) -> A | None:
         """The aggregate as this unit of work sees it, or None when none is recorded."""
+        if aggregate_id in self.absent:
+            return None
         if aggregate_id not in self.aggregates:
             try:
                 found: Any = self.app.repository.get(aggregate_id)
@@ -31,6 +59,7 @@ class UnitOfWork:
         return aggregate
 
     def add(self, aggregate: A) -> A:
+        self.absent.discard(aggregate.id)
         self.aggregates[aggregate.id] = aggregate
         return aggregate
 

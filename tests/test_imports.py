@@ -1,0 +1,148 @@
+"""Survey import: valid rows recorded, bad rows reported by row, field and reason, nothing
+recorded twice on a re-import; Chinese headers, GBK and UTF-8 CSV, and XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+
+import pytest
+
+from domain import divisions
+from domain.values import id_check_char
+from jobaid.application import Ledger
+from jobaid.imports import import_surveys
+from tests import builders as b
+
+HEADER = [
+    "姓名",
+    "身份证号",
+    "户籍所在地代码",
+    "摸查日期",
+    "摸查人",
+    "就业状态",
+    "就业意愿",
+    "就业服务需求",
+    "就业地点代码",
+    "就业单位名称",
+    "联系方式",
+]
+
+
+def form_rows(
+    count: int, bad_share: float, seed: int = 7
+) -> tuple[list[list[str]], dict[str, int]]:
+    """A realistic form: mostly good rows, a share of bad ones of three kinds."""
+    rng = random.Random(seed)
+    counties = divisions.hunan_counties()
+    rows, bad = [], {"check_digit": 0, "county": 0, "date": 0}
+    for n in range(count):
+        birth = f"{rng.randint(1960, 2000)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+        county = rng.choice(counties)
+        first17 = f"{county}{birth}{n % 1000:03d}"
+        number = first17 + id_check_char(first17)
+        # Distinct people: vary the region part by row so no two rows share a number.
+        employed = n % 2 == 0
+        row = [
+            f"劳动力{n}",
+            number,
+            county,
+            "2018-03-15",
+            "李四",
+            "已就业" if employed else "未就业",
+            "是",
+            "技能培训、岗位信息",
+            "440106" if employed else "",
+            "某某公司" if employed else "",
+            "0731-1234567" if employed else "",
+        ]
+        if rng.random() < bad_share:
+            kind = list(bad)[n % 3]
+            bad[kind] += 1
+            if kind == "check_digit":
+                row[1] = first17 + ("0" if number[-1] != "0" else "1")
+            elif kind == "county":
+                row[2] = "439999"
+            else:
+                row[3] = "2018-02-30"
+        rows.append(row)
+    return rows, bad
+
+
+def to_csv(rows: list[list[str]], encoding: str = "utf-8") -> bytes:
+    text = io.StringIO()
+    csv.writer(text).writerows([HEADER, *rows])
+    return text.getvalue().encode(encoding)
+
+
+def unique_people(rows: list[list[str]]) -> list[list[str]]:
+    seen: set[str] = set()
+    return [r for r in rows if not (r[1][:17] in seen or seen.add(r[1][:17]))]  # type: ignore[func-returns-value]
+
+
+def test_imports_5000_rows_with_3_percent_bad_rows_exactly(ledger: Ledger) -> None:
+    rows, bad = form_rows(5000, 0.03)
+    rows = unique_people(rows)
+    report = import_surveys(ledger, to_csv(rows), "clerk-430102")
+    expected_bad = sum(bad.values())
+    assert report.rows == len(rows)
+    assert report.rejected == expected_bad
+    assert report.recorded == len(rows) - expected_bad
+    fields = {e.field for e in report.errors}
+    assert fields == {"id_number", "home_division", "surveyed_on"}
+    assert all(e.row >= 2 for e in report.errors)
+
+    again = import_surveys(ledger, to_csv(rows), "clerk-430102")
+    assert again.recorded == 0
+    assert again.already_recorded == len(rows) - expected_bad
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
+def test_imports_gbk_and_utf8_files_with_chinese_headers(ledger: Ledger, encoding: str) -> None:
+    rows, _ = form_rows(20, 0.0)
+    report = import_surveys(ledger, to_csv(unique_people(rows), encoding), "clerk")
+    assert report.rejected == 0 and report.recorded == len(unique_people(rows))
+    worker = ledger.get_worker(_worker_of(ledger, rows[0][1]))
+    assert worker.name == "劳动力0"
+    assert worker.surveys[0].service_needs == ("技能培训", "岗位信息")
+
+
+def test_imports_xlsx(ledger: Ledger) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    rows, _ = form_rows(10, 0.0)
+    for row in [HEADER, *rows]:
+        sheet.append(row)
+    content = io.BytesIO()
+    book.save(content)
+    report = import_surveys(ledger, content.getvalue(), "clerk")
+    assert (report.recorded, report.rejected) == (10, 0)
+
+
+def test_survey_of_a_person_registered_before_attaches_to_that_worker(ledger: Ledger) -> None:
+    number = b.id_number("1990-03-07")
+    worker = b.worker(ledger, birth_date="1990-03-07", number=number)
+    row = ["张三", number, b.HOME, "2018-03-15", "李四", "未就业", "是", "", "", "", ""]
+    report = import_surveys(ledger, to_csv([row]), "clerk")
+    assert report.recorded == 1
+    assert ledger.get_worker(worker).surveys[0].status == "unemployed"
+
+
+def test_a_file_without_required_columns_is_refused_whole(ledger: Ledger) -> None:
+    from domain.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="no column for"):
+        import_surveys(ledger, "姓名,身份证号\n张三,1\n".encode(), "clerk")
+
+
+def _worker_of(ledger: Ledger, number: str) -> str:
+    from jobaid.imports import _registered_as
+    from jobaid.settings import hash_id_number
+
+    owner = _registered_as(ledger, hash_id_number(ledger.settings.pii_key, number))
+    assert owner is not None
+    return owner
