@@ -30,16 +30,16 @@ class UnitOfWork:
         wanted = set(aggregate_ids) - self.aggregates.keys()
         histories: dict[UUID, list[Any]] = {}
         for stored, position in events_of_many(self.app.recorder, wanted):
-            event = self.app.mapper.to_domain_event(stored)
-            histories.setdefault(stored.originator_id, []).append(event)
-            self.recorded[(stored.originator_id, stored.originator_version)] = (
+            event: Any = self.app.mapper.to_domain_event(stored)
+            histories.setdefault(event.originator_id, []).append(event)
+            self.recorded[(event.originator_id, event.originator_version)] = (
                 position,
                 event.timestamp,
             )
         for aggregate_id, events in histories.items():
             aggregate: Any = None
-            for event in events:
-                aggregate = event.mutate(aggregate)
+            for each in events:
+                aggregate = each.mutate(aggregate)
             self.aggregates[aggregate_id] = aggregate
         self.absent |= wanted - histories.keys()
 
