@@ -35,6 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("rebuild", help="rebuild every projection from the recorded events")
     commands.add_parser("verify", help="check the recorded history (exit 0 intact, 1 not)")
 
+    imports = commands.add_parser("import", help="import a file of facts")
+    import_kinds = imports.add_subparsers(dest="import_kind", required=True)
+    surveys = import_kinds.add_parser("surveys", help="the survey form, CSV (UTF-8 or GBK) or XLSX")
+    surveys.add_argument("file")
+    surveys.add_argument("--by", default="cli", help="who records the rows (谁摸查、谁负责)")
+
     replay = commands.add_parser("replay", help="print account balances as they were")
     replay.add_argument("--as-of", default=None, help="business date YYYY-MM-DD")
     replay.add_argument(
@@ -57,11 +63,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         from projections.commands import projection_command
 
         return projection_command(args)
+    if args.command == "import":
+        return import_command(args.file, args.by)
     if args.command == "verify":
         from jobaid.verify import verify_command
 
         return verify_command(args)
     return 2
+
+
+def import_command(path: str, recorded_by: str) -> int:
+    """Record the file's valid rows; print the report as JSON; exit 1 if any row was bad."""
+    import json
+    from pathlib import Path
+
+    from domain.errors import InvalidInput
+    from jobaid.application import Ledger
+    from jobaid.imports import import_surveys
+
+    ledger = Ledger()
+    try:
+        report = import_surveys(ledger, Path(path).read_bytes(), recorded_by)
+    except InvalidInput as error:
+        print(f"jobaid import: {error.detail}", file=sys.stderr)
+        return 2
+    finally:
+        ledger.close()
+    print(json.dumps(report.public(), ensure_ascii=False, indent=2))
+    return 1 if report.errors else 0
 
 
 if __name__ == "__main__":
