@@ -1,0 +1,130 @@
+"""Helpers for the HTTP tests: an app over a fresh ledger with running projections,
+tokens for every role, a client that speaks as one of them, and a TCP proxy that can
+take PostgreSQL away and bring it back."""
+
+from __future__ import annotations
+
+import itertools
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.tokens import issue_token
+from jobaid.application import Ledger
+from projections import Projections
+
+_ids = itertools.count(1)
+HOME = "430102"  # 芙蓉区, 长沙市
+TIANXIN = "430103"  # 天心区, 长沙市
+JISHOU = "433101"  # 吉首市, 湘西州
+ELSEWHERE = "440106"  # 天河区, 广州市
+PROVINCE = "430000"
+
+
+def uid(prefix: str) -> str:
+    return f"{prefix}-{next(_ids)}"
+
+
+def event(type_: str, **data: Any) -> dict[str, Any]:
+    return {"event_id": uid("ev"), "type": type_, "data": data}
+
+
+class Api:
+    """A TestClient with one bearer token per named role."""
+
+    def __init__(self, client: TestClient, ledger: Ledger) -> None:
+        self.client = client
+        self.ledger = ledger
+        self.tokens: dict[str, str] = {}
+
+    def token(self, name: str, role: str, division: str) -> str:
+        self.tokens[name] = issue_token(self.ledger, role, division, f"{name}-subject", "test").token
+        return self.tokens[name]
+
+    def headers(self, who: str | None, **extra: str) -> dict[str, str]:
+        auth = {"Authorization": f"Bearer {self.tokens[who]}"} if who else {}
+        return {**auth, **extra}
+
+    def post(self, who: str | None, path: str, body: Any) -> Any:
+        return self.client.post(f"/v1{path}", json=body, headers=self.headers(who))
+
+    def get(self, who: str | None, path: str, **headers: str) -> Any:
+        return self.client.get(f"/v1{path}", headers=self.headers(who, **headers))
+
+
+@contextmanager
+def running_api(ledger: Ledger) -> Iterator[Api]:
+    projections = Projections(ledger)
+    projections.start()
+    try:
+        with TestClient(create_app(ledger, projections)) as client:
+            yield Api(client, ledger)
+    finally:
+        projections.stop()
+        projections.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Proxy:
+    """Forwards a local port to PostgreSQL; `stop()` is an outage, `start()` the return."""
+
+    def __init__(self, target_port: int = 5432) -> None:
+        self.port = free_port()
+        self.target = ("127.0.0.1", target_port)
+        self.connections: list[socket.socket] = []
+        self.server: socket.socket | None = None
+
+    def start(self) -> None:
+        server = socket.socket()
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", self.port))
+        server.listen(64)
+        self.server = server
+        threading.Thread(target=self._accept, args=(server,), daemon=True).start()
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+        for conn in self.connections:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            conn.close()
+        self.connections.clear()
+
+    def _accept(self, server: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self.connections += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
