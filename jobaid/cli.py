@@ -41,6 +41,17 @@ def build_parser() -> argparse.ArgumentParser:
     surveys.add_argument("file")
     surveys.add_argument("--by", default="cli", help="who records the rows (谁摸查、谁负责)")
 
+    reconcile = commands.add_parser(
+        "reconcile", help="match a treasury disbursement file to an account"
+    )
+    reconcile.add_argument("file")
+    reconcile.add_argument("--source", required=True)
+    reconcile.add_argument("--division", required=True)
+    reconcile.add_argument("--period", required=True, help="YYYY or YYYY-MM")
+    reconcile.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+    reconcile.add_argument("--out", default=None, help="write the report here (xlsx needs it)")
+    reconcile.add_argument("--by", default="cli")
+
     replay = commands.add_parser("replay", help="print account balances as they were")
     replay.add_argument("--as-of", default=None, help="business date YYYY-MM-DD")
     replay.add_argument(
@@ -65,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return projection_command(args)
     if args.command == "import":
         return import_command(args.file, args.by)
+    if args.command == "reconcile":
+        return reconcile_command(args)
     if args.command == "verify":
         from jobaid.verify import verify_command
 
@@ -91,6 +104,42 @@ def import_command(path: str, recorded_by: str) -> int:
         ledger.close()
     print(json.dumps(report.public(), ensure_ascii=False, indent=2))
     return 1 if report.errors else 0
+
+
+def reconcile_command(args: argparse.Namespace) -> int:
+    """Reconcile FILE with the account; print or write the report; exit 1 on differences."""
+    import json
+    from pathlib import Path
+
+    from domain.errors import InvalidInput
+    from jobaid.application import Ledger
+    from jobaid.reconcile import reconcile_file, report_csv, report_xlsx, summary
+
+    ledger = Ledger()
+    try:
+        path = Path(args.file)
+        report, _ = reconcile_file(
+            ledger, path.read_bytes(), path.name, args.source, args.division, args.period, args.by
+        )
+    except InvalidInput as error:
+        print(f"jobaid reconcile: {error.detail}", file=sys.stderr)
+        return 2
+    finally:
+        ledger.close()
+    if args.format == "xlsx":
+        if not args.out:
+            print("jobaid reconcile: --format xlsx needs --out FILE", file=sys.stderr)
+            return 2
+        Path(args.out).write_bytes(report_xlsx(report))
+    else:
+        text = (
+            report_csv(report)
+            if args.format == "csv"
+            else json.dumps(summary(report), ensure_ascii=False, indent=2)
+        )
+        Path(args.out).write_text(text) if args.out else print(text)
+    totals = summary(report)["totals"]
+    return 0 if totals["matched"] == sum(v for k, v in totals.items() if isinstance(v, int)) else 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,237 @@
+"""Reconciling an account with the treasury's disbursement file: read the file, collect the
+account's payments and reversals in the period from the recorded events, match, keep the
+report as an event, and render it as CSV or XLSX."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from eventsourcing.application import AggregateNotFoundError
+
+from domain import ids
+from domain.accounts import SOURCES, FundAccount
+from domain.errors import InvalidInput, NotFound
+from domain.reconciliation import LedgerEntry, Reconciliation, TreasuryLine, reconcile
+from domain.values import parse_choice, parse_date, parse_division
+from jobaid.application import Ledger
+from jobaid.store import events_of_many
+
+HEADERS = {
+    "date": ("date", "日期", "支付日期", "拨付日期"),
+    "payee": ("payee", "收款人", "收款单位", "收款人编号"),
+    "amount": ("amount", "金额", "支付金额"),
+    "reference": ("reference", "凭证号", "参考号", "摘要", "业务编号"),
+}
+COLUMNS = [
+    "status",
+    "treasury_line",
+    "treasury_date",
+    "treasury_payee",
+    "treasury_amount",
+    "treasury_reference",
+    "ledger_reference",
+    "ledger_kind",
+    "ledger_date",
+    "ledger_payee",
+    "ledger_amount",
+    "ledger_position",
+]
+
+
+def period_bounds(period: str) -> tuple[date, date]:
+    """A fiscal year `YYYY` or a month `YYYY-MM` as its first and last day."""
+    from domain.accounts import period_end
+
+    if len(period) == 4 and period.isdigit():
+        return date(int(period), 1, 1), period_end(period)
+    first = parse_date("period", f"{period}-01")
+    return first, period_end(period)
+
+
+def read_treasury_file(content: bytes) -> list[TreasuryLine]:
+    text = _decode(content)
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows, None)
+    if header is None:
+        raise InvalidInput("file", "is empty")
+    columns = _columns(header)
+    lines = []
+    for number, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = {name: row[i].strip() if i < len(row) else "" for name, i in columns.items()}
+        lines.append(
+            TreasuryLine(
+                line=number,
+                on=parse_date(f"line {number}: date", cells["date"]),
+                payee=cells["payee"],
+                amount=_amount(number, cells["amount"]),
+                reference=cells.get("reference", ""),
+            )
+        )
+    return lines
+
+
+def _decode(content: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InvalidInput("file", "is neither UTF-8 nor GBK text")
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    names = {alias.lower(): name for name, aliases in HEADERS.items() for alias in aliases}
+    columns: dict[str, int] = {}
+    for index, title in enumerate(header):
+        name = names.get(title.strip().lower())
+        if name is not None:
+            columns.setdefault(name, index)
+    missing = [name for name in ("date", "payee", "amount") if name not in columns]
+    if missing:
+        raise InvalidInput("file", f"has no column for {', '.join(missing)}")
+    return columns
+
+
+def _amount(line: int, text: str) -> Decimal:
+    """A signed amount with at most two decimals (commas as thousands separators allowed)."""
+    try:
+        amount = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        raise InvalidInput(f"line {line}: amount", f"{text!r} is not an amount") from None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput(f"line {line}: amount", f"{text!r} is not an amount in yuan and fen")
+    return amount.quantize(Decimal("0.01"))
+
+
+def ledger_entries(
+    ledger: Ledger, source: str, division: str, first: date, last: date
+) -> list[LedgerEntry]:
+    """The account's payments and reversals dated in [first, last], from its own events."""
+    entries = []
+    for stored, position in events_of_many(ledger.recorder, [ids.account_uuid(source, division)]):
+        event = ledger.mapper.to_domain_event(stored)
+        if isinstance(event, FundAccount.PaymentDebited) and first <= event.paid_on <= last:
+            entries.append(
+                LedgerEntry(
+                    event.payment_id,
+                    "payment",
+                    event.paid_on,
+                    event.payee_id,
+                    event.amount,
+                    position,
+                )
+            )
+        elif isinstance(event, FundAccount.PaymentCredited) and first <= event.reversed_on <= last:
+            entries.append(
+                LedgerEntry(
+                    event.reversal_id,
+                    "reversal",
+                    event.reversed_on,
+                    event.payee_id,
+                    -event.amount,
+                    position,
+                )
+            )
+    return entries
+
+
+def reconcile_file(
+    ledger: Ledger,
+    content: bytes,
+    file_name: str,
+    source: str,
+    division: str,
+    period: str,
+    recorded_by: str,
+) -> tuple[Reconciliation, bool]:
+    """The report for this file, account and period; (report, True) when the same file
+    was reconciled before and its kept report is answered again."""
+    source = parse_choice("source", source, SOURCES)
+    division = parse_division("division", division, hunan=True)
+    first, last = period_bounds(period)
+    digest = hashlib.sha256(content).hexdigest()
+    report_id = ids.derived(
+        "reconciliation", digest, source, division, first.isoformat(), last.isoformat()
+    )
+    try:
+        kept: Any = ledger.repository.get(report_id)
+        return kept, True
+    except AggregateNotFoundError:
+        pass
+    try:
+        ledger.get_account(source, division)
+    except NotFound:
+        raise InvalidInput("division", f"no account {source}/{division} is recorded") from None
+    lines = read_treasury_file(content)
+    report = reconcile(ledger_entries(ledger, source, division, first, last), lines)
+    reconciliation = Reconciliation._create(
+        Reconciliation.Reconciled,
+        id=report_id,
+        source=source,
+        division=division,
+        period_from=first,
+        period_to=last,
+        file_digest=digest,
+        file_name=file_name,
+        report=report,
+        recorded_by=recorded_by,
+    )
+    ledger.save(reconciliation)
+    return reconciliation, False
+
+
+def summary(reconciliation: Reconciliation) -> dict[str, Any]:
+    r: Any = reconciliation
+    return {
+        "reconciliation_id": str(r.id),
+        "account": {"source": r.source, "division": r.division},
+        "period": {"from": r.period_from.isoformat(), "to": r.period_to.isoformat()},
+        "file_name": r.file_name,
+        "file_sha256": r.file_digest,
+        "totals": r.report["totals"],
+        "lines": r.report["lines"],
+    }
+
+
+def report_csv(reconciliation: Reconciliation) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, COLUMNS)
+    writer.writeheader()
+    for line in _report_lines(reconciliation):
+        writer.writerow(line)
+    return out.getvalue()
+
+
+def report_xlsx(reconciliation: Reconciliation) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "reconciliation"
+    sheet.append(COLUMNS)
+    for line in _report_lines(reconciliation):
+        sheet.append([_cell(line[column]) for column in COLUMNS])
+    totals = book.create_sheet("totals")
+    for name, value in summary(reconciliation)["totals"].items():
+        totals.append([name, _cell(value)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _report_lines(reconciliation: Reconciliation) -> Iterator[dict[str, Any]]:
+    yield from summary(reconciliation)["lines"]
+
+
+def _cell(value: Any) -> Any:
+    """Amounts stay exact text in the workbook's cells (never a binary float)."""
+    return "" if value is None else value

@@ -1,0 +1,88 @@
+"""Reconciliation against the treasury's file: matches, a payment missing from the
+treasury, a treasury line the ledger does not know, an amount mismatch, a date mismatch;
+the report is kept, recognised on re-upload, and downloadable as CSV and XLSX."""
+
+from __future__ import annotations
+
+import io
+
+from jobaid.application import Ledger
+from jobaid.reconcile import reconcile_file, report_csv, report_xlsx, summary
+from tests import builders as b
+
+
+def paid_bases(ledger: Ledger, count: int) -> list[tuple[str, str]]:
+    b.appropriate(ledger, amount="1000000.00", division="430000", on="2018-01-01")
+    paid = []
+    for n in range(count):
+        base = b.organisation(ledger)
+        b.post(ledger, "BaseDesignated", by="admin", org_id=base, designated_on="2018-01-01")
+        payment = b.pay(ledger, "R16", base, f"2018-06-{n + 1:02d}")
+        paid.append((payment.payment.payment_id, base))
+    return paid
+
+
+def treasury_file(rows: list[tuple[str, str, str, str]]) -> bytes:
+    lines = ["日期,收款人,金额,凭证号", *(",".join(row) for row in rows)]
+    return "\n".join(lines).encode("gbk")
+
+
+def test_reconciliation_reports_each_kind_of_difference(ledger: Ledger) -> None:
+    (p1, b1), (_p2, b2), (p3, b3), (p4, b4), (p5, b5) = paid_bases(ledger, 5)
+    ledger.reverse(
+        p5, {"reversal_id": "rv-5", "reason": "wrong base", "reversed_on": "2018-06-20"}, "finance"
+    )
+    content = treasury_file(
+        [
+            ("2018-06-01", b1, "100000.00", p1),  # matched by reference
+            ("2018-06-02", b2, "100000.00", ""),  # matched by payee, amount and date
+            ("2018-06-03", b3, "90000.00", p3),  # amount mismatch
+            ("2018-06-09", b4, "100000.00", ""),  # date mismatch
+            ("2018-06-05", b5, "100000.00", p5),  # matched
+            ("2018-06-20", b5, "-100000.00", "rv-5"),  # the reversal's refund, matched
+            ("2018-06-07", "stranger", "5000.00", "X-1"),  # unknown to the ledger
+        ]
+    )
+    report, replayed = reconcile_file(
+        ledger, content, "june.csv", "employment_fund", "430000", "2018-06", "finance"
+    )
+    assert not replayed
+    totals = summary(report)["totals"]
+    assert totals["matched"] == 4
+    assert totals["amount_mismatch"] == 1
+    assert totals["date_mismatch"] == 1
+    assert totals["unmatched_treasury"] == 1
+    assert totals["unmatched_ledger"] == 0
+    assert totals["ledger_total"] == "400000.00"
+    assert totals["treasury_total"] == "395000.00"
+    statuses = {line["ledger_reference"]: line["status"] for line in summary(report)["lines"]}
+    assert statuses[p3] == "amount_mismatch"
+    assert statuses[p4] == "date_mismatch"
+
+
+def test_a_payment_missing_from_the_treasury_file_is_reported(ledger: Ledger) -> None:
+    (p1, b1), (p2, _) = paid_bases(ledger, 2)
+    content = treasury_file([("2018-06-01", b1, "100000.00", p1)])
+    report, _ = reconcile_file(
+        ledger, content, "f.csv", "employment_fund", "430000", "2018", "finance"
+    )
+    missing = [line for line in summary(report)["lines"] if line["status"] == "unmatched_ledger"]
+    assert [line["ledger_reference"] for line in missing] == [p2]
+
+
+def test_a_reupload_of_the_same_file_is_recognised_and_exports_open(ledger: Ledger) -> None:
+    ((p1, b1),) = paid_bases(ledger, 1)
+    content = treasury_file([("2018-06-01", b1, "100000.00", p1)])
+    first, _ = reconcile_file(
+        ledger, content, "f.csv", "employment_fund", "430000", "2018-06", "finance"
+    )
+    again, replayed = reconcile_file(
+        ledger, content, "f.csv", "employment_fund", "430000", "2018-06", "finance"
+    )
+    assert replayed and again.id == first.id
+    assert report_csv(first).splitlines()[1].startswith("matched,2,2018-06-01")
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(report_xlsx(first)))
+    assert book["reconciliation"]["A2"].value == "matched"
+    assert book["totals"]["A1"].value == "matched"
