@@ -8,7 +8,7 @@ import itertools
 import socket
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -97,10 +97,8 @@ class Proxy:
             self.server.close()
             self.server = None
         for conn in self.connections:
-            try:
+            with suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             conn.close()
         self.connections.clear()
 
@@ -124,7 +122,5 @@ class Proxy:
             pass
         finally:
             for s in (source, sink):
-                try:
+                with suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
