@@ -33,7 +33,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("project", help="keep the projections up to date (a separate process)")
     commands.add_parser("rebuild", help="rebuild every projection from the recorded events")
-    commands.add_parser("verify", help="check the recorded history (exit 0 intact, 1 not)")
+    verify = commands.add_parser("verify", help="check the recorded history (exit 0 intact, 1 not)")
+    verify.add_argument("--against", default=None, help="a checkpoint file kept outside the system")
+
+    audit = commands.add_parser("audit", help="audit tools")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    checkpoint = audit_commands.add_parser("checkpoint", help="seal and export the chain head")
+    checkpoint.add_argument("--by", required=True, help="who signs the checkpoint off")
+    checkpoint.add_argument("--out", default=None, help="write it here (default: stdout)")
+    trail = audit_commands.add_parser("trail", help="a worker's whole history in order")
+    trail.add_argument("--worker", required=True)
+    trail.add_argument("--json", action="store_true")
 
     imports = commands.add_parser("import", help="import a file of facts")
     import_kinds = imports.add_subparsers(dest="import_kind", required=True)
@@ -78,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return import_command(args.file, args.by)
     if args.command == "reconcile":
         return reconcile_command(args)
+    if args.command == "audit":
+        return audit_command(args)
     if args.command == "verify":
         from jobaid.verify import verify_command
 
@@ -140,6 +152,29 @@ def reconcile_command(args: argparse.Namespace) -> int:
         Path(args.out).write_text(text) if args.out else print(text)
     totals = summary(report)["totals"]
     return 0 if totals["matched"] == sum(v for k, v in totals.items() if isinstance(v, int)) else 1
+
+
+def audit_command(args: argparse.Namespace) -> int:
+    if args.audit_command == "checkpoint":
+        from jobaid.verify import checkpoint_command
+
+        return checkpoint_command(args)
+    import json
+
+    from domain.errors import NotFound
+    from jobaid.application import Ledger
+    from jobaid.trail import render, trail
+
+    ledger = Ledger()
+    try:
+        rows = trail(ledger, args.worker)
+    except NotFound as error:
+        print(f"jobaid audit trail: {error.detail}", file=sys.stderr)
+        return 1
+    finally:
+        ledger.close()
+    print(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else render(rows))
+    return 0
 
 
 if __name__ == "__main__":

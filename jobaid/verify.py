@@ -1,68 +1,240 @@
-"""`jobaid verify` and `GET /v1/audit/verify`: re-read the whole recorded history in
-order and check that every event still decodes and that each aggregate's versions run
-1, 2, 3… without a gap — a deleted, reordered or corrupted row shows as the first bad
-position."""
+"""`jobaid verify` and `GET /v1/audit/verify`: re-read the whole recorded history in order
+and prove it is what was sealed.
+
+Every stored event is walked beside the hash chain (`jobaid/chain.py`): each event must
+still decode, each aggregate's versions must run 1, 2, 3… without a gap, and each event
+must recompute the event, aggregate and chain hashes sealed for its position. An edited,
+deleted, reordered or inserted event — or an edited chain row — shows as the first bad
+position. Events recorded after the last sealed position are checked for decoding and
+versions and reported as the unsealed tail. With a checkpoint kept outside the system
+(`jobaid audit checkpoint`), `--against FILE` also proves the history still extends it."""
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.persistence import Notification
+
 from jobaid.application import Ledger
-
-SECTION = 1000
-
-
-def verify(ledger: Ledger) -> dict[str, Any]:
-    """{ok, checked, first_bad_position, detail} for the ledger's whole history."""
-    last_version: dict[UUID, int] = {}
-    checked, start = 0, 1
-    while True:
-        section = ledger.recorder.select_notifications(start, SECTION)
-        for notification in section:
-            problem = check(ledger, notification, last_version)
-            if problem is not None:
-                return {
-                    "ok": False,
-                    "checked": checked,
-                    "first_bad_position": notification.id,
-                    "detail": problem,
-                }
-            checked += 1
-        if len(section) < SECTION:
-            return {"ok": True, "checked": checked, "first_bad_position": None, "detail": "intact"}
-        start = section[-1].id + 1
+from jobaid.chain import GENESIS, SECTION, ChainStore, Link, Sealer
 
 
-def check(ledger: Ledger, notification: Any, last_version: dict[UUID, int]) -> str | None:
-    originator = notification.originator_id
-    expected = last_version.get(originator, 0) + 1
-    if notification.originator_version != expected:
-        return f"aggregate {originator} has version {notification.originator_version} where {expected} was due"
+class Tampered(Exception):
+    def __init__(self, position: int, detail: str) -> None:
+        super().__init__(detail)
+        self.position = position
+        self.detail = detail
+
+
+def verify(ledger: Ledger, checkpoint: dict[str, Any] | None = None) -> dict[str, Any]:
+    """{ok, checked, sealed_through, unsealed, first_bad_position, detail}."""
+    store = ChainStore(ledger)
+    sealed_through, _ = store.head()
+    walk = Walk(ledger, sealed_through, int(checkpoint["position"]) if checkpoint else None)
     try:
-        event = ledger.mapper.to_domain_event(notification)
-    except Exception as error:  # anything that fails to decode is corruption here
-        return f"event {originator} v{notification.originator_version} does not decode: {type(error).__name__}"
-    if event.originator_id != originator or event.originator_version != expected:
-        return f"event {originator} v{expected} decodes as another event"
-    last_version[originator] = expected
-    return None
+        for notification, sealed in merged(ledger, store):
+            walk.check(notification, sealed)
+        if checkpoint is not None:
+            walk.check_checkpoint(checkpoint)
+    except Tampered as found:
+        return {
+            "ok": False,
+            "checked": walk.checked,
+            "sealed_through": sealed_through,
+            "unsealed": walk.unsealed,
+            "first_bad_position": found.position,
+            "detail": found.detail,
+        }
+    return {
+        "ok": True,
+        "checked": walk.checked,
+        "sealed_through": sealed_through,
+        "unsealed": walk.unsealed,
+        "first_bad_position": None,
+        "detail": "intact"
+        if checkpoint is None
+        else f"intact, and extends the checkpoint at {checkpoint['position']}",
+    }
 
 
-def verify_command(_: argparse.Namespace) -> int:
+def merged(
+    ledger: Ledger, store: ChainStore
+) -> Iterator[tuple[Notification | None, dict[str, Any] | None]]:
+    """(event, chain row) pairs in position order; either may be missing at a position."""
+    events = sections(
+        lambda after: ledger.recorder.select_notifications(after + 1, SECTION), lambda n: n.id
+    )
+    links = sections(lambda after: store.links(after, SECTION), lambda row: int(row["position"]))
+    event, row = next(events, None), next(links, None)
+    while event is not None or row is not None:
+        event_at = event.id if event is not None else None
+        row_at = int(row["position"]) if row is not None else None
+        if row_at is None or (event_at is not None and event_at < row_at):
+            yield event, None
+            event = next(events, None)
+        elif event_at is None or row_at < event_at:
+            yield None, row
+            row = next(links, None)
+        else:
+            yield event, row
+            event, row = next(events, None), next(links, None)
+
+
+def sections(read: Any, position_of: Any) -> Iterator[Any]:
+    after = 0
+    while True:
+        section = read(after)
+        yield from section
+        if len(section) < SECTION:
+            return
+        after = position_of(section[-1])
+
+
+class Walk:
+    """What has been seen so far: aggregate heads, the chain head, counts."""
+
+    def __init__(
+        self, ledger: Ledger, sealed_through: int, checkpoint_at: int | None = None
+    ) -> None:
+        self.ledger = ledger
+        self.sealed_through = sealed_through
+        self.checkpoint_at = checkpoint_at
+        self.versions: dict[UUID, tuple[int, str]] = {}
+        self.chain = GENESIS
+        self.chain_at: dict[int, str] = {}
+        self.checked = 0
+        self.unsealed = 0
+
+    def check(self, notification: Notification | None, sealed: dict[str, Any] | None) -> None:
+        if notification is None:
+            assert sealed is not None
+            raise Tampered(
+                int(sealed["position"]), "a sealed event is missing from the store (deleted)"
+            )
+        originator_id = UUID(str(notification.originator_id))
+        version, previous = self.versions.get(originator_id, (0, GENESIS))
+        if notification.originator_version != version + 1:
+            raise Tampered(
+                notification.id,
+                f"aggregate {originator_id} has version {notification.originator_version} where {version + 1} was due",
+            )
+        self._decodes(notification)
+        if sealed is None:
+            if notification.id < self.sealed_through:
+                raise Tampered(
+                    notification.id,
+                    "an event that was never sealed stands inside the sealed history (inserted)",
+                )
+            self.unsealed += 1
+            self.versions[originator_id] = (version + 1, previous)
+        else:
+            again = Link.after(notification, self.chain, previous)
+            self._compare(again, sealed)
+            self.chain = again.chain_hash
+            self.versions[originator_id] = (version + 1, again.aggregate_hash)
+        self.checked += 1
+
+    def _decodes(self, notification: Notification) -> None:
+        try:
+            event = self.ledger.mapper.to_domain_event(notification)
+        except Exception as error:  # anything that no longer decodes is corruption here
+            raise Tampered(
+                notification.id, f"the event does not decode ({type(error).__name__})"
+            ) from None
+        if event.originator_version != notification.originator_version:
+            raise Tampered(notification.id, "the event's content names another version")
+
+    def _compare(self, again: Link, sealed: dict[str, Any]) -> None:
+        position = again.position
+        if (again.originator_id.hex, again.originator_version) != (
+            sealed["originator_id"],
+            sealed["originator_version"],
+        ):
+            raise Tampered(
+                position,
+                "another event stands at this position than was sealed (reordered or inserted)",
+            )
+        if again.event_hash != sealed["event_hash"]:
+            raise Tampered(position, "the stored event differs from what was sealed (edited)")
+        if again.aggregate_hash != sealed["aggregate_hash"]:
+            raise Tampered(position, "the aggregate's earlier history differs from what was sealed")
+        if again.chain_hash != sealed["chain_hash"]:
+            raise Tampered(
+                position, "the chain does not link here (an earlier event or chain row changed)"
+            )
+        if position == self.checkpoint_at:
+            self.chain_at[position] = again.chain_hash
+
+    def check_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        position = int(checkpoint["position"])
+        found = self.chain_at.get(position)
+        if found != checkpoint["chain_hash"]:
+            raise Tampered(
+                position, "the history no longer extends the checkpoint kept outside the system"
+            )
+
+
+def checkpoint(ledger: Ledger, signed_off_by: str) -> dict[str, Any]:
+    """Seal what is recorded and describe the chain head: a small file an auditor keeps."""
+    sealer = Sealer(ledger)
+    position = sealer.seal()
+    link_row = sealer.store.link_at(position) if position else None
+    body = {
+        "position": position,
+        "chain_hash": link_row["chain_hash"] if link_row else GENESIS,
+        "taken_at": datetime.now(UTC).isoformat(),
+        "signed_off_by": signed_off_by,
+    }
+    body["digest"] = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+    return body
+
+
+def read_checkpoint(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text())
+    digest = data.pop("digest", None)
+    if digest != hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest():
+        raise ValueError(f"{path}: the checkpoint file was altered (its digest does not match)")
+    return data
+
+
+def verify_command(args: argparse.Namespace) -> int:
     """Exit 0 when the history is intact, 1 naming the first bad position."""
+    against = getattr(args, "against", None)
     ledger = Ledger()
     try:
-        result = verify(ledger)
+        wanted = read_checkpoint(Path(against)) if against else None
+        walk_result = verify(ledger, wanted)
+    except ValueError as error:
+        print(f"jobaid verify: {error}", file=sys.stderr)
+        return 2
     finally:
         ledger.close()
-    print(json.dumps(result, ensure_ascii=False))
-    if not result["ok"]:
+    print(json.dumps(walk_result, ensure_ascii=False))
+    if not walk_result["ok"]:
         print(
-            f"first bad position: {result['first_bad_position']}: {result['detail']}",
+            f"first bad position: {walk_result['first_bad_position']}: {walk_result['detail']}",
             file=sys.stderr,
         )
-    return 0 if result["ok"] else 1
+    return 0 if walk_result["ok"] else 1
+
+
+def checkpoint_command(args: argparse.Namespace) -> int:
+    ledger = Ledger()
+    try:
+        body = checkpoint(ledger, args.by)
+    finally:
+        ledger.close()
+    text = json.dumps(body, indent=2, sort_keys=True)
+    if args.out:
+        Path(args.out).write_text(text + "\n")
+    else:
+        print(text)
+    return 0

@@ -1,0 +1,208 @@
+"""Tamper evidence: the recorded history, hash-chained.
+
+For each stored event at position p (its notification id):
+  event_hash     = SHA-256(p, originator id, version, topic, stored state bytes)
+  aggregate_hash = SHA-256(the aggregate's previous aggregate_hash, event_hash)
+  chain_hash     = SHA-256(the previous position's chain_hash, event_hash, aggregate_hash)
+so that editing, deleting, reordering or inserting a stored event — or a chain row — no
+longer recomputes. The sealer follows the committed log in position order (writers are
+serialised, so positions commit in order) and appends the rows; the chain table's primary
+key on position makes a competing sealer's rows collide and roll back, so nothing is
+sealed twice or out of order."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError, Notification
+
+from jobaid.application import Ledger
+from projections.sqlstore import SqlCursor, ViewStore
+
+TABLE = "audit_chain"
+GENESIS = "0" * 64
+SECTION = 2000
+HEADS_CACHED = 100_000
+
+
+def event_hash(position: int, originator_id: UUID, version: int, topic: str, state: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in (str(position), originator_id.hex, str(version), topic):
+        digest.update(part.encode())
+        digest.update(b"\x1f")
+    digest.update(state)
+    return digest.hexdigest()
+
+
+def link(*hashes: str) -> str:
+    return hashlib.sha256("|".join(hashes).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Link:
+    position: int
+    originator_id: UUID
+    originator_version: int
+    event_hash: str
+    aggregate_hash: str
+    chain_hash: str
+
+    @classmethod
+    def after(
+        cls, notification: Notification, previous_chain: str, previous_aggregate: str
+    ) -> Link:
+        """The link a stored event makes after the given chain and aggregate heads."""
+        originator_id = UUID(str(notification.originator_id))
+        hashed = event_hash(
+            notification.id,
+            originator_id,
+            notification.originator_version,
+            notification.topic,
+            notification.state,
+        )
+        aggregate = link(previous_aggregate, hashed)
+        return cls(
+            notification.id,
+            originator_id,
+            notification.originator_version,
+            hashed,
+            aggregate,
+            link(previous_chain, hashed, aggregate),
+        )
+
+
+class ChainStore:
+    """The `audit_chain` table in the ledger's own database."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.views = ViewStore(ledger.recorder)
+        position_type = "BIGINT" if self.views.postgres else "INTEGER"
+        with self.views.transaction() as cur:
+            if self.views.postgres:
+                cur.execute("SELECT pg_advisory_xact_lock(7106117302)")
+            cur.execute(
+                f"CREATE TABLE IF NOT EXISTS {TABLE} ("
+                f"position {position_type} PRIMARY KEY, originator_id TEXT NOT NULL, "
+                "originator_version INTEGER NOT NULL, event_hash TEXT NOT NULL, "
+                "aggregate_hash TEXT NOT NULL, chain_hash TEXT NOT NULL, sealed_at TEXT NOT NULL)"
+            )
+            cur.execute(
+                f"CREATE UNIQUE INDEX IF NOT EXISTS {TABLE}_aggregate "
+                f"ON {TABLE} (originator_id, originator_version)"
+            )
+
+    def head(self, cur: SqlCursor | None = None) -> tuple[int, str]:
+        """The last sealed position and its chain hash (0 and the genesis hash if none)."""
+        if cur is None:
+            with self.views.transaction(commit=False) as reader:
+                return self.head(reader)
+        row = cur.execute(
+            f"SELECT position, chain_hash FROM {TABLE} ORDER BY position DESC LIMIT 1"
+        ).fetchone()
+        return (int(row["position"]), str(row["chain_hash"])) if row else (0, GENESIS)
+
+    def links(self, after: int, limit: int) -> list[dict[str, Any]]:
+        with self.views.transaction(commit=False) as cur:
+            return cur.execute(
+                f"SELECT * FROM {TABLE} WHERE position > ? ORDER BY position LIMIT ?",
+                (after, limit),
+            ).fetchall()
+
+    def link_at(self, position: int) -> dict[str, Any] | None:
+        with self.views.transaction(commit=False) as cur:
+            row = cur.execute(f"SELECT * FROM {TABLE} WHERE position = ?", (position,)).fetchone()
+            return dict(row) if row else None
+
+    def aggregate_head(self, cur: SqlCursor, originator_id: UUID, version: int) -> str:
+        if version == 1:
+            return GENESIS
+        row = cur.execute(
+            f"SELECT aggregate_hash FROM {TABLE} WHERE originator_id = ? AND originator_version = ?",
+            (originator_id.hex, version - 1),
+        ).fetchone()
+        return str(row["aggregate_hash"]) if row else GENESIS
+
+    def append(self, cur: SqlCursor, links: Sequence[Link]) -> None:
+        sealed_at = datetime.now(UTC).isoformat()
+        cur.executemany(
+            f"INSERT INTO {TABLE} (position, originator_id, originator_version, event_hash, "
+            "aggregate_hash, chain_hash, sealed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    x.position,
+                    x.originator_id.hex,
+                    x.originator_version,
+                    x.event_hash,
+                    x.aggregate_hash,
+                    x.chain_hash,
+                    sealed_at,
+                )
+                for x in links
+            ],
+        )
+
+
+class Sealer:
+    """Appends the chain for everything committed since the last sealed position."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.store = ChainStore(ledger)
+        self.heads: OrderedDict[UUID, tuple[int, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def seal(self) -> int:
+        """Seal everything recorded so far; the last sealed position."""
+        while self.step():
+            pass
+        return self.store.head()[0]
+
+    def step(self) -> int:
+        """Seal the next section; how many events it sealed (0: nothing new)."""
+        with self._lock:
+            try:
+                with self.store.views.transaction() as cur:
+                    position, chain = self.store.head(cur)
+                    notifications = self.ledger.recorder.select_notifications(position + 1, SECTION)
+                    batch_heads: dict[UUID, tuple[int, str]] = {}
+                    links = list(self._links(cur, notifications, chain, batch_heads))
+                    self.store.append(cur, links)
+            except IntegrityError:
+                return 1  # another sealer got there first: go on from its head
+            for originator_id, (version, aggregate_hash) in batch_heads.items():
+                self._remember(originator_id, version, aggregate_hash)
+            return len(links)
+
+    def _links(
+        self,
+        cur: SqlCursor,
+        notifications: Sequence[Notification],
+        chain: str,
+        batch_heads: dict[UUID, tuple[int, str]],
+    ) -> Iterator[Link]:
+        for notification in notifications:
+            originator_id = UUID(str(notification.originator_id))
+            version = notification.originator_version
+            cached = batch_heads.get(originator_id) or self.heads.get(originator_id)
+            if cached is not None and cached[0] == version - 1:
+                previous_aggregate = cached[1]
+            else:
+                previous_aggregate = self.store.aggregate_head(cur, originator_id, version)
+            sealed = Link.after(notification, chain, previous_aggregate)
+            batch_heads[originator_id] = (version, sealed.aggregate_hash)
+            chain = sealed.chain_hash
+            yield sealed
+
+    def _remember(self, originator_id: UUID, version: int, aggregate_hash: str) -> None:
+        self.heads[originator_id] = (version, aggregate_hash)
+        self.heads.move_to_end(originator_id)
+        while len(self.heads) > HEADS_CACHED:
+            self.heads.popitem(last=False)
