@@ -43,7 +43,9 @@ class Api:
         self.tokens: dict[str, str] = {}
 
     def token(self, name: str, role: str, division: str) -> str:
-        self.tokens[name] = issue_token(self.ledger, role, division, f"{name}-subject", "test").token
+        self.tokens[name] = issue_token(
+            self.ledger, role, division, f"{name}-subject", "test"
+        ).token
         return self.tokens[name]
 
     def headers(self, who: str | None, **extra: str) -> dict[str, str]:

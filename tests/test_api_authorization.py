@@ -50,7 +50,13 @@ def payable_r7(ledger: Ledger) -> dict[str, Any]:
     """A fresh R7 claim of 芙蓉区: an agency's placement, six months on post."""
     agency = b.organisation(ledger, "agency")
     placement = b.placement(ledger, b.worker(ledger), "gz", agency_id=agency)
-    return {"payment_id": uid("pay"), "rule": "R7", "payee_id": agency, "paid_on": "2018-07-15", "placement_id": placement}
+    return {
+        "payment_id": uid("pay"),
+        "rule": "R7",
+        "payee_id": agency,
+        "paid_on": "2018-07-15",
+        "placement_id": placement,
+    }
 
 
 def paid_r7(ledger: Ledger) -> str:
@@ -122,10 +128,14 @@ CASES = {
 
 @pytest.mark.parametrize("role", [*ROLES, None])
 @pytest.mark.parametrize("name", CASES)
-def test_route_allows_exactly_the_roles_and_scopes_of_the_contract(api: Api, name: str, role: str | None) -> None:
+def test_route_allows_exactly_the_roles_and_scopes_of_the_contract(
+    api: Api, name: str, role: str | None
+) -> None:
     case = CASES[name]
     body = case.body(api.ledger) if case.body else None
-    answer = api.client.request(case.method, "/v1" + case.path(api.ledger), json=body, headers=api.headers(role))
+    answer = api.client.request(
+        case.method, "/v1" + case.path(api.ledger), json=body, headers=api.headers(role)
+    )
     if role is None:
         expected = {401}
     elif role in case.allowed:
@@ -142,7 +152,12 @@ def test_health_needs_no_token_and_a_revoked_or_forged_token_is_refused(api: Api
     issued = issue_token(api.ledger, "auditor", PROVINCE, None, "test")
     api.tokens["doomed"] = issued.token
     assert api.get("doomed", "/accounts").status_code == 200
-    assert api.client.delete(f"/v1/tokens/{issued.principal.token_id}", headers=api.headers("admin")).status_code == 200
+    assert (
+        api.client.delete(
+            f"/v1/tokens/{issued.principal.token_id}", headers=api.headers("admin")
+        ).status_code
+        == 200
+    )
     assert api.get("doomed", "/accounts").status_code == 401
     api.tokens["forged"] = issued.token[:-4] + "AAAA"
     assert api.get("forged", "/accounts").status_code == 401
@@ -155,13 +170,22 @@ def test_reads_are_filtered_to_the_scope(api: Api) -> None:
 
 
 def test_each_recorded_fact_names_the_token_subject_who_posted_it(api: Api) -> None:
-    posted = api.post("clerk", "/events", event("UnemploymentRegistered", worker_id="wh", registered_on="2017-05-01"))
+    posted = api.post(
+        "clerk",
+        "/events",
+        event("UnemploymentRegistered", worker_id="wh", registered_on="2017-05-01"),
+    )
     assert posted.status_code == 201
     history = api.get("auditor", "/workers/wh/events").json()
-    assert history[-1]["type"] == "UnemploymentRegistered" and history[-1]["recorded_by"] == "clerk-subject"
+    assert (
+        history[-1]["type"] == "UnemploymentRegistered"
+        and history[-1]["recorded_by"] == "clerk-subject"
+    )
 
 
-def test_a_batch_is_authorised_item_by_item_and_records_nothing_when_one_is_out_of_scope(api: Api) -> None:
+def test_a_batch_is_authorised_item_by_item_and_records_nothing_when_one_is_out_of_scope(
+    api: Api,
+) -> None:
     worker_id = uid("w")
     batch = [
         event("WorkerRegistered", worker_id=worker_id, name="钱七", id_number=b.id_number(), birth_date="1990-03-07",
@@ -171,4 +195,6 @@ def test_a_batch_is_authorised_item_by_item_and_records_nothing_when_one_is_out_
     ]  # fmt: skip
     assert api.post("clerk", "/events", batch).status_code == 403
     assert api.get("auditor", f"/workers/{worker_id}").status_code == 404
-    assert api.post("clerk", "/events", batch[:2]).status_code == 201  # later items may name earlier ones
+    assert (
+        api.post("clerk", "/events", batch[:2]).status_code == 201
+    )  # later items may name earlier ones

@@ -32,8 +32,14 @@ def recorded(api: Api, who: str, *facts: dict[str, Any]) -> list[dict[str, Any]]
     return list(answer.json())
 
 
-def paid(api: Api, rule: str, payee: str, on: str, status: int = 201, who: str = "finance", **ids: str) -> dict[str, Any]:
-    answer = api.post(who, "/payments", {"payment_id": uid("pay"), "rule": rule, "payee_id": payee, "paid_on": on, **ids})
+def paid(
+    api: Api, rule: str, payee: str, on: str, status: int = 201, who: str = "finance", **ids: str
+) -> dict[str, Any]:
+    answer = api.post(
+        who,
+        "/payments",
+        {"payment_id": uid("pay"), "rule": rule, "payee_id": payee, "paid_on": on, **ids},
+    )
     assert answer.status_code == status, answer.json()
     return dict(answer.json())
 
@@ -44,7 +50,13 @@ def worker(worker_id: str) -> dict[str, Any]:
 
 
 def organisation(org_id: str, kind: str, division: str = HOME) -> dict[str, Any]:
-    return event("OrganisationRegistered", org_id=org_id, name=f"{kind} {org_id}", division=division, kind=kind)
+    return event(
+        "OrganisationRegistered",
+        org_id=org_id,
+        name=f"{kind} {org_id}",
+        division=division,
+        kind=kind,
+    )
 
 
 def set_up_the_county(api: Api) -> None:
@@ -84,7 +96,11 @@ def set_up_the_county(api: Api) -> None:
 
 
 def account(answer: dict[str, Any]) -> tuple[str, str, str]:
-    return answer["rule"], answer["amount"], f"{answer['account']['source']}/{answer['account']['division']}"
+    return (
+        answer["rule"],
+        answer["amount"],
+        f"{answer['account']['source']}/{answer['account']['division']}",
+    )
 
 
 def test_a_county_year_pays_every_rule_from_the_right_account_and_balances(api: Api) -> None:
@@ -118,21 +134,38 @@ def test_a_county_year_pays_every_rule_from_the_right_account_and_balances(api: 
     assert reversal.json()["amount"] == "200.00"
 
     accounts = {f"{a['source']}/{a['division']}": a for a in api.get("auditor", "/accounts").json()}
-    assert {k: (a["appropriated"], a["paid"], a["reversed"], a["balance"]) for k, a in accounts.items()} == {
+    assert {
+        k: (a["appropriated"], a["paid"], a["reversed"], a["balance"]) for k, a in accounts.items()
+    } == {
         f"employment_fund/{HOME}": ("10000.00", "4880.00", "200.00", "5320.00"),
         f"local_treasury/{HOME}": ("10000.00", "656.40", "0.00", "9343.60"),
         f"employment_fund/{PROVINCE}": ("2000000.00", "1100000.00", "0.00", "900000.00"),
     }
-    statement = api.get("clerk", f"/accounts/employment_fund/{HOME}/statement?from=2017-01-01&to=2019-12-31").json()
+    statement = api.get(
+        "clerk", f"/accounts/employment_fund/{HOME}/statement?from=2017-01-01&to=2019-12-31"
+    ).json()
     assert statement["opening_balance"] == "0.00" and statement["closing_balance"] == "5320.00"
-    assert [(line["kind"], line["amount"]) for line in statement["lines"]][:2] == [("appropriation", "10000.00"), ("payment", "-1700.00")]
-    csv = api.get("clerk", f"/accounts/employment_fund/{HOME}/statement?from=2017-01-01&to=2019-12-31", Accept="text/csv")
+    assert [(line["kind"], line["amount"]) for line in statement["lines"]][:2] == [
+        ("appropriation", "10000.00"),
+        ("payment", "-1700.00"),
+    ]
+    csv = api.get(
+        "clerk",
+        f"/accounts/employment_fund/{HOME}/statement?from=2017-01-01&to=2019-12-31",
+        Accept="text/csv",
+    )
     assert csv.headers["content-type"].startswith("text/csv") and "5320.00" in csv.text
 
 
 def test_retries_answer_the_first_result_and_reuse_is_a_conflict(api: Api) -> None:
     set_up_the_county(api)
-    body = {"payment_id": "pay-once", "rule": "R7", "payee_id": "agency", "paid_on": "2018-07-15", "placement_id": "p1"}
+    body = {
+        "payment_id": "pay-once",
+        "rule": "R7",
+        "payee_id": "agency",
+        "paid_on": "2018-07-15",
+        "placement_id": "p1",
+    }
     first, again = api.post("finance", "/payments", body), api.post("finance", "/payments", body)
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json() == again.json()
@@ -142,7 +175,12 @@ def test_retries_answer_the_first_result_and_reuse_is_a_conflict(api: Api) -> No
     assert refused["rule"] in ("R18", "R20")
     fact = worker("w-retry")
     assert [api.post("clerk", "/events", fact).status_code for _ in range(2)] == [201, 200]
-    assert api.post("clerk", "/events", {**fact, "data": {**fact["data"], "name": "另一个"}}).status_code == 409
+    assert (
+        api.post(
+            "clerk", "/events", {**fact, "data": {**fact["data"], "name": "另一个"}}
+        ).status_code
+        == 409
+    )
 
 
 def test_reads_show_the_worker_its_history_and_the_targets(api: Api) -> None:
@@ -157,7 +195,16 @@ def test_reads_show_the_worker_its_history_and_the_targets(api: Api) -> None:
     assert "id_number_hash" not in str(history)
     assert api.get("clerk", "/organisations/factory").status_code == 200
     targets = api.get("clerk", "/reports/targets").json()
-    assert targets["placements"]["target"] == 350000 and targets["two_after_students"]["achieved"] >= 1
+    assert (
+        targets["placements"]["target"] == 350000 and targets["two_after_students"]["achieved"] >= 1
+    )
     assert api.get("auditor", "/audit/verify").json()["ok"] is True
     assert api.get("clerk", "/workers/nobody").status_code == 404
-    assert api.post("finance", "/payments/nothing/reversal", {"reversal_id": "r", "reason": "x", "reversed_on": "2018-01-01"}).status_code == 404
+    assert (
+        api.post(
+            "finance",
+            "/payments/nothing/reversal",
+            {"reversal_id": "r", "reason": "x", "reversed_on": "2018-01-01"},
+        ).status_code
+        == 404
+    )

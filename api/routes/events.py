@@ -19,7 +19,13 @@ router = APIRouter(tags=["facts"])
 _fact = FactIn.model_json_schema()
 _example = _fact["properties"]["data"]["examples"][0]
 BODY = json_body(
-    {"oneOf": [_fact, {"type": "array", "items": _fact, "minItems": 1, "maxItems": MAX_BATCH}]},
+    {
+        "oneOf": [
+            _fact,
+            # No maxItems: over 1,000 is answered 413 (too large), not 422 (malformed).
+            {"type": "array", "items": _fact, "minItems": 1, "description": f"at most {MAX_BATCH} facts"},
+        ]
+    },
     {
         "one fact": {"value": {"event_id": "ev-1", "type": "WorkerRegistered", "data": _example}},
         "a batch": {
