@@ -1,0 +1,138 @@
+"""A real `jobaid serve` process: tokens from `jobaid token create`, facts and a payment
+posted, the service stopped (SIGTERM, graceful) and started again, the same ids posted
+again — nothing is doubled — and one JSON log line per request."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.api_support import ELSEWHERE, HOME, free_port
+from tests.builders import id_number
+
+CLI = [sys.executable, "-m", "jobaid.cli"]
+
+
+def environment(database_url: str, tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "JOBAID_DATABASE_URL": database_url, "JOBAID_PII_KEY": "serve-test"}
+
+
+def token(env: dict[str, str], cwd: Path, role: str) -> str:
+    out = subprocess.run([*CLI, "token", "create", "--role", role, "--division", HOME], env=env, cwd=cwd,
+                         capture_output=True, text=True, timeout=60, check=True)  # fmt: skip
+    lines = out.stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("jat_")  # the token and nothing else
+    return lines[0]
+
+
+class Server:
+    def __init__(self, env: dict[str, str], cwd: Path) -> None:
+        self.port = free_port()
+        self.log = cwd / f"serve-{self.port}.log"
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                [*CLI, "serve", "--port", str(self.port)], env=env, cwd=cwd, stderr=log
+            )
+        self.url = f"http://127.0.0.1:{self.port}/v1"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise AssertionError(self.log.read_text())
+
+    def stop(self) -> bool:
+        """SIGTERM; True when the service finished its work and shut down cleanly (uvicorn
+        re-raises the signal once done, so the exit status may be −SIGTERM)."""
+        self.process.send_signal(signal.SIGTERM)
+        status = self.process.wait(timeout=30)
+        return (
+            status in (0, -signal.SIGTERM)
+            and "Application shutdown complete" in self.log.read_text()
+        )
+
+    def post(self, who: str, path: str, body: Any) -> httpx.Response:
+        return httpx.post(
+            f"{self.url}{path}", json=body, headers={"Authorization": f"Bearer {who}"}, timeout=30
+        )
+
+    def get(self, who: str, path: str) -> httpx.Response:
+        return httpx.get(
+            f"{self.url}{path}", headers={"Authorization": f"Bearer {who}"}, timeout=30
+        )
+
+
+@pytest.fixture
+def env(database_url: str, tmp_path: Path) -> Iterator[dict[str, str]]:
+    yield environment(database_url, tmp_path)
+
+
+FACTS = [
+    {"event_id": "s-1", "type": "OrganisationRegistered", "data": {"org_id": "agency", "name": "中介", "division": HOME, "kind": "agency"}},
+    {"event_id": "s-2", "type": "OrganisationRegistered", "data": {"org_id": "gz", "name": "广州厂", "division": ELSEWHERE, "kind": "enterprise"}},
+    {"event_id": "s-3", "type": "WorkerRegistered", "data": {"worker_id": "w1", "name": "张三", "id_number": id_number(serial=7),
+     "birth_date": "1990-03-07", "home_division": HOME, "registered_on": "2017-01-01"}},
+    {"event_id": "s-4", "type": "WorkerPlaced", "data": {"placement_id": "p1", "worker_id": "w1", "employer_id": "gz",
+     "agency_id": "agency", "started_on": "2018-01-15", "work_division": ELSEWHERE, "contract_months": 12}},
+]  # fmt: skip
+MONEY = {"event_id": "s-5", "type": "FundsAppropriated", "data": {"appropriation_id": "ap1", "source": "employment_fund",
+         "division": HOME, "amount": "1000.00", "appropriated_on": "2017-07-01", "document_ref": "文1"}}  # fmt: skip
+PAYMENT = {
+    "payment_id": "pay-1",
+    "rule": "R7",
+    "payee_id": "agency",
+    "paid_on": "2018-07-15",
+    "placement_id": "p1",
+}
+
+
+def test_restarted_service_answers_retries_with_the_first_results_and_doubles_nothing(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    clerk, finance, auditor = (
+        token(env, tmp_path, role) for role in ("clerk", "finance", "auditor")
+    )
+    server = Server(env, tmp_path)
+    facts = server.post(clerk, "/events", FACTS)
+    money = server.post(finance, "/events", MONEY)
+    paid = server.post(finance, "/payments", PAYMENT)
+    assert (facts.status_code, money.status_code, paid.status_code) == (201, 201, 201), paid.text
+    assert server.stop()
+
+    server = Server(env, tmp_path)
+    try:
+        again = [
+            server.post(clerk, "/events", FACTS),
+            server.post(finance, "/events", MONEY),
+            server.post(finance, "/payments", PAYMENT),
+        ]
+        assert [r.status_code for r in again] == [200, 200, 200]
+        assert [r.json() for r in again] == [facts.json(), money.json(), paid.json()]
+        accounts = server.get(auditor, "/accounts").json()
+        assert [(a["paid"], a["balance"]) for a in accounts] == [("200.00", "800.00")]
+        assert server.get(auditor, "/audit/verify").json()["ok"] is True
+    finally:
+        assert server.stop()
+    lines = [
+        json.loads(line) for line in server.log.read_text().splitlines() if line.startswith("{")
+    ]
+    requests = [line for line in lines if "status" in line]
+    assert {"method", "path", "status", "duration_ms", "subject"} <= set(requests[-1])
+    assert any(
+        line["path"] == "/v1/payments"
+        and line["status"] == 200
+        and line["subject"] == f"finance@{HOME}"
+        for line in requests
+    )
