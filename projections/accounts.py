@@ -45,6 +45,14 @@ def known_accounts(cur: SqlCursor, known_at: datetime | None) -> list[tuple[str,
     return [(r["source"], r["division"]) for r in rows]
 
 
+def is_known(cur: SqlCursor, source: str, division: str, known_at: datetime | None) -> bool:
+    row = cur.execute(
+        f"SELECT recorded_at FROM {schema.ACCOUNTS} WHERE source = ? AND division = ?",
+        (source, division),
+    ).fetchone()
+    return row is not None and (known_at is None or row["recorded_at"] <= stamp(known_at))
+
+
 def running_totals(cur: SqlCursor, source: str, division: str, through: date | None) -> Totals:
     sql = f"SELECT appropriated, paid, reversed FROM {schema.DAYS} WHERE source = ? AND division = ?"
     params: tuple[Any, ...] = (source, division)
@@ -92,7 +100,7 @@ def statement(
     as_of: date | None,
     known_at: datetime | None,
 ) -> dict[str, Any] | None:
-    if (source, division) not in known_accounts(cur, known_at):
+    if not is_known(cur, source, division, known_at):
         return None
     # `as_of` is the last business date the ledger may speak of: it caps the range.
     last = min((d for d in (to, as_of) if d is not None), default=None)

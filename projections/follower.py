@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import threading
 
+from eventsourcing.persistence import ConnectionPoolClosedError
+
 from projections.runner import Runner
 from projections.sqlstore import ViewStore
 
@@ -54,6 +56,8 @@ class Follower:
             try:
                 moved = self.runner.step()
                 failures = 0
+            except ConnectionPoolClosedError:
+                return  # the ledger was closed under us: nothing left to follow
             except Exception as error:  # keep serving reads; retry with back-off
                 self.error = error
                 failures += 1
