@@ -96,6 +96,9 @@ class Proxy:
 
     def stop(self) -> None:
         if self.server is not None:
+            # shutdown() first: on Linux close() alone leaves a blocked accept() accepting.
+            with suppress(OSError):
+                self.server.shutdown(socket.SHUT_RDWR)
             self.server.close()
             self.server = None
         for conn in self.connections:
