@@ -17,7 +17,10 @@ $(STAMP): pyproject.toml
 
 .venv venv: $(STAMP)
 
+# No built-in password: the first admin token is made on the command line.
 run: $(STAMP)
+	@echo "First token: $(BIN)/jobaid token create --role admin --division 430000"
+	@echo "  (prints the token; send it as 'Authorization: Bearer <token>'; docs at http://127.0.0.1:8000/docs)"
 	$(BIN)/jobaid serve
 
 test: $(STAMP)

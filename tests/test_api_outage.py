@@ -34,7 +34,7 @@ def proxied_url() -> Iterator[tuple[Proxy, str]]:
     with new_postgres_database() as url:
         proxy = Proxy()
         proxy.start()
-        base, _, name = url.rpartition("/")
+        name = url.rpartition("/")[2]
         try:
             yield proxy, f"postgresql://postgres@127.0.0.1:{proxy.port}/{name}"
         finally:
