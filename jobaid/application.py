@@ -434,7 +434,8 @@ def item_prefixes(items: Sequence[object]) -> list[str]:
 
 def parse_payment_request(request: Mapping[str, Any]) -> PaymentRequest:
     rule = request.get("rule")
-    if rule not in {"R7", "R8", "R9", "R10", "R12", "R13", "R14", "R15", "R16", "R17"}:
+    rules = {"R7", "R8", "R9", "R10", "R12", "R13", "R14", "R15", "R16", "R17"}
+    if not isinstance(rule, str) or rule not in rules:  # a list or object is not hashable
         raise InvalidInput("rule", f"{rule!r} is not a subsidy rule (R7–R10, R12–R17)")
     needed = NEEDS.get(rule)
     if needed is not None and request.get(needed) in (None, ""):
