@@ -13,6 +13,7 @@ sealed twice or out of order."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -26,6 +27,7 @@ from eventsourcing.persistence import IntegrityError, Notification
 from jobaid.application import Ledger
 from projections.sqlstore import SqlCursor, ViewStore
 
+log = logging.getLogger(__name__)
 TABLE = "audit_chain"
 GENESIS = "0" * 64
 SECTION = 2000
@@ -206,3 +208,38 @@ class Sealer:
         self.heads.move_to_end(originator_id)
         while len(self.heads) > HEADS_CACHED:
             self.heads.popitem(last=False)
+
+
+class SealingThread:
+    """Seals in the background while the service runs, so that little stays unsealed."""
+
+    def __init__(self, ledger: Ledger, idle: float = 0.2) -> None:
+        self.sealer = Sealer(ledger)
+        self.idle = idle
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._run, name="jobaid-sealer", daemon=True)
+            self.thread.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.thread is not None:
+            self.thread.join(timeout=10)
+            self.thread = None
+
+    def _run(self) -> None:
+        failures = 0
+        while not self.stopping.is_set():
+            try:
+                sealed = self.sealer.step()
+                failures = 0
+            except Exception:  # the store is away: keep trying, with back-off
+                failures += 1
+                log.exception("sealing failed (attempt %d)", failures)
+                self.stopping.wait(min(30.0, 0.1 * 2 ** min(failures, 8)))
+                continue
+            if not sealed:
+                self.stopping.wait(self.idle)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from domain.errors import PolicyRefusal
 from jobaid.application import Ledger
 from tests import builders as b
 
@@ -170,3 +171,21 @@ def test_R17_refuses_interest_paid_before_the_loan_was_granted(ledger: Ledger) -
     worker, lender = loan(ledger, granted_on="2018-03-01")
     with b.refused("R17", ledger):
         b.pay(ledger, "R17", lender, "2018-02-28", worker_id=worker, amount="356.40")
+
+
+def test_an_amount_sent_with_a_decided_rule_must_equal_the_decision(ledger: Ledger) -> None:
+    """R7: the ledger decides 200; a request naming another sum is refused, the same sum paid."""
+    agency = b.organisation(ledger, "agency")
+    employer = b.organisation(ledger, division=b.ELSEWHERE)
+    worker = b.worker(ledger)
+    placement = b.placement(ledger, worker, employer, agency_id=agency)
+    b.appropriate(ledger)
+    with pytest.raises(PolicyRefusal) as refusal:
+        b.pay(ledger, "R7", agency, "2018-08-01", placement_id=placement, amount="250.00")
+    assert refusal.value.rule == "R7"
+    assert (
+        b.pay(ledger, "R7", agency, "2018-08-01", placement_id=placement, amount="200.00").public()[
+            "amount"
+        ]
+        == "200.00"
+    )

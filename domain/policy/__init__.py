@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, PolicyRefusal
 from domain.policy.awards import loan_interest_subsidy, model_unit_award, pilot_award
 from domain.policy.common import Decision, Facts, PaymentRequest
 from domain.policy.placement import (
@@ -52,6 +52,11 @@ def decide(request: PaymentRequest, facts: Facts) -> Decision:
             "rule", f"{request.rule!r} is not a subsidy rule (R7–R10, R12–R17)"
         ) from None
     decision = subsidy(request, facts)
+    if request.amount is not None and request.rule != "R17" and request.amount != decision.amount:
+        raise PolicyRefusal(
+            request.rule,
+            f"the policy decides {decision.amount} for this payment, not {request.amount}",
+        )
     # The paying rule is the request's own unless R11 moved it to another fund.
     return decision if decision.funding_rule else replace(decision, funding_rule=decision.rule)
 
