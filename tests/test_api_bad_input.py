@@ -4,7 +4,7 @@ and batches — always a 4xx problem, and nothing recorded."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -150,9 +150,7 @@ def test_a_batch_over_1000_is_413_and_records_nothing(api: Api) -> None:
     assert api.ledger.recorder.max_notification_id() == before
 
 
-def test_a_batch_of_1000_is_one_transaction(
-    api: Api, benchmark_note: Callable[[str], None] | None = None
-) -> None:
+def test_a_batch_of_1000_is_recorded_in_one_request(api: Api) -> None:
     batch = [
         {
             "event_id": f"ok-{i}",

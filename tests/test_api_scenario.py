@@ -5,6 +5,7 @@ paying account and balance, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -208,3 +209,30 @@ def test_reads_show_the_worker_its_history_and_the_targets(api: Api) -> None:
         ).status_code
         == 404
     )
+
+
+def test_concurrent_retries_of_one_payment_pay_once(api: Api) -> None:
+    set_up_the_county(api)
+    body = {
+        "payment_id": "pay-race",
+        "rule": "R7",
+        "payee_id": "agency",
+        "paid_on": "2018-07-15",
+        "placement_id": "p1",
+    }
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: api.post("finance", "/payments", body), range(8)))
+    assert sorted(a.status_code for a in answers) == [200] * 7 + [201]
+    assert len({a.text for a in answers}) == 1
+    balance = {
+        a["source"] + a["division"]: a["paid"] for a in api.get("auditor", "/accounts").json()
+    }
+    assert balance[f"employment_fund{HOME}"] == "200.00"
+
+
+def test_concurrent_retries_of_one_fact_record_it_once(api: Api) -> None:
+    fact = worker("w-race")
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: api.post("clerk", "/events", fact), range(8)))
+    assert sorted(a.status_code for a in answers) == [200] * 7 + [201]
+    assert len({a.text for a in answers}) == 1

@@ -11,8 +11,10 @@ from api.authorization import payment_division, require_role, require_scope
 from api.deps import JsonBody, LedgerDep, PrincipalDep, RuntimeDep
 from api.openapi import model_body, problems
 from api.problems import ids_in_body
+from api.retry import settled
 from api.schemas import PaymentIn, PaymentOut, ReversalIn, ReversalOut
 from domain.errors import InvalidInput
+from jobaid.application import PaymentRecorded
 
 router = APIRouter(tags=["payments"])
 
@@ -48,10 +50,14 @@ def post_payment(
     """Pay a subsidy; the ledger decides the amount and the paying account."""
     require_role(principal, "finance")
     request = an_object(body)
-    with ids_in_body():
+
+    def pay() -> PaymentRecorded:
         # The account is the policy's to decide: decide first, record only if in scope.
         require_scope(principal, payment_division(ledger, request), "a payment from an account")
-        paid = ledger.pay(request, principal.subject)
+        return ledger.pay(request, principal.subject)
+
+    with ids_in_body():
+        paid = settled(pay)
     runtime.wrote(paid.position)
     return JSONResponse(paid.public(), status_code=200 if paid.replayed else 201)
 
@@ -75,6 +81,7 @@ def reverse_payment(
     require_role(principal, "finance")
     payment = ledger.get_payment(payment_id)  # 404 for an unknown id in the path
     require_scope(principal, payment.division, "a reversal on an account")
-    reversed_ = ledger.reverse(payment_id, an_object(body), principal.subject)
+    request = an_object(body)
+    reversed_ = settled(lambda: ledger.reverse(payment_id, request, principal.subject))
     runtime.wrote(reversed_.position)
     return JSONResponse(reversed_.public(), status_code=200 if reversed_.replayed else 201)
