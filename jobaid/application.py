@@ -244,6 +244,7 @@ class Ledger(Application[UUID]):
     def _pay_once(self, request: PaymentRequest, digest: str, recorded_by: str) -> PaymentRecorded:
         uow = UnitOfWork(self)
         payment_id = ids.payment_uuid(request.payment_id)
+        uow.prefetch(payment_prefetch(request))
         existing = uow.find(payment_id, Payment)
         if existing is not None:
             if existing.request_hash != digest:
@@ -463,6 +464,25 @@ def parse_payment_request(request: Mapping[str, Any]) -> PaymentRequest:
     )
 
 
+def payment_prefetch(request: PaymentRequest) -> set[UUID]:
+    """What a payment will look up before it knows its worker: one query for all."""
+    named = {
+        ids.payment_uuid(request.payment_id),
+        ids.organisation_uuid(request.payee_id),
+        ids.REFERENCE_ID,
+    }
+    if request.placement_id is not None:
+        named.add(ids.key_uuid("placement", request.placement_id))
+    if request.enrollment_id is not None:
+        named.add(ids.key_uuid("enrollment", request.enrollment_id))
+    if request.worker_id is not None:
+        named |= {
+            ids.worker_uuid(request.worker_id),
+            ids.claims_uuid(f"worker:{request.worker_id}"),
+        }
+    return named
+
+
 def gather_facts(uow: UnitOfWork, request: PaymentRequest) -> Facts:
     """Load what the rule's decision reads: the worker (through the placement or
     enrollment it names), the payee, the employer, reference data and held claims."""
@@ -477,6 +497,7 @@ def gather_facts(uow: UnitOfWork, request: PaymentRequest) -> Facts:
         key = uow.find(ids.key_uuid(namespace, value), Key)
         if key is None:
             raise InvalidInput(field, f"unknown {namespace} {value}")
+        uow.prefetch({ids.worker_uuid(key.owner), ids.claims_uuid(f"worker:{key.owner}")})
         worker = uow.find(ids.worker_uuid(key.owner), Worker)
         if request.worker_id is not None and request.worker_id != key.owner:
             raise InvalidInput("worker_id", f"{namespace} {value} belongs to worker {key.owner}")

@@ -50,7 +50,10 @@ def storage_env(database_url: str) -> dict[str, str]:
             "POSTGRES_POOL_SIZE": os.environ.get("JOBAID_PG_POOL_SIZE", "8"),
             "POSTGRES_MAX_OVERFLOW": os.environ.get("JOBAID_PG_MAX_OVERFLOW", "8"),
             "POSTGRES_MAX_WAITING": "64",
-            "POSTGRES_PRE_PING": "y",
+            # No pre-ping: it doubles every round trip. A broken connection fails its
+            # query, the library retries on a fresh one, and the service's store gate
+            # answers 503 while PostgreSQL is away.
+            "POSTGRES_PRE_PING": os.environ.get("JOBAID_PG_PRE_PING", "n"),
         }
         if "schema" in query:
             env["POSTGRES_SCHEMA"] = query["schema"][0]

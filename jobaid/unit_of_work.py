@@ -27,7 +27,10 @@ class UnitOfWork:
         nothing recorded and where each of their events stands in the global order."""
         from jobaid.store import events_of_many
 
-        wanted = set(aggregate_ids) - self.aggregates.keys()
+        cache = self.app.repository.cache
+        cached = cache.cache.keys() if cache is not None else set()
+        # A cached aggregate only needs its newest events: `find` fast-forwards it.
+        wanted = set(aggregate_ids) - self.aggregates.keys() - self.absent - cached
         histories: dict[UUID, list[Any]] = {}
         for stored, position in events_of_many(self.app.recorder, wanted):
             event: Any = self.app.mapper.to_domain_event(stored)
