@@ -35,6 +35,7 @@ from domain.values import money_str, parse_date, parse_identifier, parse_money, 
 from domain.worker import Worker
 from jobaid.facts import FACTS, FactContext, aggregates_named
 from jobaid.settings import Settings, storage_env
+from jobaid.tokens import Token  # noqa: F401 - token events share this store: every reader resolves their topics
 from jobaid.unit_of_work import UnitOfWork
 
 T = TypeVar("T")

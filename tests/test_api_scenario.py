@@ -236,3 +236,15 @@ def test_concurrent_retries_of_one_fact_record_it_once(api: Api) -> None:
         answers = list(pool.map(lambda _: api.post("clerk", "/events", fact), range(8)))
     assert sorted(a.status_code for a in answers) == [200] * 7 + [201]
     assert len({a.text for a in answers}) == 1
+
+
+def test_reads_wait_for_the_position_a_client_names_and_refuse_one_never_recorded(api: Api) -> None:
+    posted = api.post("clerk", "/events", organisation("late", "enterprise")).json()
+    answer = api.get(
+        "clerk", "/organisations/late", **{"X-Jobaid-After-Position": str(posted["position"])}
+    )
+    assert answer.status_code == 200 and answer.json()["org_id"] == "late"
+    beyond = api.get(
+        "clerk", "/accounts", **{"X-Jobaid-After-Position": str(posted["position"] + 10_000)}
+    )
+    assert beyond.status_code == 422 and beyond.json()["field"] == "X-Jobaid-After-Position"
