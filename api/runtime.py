@@ -48,6 +48,13 @@ class Projections(Protocol):
     def targets(self, within: Callable[[str], bool] | None = None) -> dict[str, Any]: ...
 
 
+class Background(Protocol):
+    """Work that runs beside the service while it serves (e.g. sealing the history)."""
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+
+
 class StoreGate:
     """Probes PostgreSQL on its own connection: every `interval` seconds while up, and
     at once after a request saw the store fail. SQLite is a file: always open.
@@ -121,6 +128,7 @@ class Runtime:
         *,
         run_projections: bool = False,
         read_wait: float = 5.0,
+        background: Callable[[Ledger], list[Background]] | None = None,
     ) -> None:
         self._open_ledger = open_ledger
         self._open_projections = open_projections
@@ -132,6 +140,8 @@ class Runtime:
         self._projections: Projections | None = None
         self._projections_opened = False
         self._projections_started = False
+        self._open_background = background
+        self._background: list[Background] = []
         self.owned = True
         self._lock = threading.Lock()
 
@@ -169,6 +179,10 @@ class Runtime:
                     if self._projections is not None and self.run_projections:
                         self._projections.start()
                         self._projections_started = True
+                    if self._open_background is not None:
+                        self._background = self._open_background(ledger)
+                        for work in self._background:
+                            work.start()
         return self._projections
 
     def wrote(self, position: int) -> None:
@@ -189,6 +203,8 @@ class Runtime:
     def close(self) -> None:
         """Stop following the log and close what this runtime opened."""
         self.gate.stop()
+        for work in self._background:
+            work.stop()
         if self._projections is not None and self._projections_started:
             self._projections.stop()
         if not self.owned:

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import uvicorn
 
 from api.app import create_app
-from api.runtime import Projections, Runtime
+from api.runtime import Background, Projections, Runtime
 from jobaid.application import Ledger
 from jobaid.settings import ConfigurationError, Settings
 
@@ -55,6 +55,12 @@ def open_projections(ledger: Ledger) -> Projections | None:
     return read_side
 
 
+def open_sealer(ledger: Ledger) -> list[Background]:
+    from jobaid.chain import SealingThread
+
+    return [SealingThread(ledger)]
+
+
 def serve(host: str, port: int, projections: bool = True) -> int:
     """Run the HTTP service until SIGINT/SIGTERM; projections follow the log here unless
     another process (`jobaid project`) keeps them."""
@@ -70,6 +76,8 @@ def serve(host: str, port: int, projections: bool = True) -> int:
         open_projections=open_projections,
         database_url=settings.database_url,
         run_projections=projections,
+        # The process that keeps the projections also seals the history (jobaid/chain.py).
+        background=open_sealer if projections else None,
     )
     config = uvicorn.Config(
         create_app(runtime=runtime),
