@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -34,6 +35,7 @@ from domain.reference import ReferenceData
 from domain.values import money_str, parse_date, parse_identifier, parse_money, parse_text
 from domain.worker import Worker
 from jobaid.facts import FACTS, FactContext, aggregates_named
+from jobaid.group_commit import Finish, GroupCommitter, Work
 from jobaid.settings import Settings, storage_env
 from jobaid.tokens import Token  # noqa: F401 - token events share this store: every reader resolves their topics
 from jobaid.unit_of_work import UnitOfWork
@@ -148,6 +150,12 @@ class Ledger(Application[UUID]):
         config = {"AGGREGATE_CACHE_MAXSIZE": "20000", **storage_env(self.settings.database_url)}
         config.update(env or {})
         super().__init__(env=config)
+        group_commit = os.environ.get("JOBAID_GROUP_COMMIT", "on").lower() not in ("0", "off", "no")
+        self.committer = (
+            GroupCommitter(lambda: UnitOfWork(self), self._save, self._alone)
+            if group_commit
+            else None
+        )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -170,12 +178,11 @@ class Ledger(Application[UUID]):
         if len(items) > MAX_BATCH:
             raise InvalidInput("events", f"at most {MAX_BATCH} items per batch, not {len(items)}")
         parsed = [parse_fact_item(index, item, len(items) > 1) for index, item in enumerate(items)]
-        return self._retrying(lambda: self._record_once(parsed, recorded_by))
+        return self._command(lambda uow: self._record_work(uow, parsed, recorded_by), len(parsed))
 
-    def _record_once(
-        self, items: list[tuple[str, str, Mapping[str, Any]]], recorded_by: str
-    ) -> list[FactRecorded]:
-        uow = UnitOfWork(self)
+    def _record_work(
+        self, uow: UnitOfWork, items: list[tuple[str, str, Mapping[str, Any]]], recorded_by: str
+    ) -> Finish[list[FactRecorded]]:
         uow.prefetch(
             {ids.receipt_uuid("event", event_id) for event_id, _, _ in items}
             | {
@@ -212,8 +219,7 @@ class Ledger(Application[UUID]):
                 )
             )
             answers.append((receipt, False))
-        positions = self._save(uow)
-        return [
+        return lambda positions: [
             self._fact_answer(uow, receipt, positions, replayed) for receipt, replayed in answers
         ]
 
@@ -240,10 +246,11 @@ class Ledger(Application[UUID]):
         """Pay a subsidy: the ledger decides amount and account from the policy and the facts."""
         parsed = parse_payment_request(request)
         digest = request_hash(dict(request))
-        return self._retrying(lambda: self._pay_once(parsed, digest, recorded_by))
+        return self._command(lambda uow: self._pay_work(uow, parsed, digest, recorded_by))
 
-    def _pay_once(self, request: PaymentRequest, digest: str, recorded_by: str) -> PaymentRecorded:
-        uow = UnitOfWork(self)
+    def _pay_work(
+        self, uow: UnitOfWork, request: PaymentRequest, digest: str, recorded_by: str
+    ) -> Finish[PaymentRecorded]:
         payment_id = ids.payment_uuid(request.payment_id)
         uow.prefetch(payment_prefetch(request))
         existing = uow.find(payment_id, Payment)
@@ -252,7 +259,8 @@ class Ledger(Application[UUID]):
                 raise Conflict(
                     f"payment_id {request.payment_id} was already used for another payment"
                 )
-            return PaymentRecorded(existing, self.position_of(payment_id, 1), replayed=True)
+            replayed = PaymentRecorded(existing, self.position_of(payment_id, 1), replayed=True)
+            return lambda _: replayed
         facts = gather_facts(uow, request)
         decision = decide(request, facts)
         claims = {}
@@ -272,8 +280,9 @@ class Ledger(Application[UUID]):
             adjustment_reason=request.adjustment_reason,
         )
         payment = uow.add(new_payment(request, decision, facts, claims, digest, recorded_by))
-        recordings = self._save(uow)
-        return PaymentRecorded(payment, recordings[(payment_id, 1)].notification.id)
+        return lambda positions: PaymentRecorded(
+            payment, positions[(payment_id, 1)].notification.id
+        )
 
     def reverse(
         self, payment_id: str, request: Mapping[str, Any], recorded_by: str
@@ -288,8 +297,7 @@ class Ledger(Application[UUID]):
         )
         digest = request_hash({"payment_id": payment_id, **request})
 
-        def once() -> ReversalRecorded:
-            uow = UnitOfWork(self)
+        def work(uow: UnitOfWork) -> Finish[ReversalRecorded]:
             receipt_id = ids.receipt_uuid("reversal", reversal_id)
             receipt = uow.find(receipt_id, Receipt)
             if receipt is not None:
@@ -298,9 +306,10 @@ class Ledger(Application[UUID]):
                         f"reversal_id {reversal_id} was already used for another reversal"
                     )
                 target = (UUID(receipt.target_id), receipt.target_version)
-                return ReversalRecorded(
+                replayed = ReversalRecorded(
                     self.get_payment(payment_id), self.position_of(*target), replayed=True
                 )
+                return lambda _: replayed
             payment = uow.find(ids.payment_uuid(payment_id), Payment)
             if payment is None:
                 raise NotFound(f"unknown payment {payment_id}")
@@ -340,10 +349,24 @@ class Ledger(Application[UUID]):
                     target_version=payment.version,
                 )
             )
-            recordings = self._save(uow)
-            return ReversalRecorded(
-                payment, recordings[(payment.id, payment.version)].notification.id
+            version = payment.version
+            return lambda positions: ReversalRecorded(
+                payment, positions[(payment.id, version)].notification.id
             )
+
+        return self._command(work)
+
+    def _command(self, work: Work[T], size: int = 1) -> T:
+        """Run a command: with concurrent ones in one save (group commit), or alone."""
+        if self.committer is not None:
+            return self.committer.run(work, size)
+        return self._alone(work)
+
+    def _alone(self, work: Work[T]) -> T:
+        def once() -> T:
+            uow = UnitOfWork(self)
+            finish = work(uow)
+            return finish(self._save(uow))
 
         return self._retrying(once)
 

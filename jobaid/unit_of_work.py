@@ -4,6 +4,7 @@ together in one transaction."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from copy import deepcopy
 from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
@@ -19,6 +20,7 @@ class UnitOfWork:
         self.app = app
         self.aggregates: dict[UUID, Aggregate] = {}
         self.absent: set[UUID] = set()
+        self.parent: UnitOfWork | None = None
 
         self.recorded: dict[tuple[UUID, int], tuple[int, datetime]] = {}
 
@@ -31,6 +33,8 @@ class UnitOfWork:
         cached = cache.cache.keys() if cache is not None else set()
         # A cached aggregate only needs its newest events: `find` fast-forwards it.
         wanted = set(aggregate_ids) - self.aggregates.keys() - self.absent - cached
+        if self.parent is not None:
+            wanted -= self.parent.aggregates.keys() | self.parent.absent
         histories: dict[UUID, list[Any]] = {}
         for stored, position in events_of_many(self.app.recorder, wanted):
             event: Any = self.app.mapper.to_domain_event(stored)
@@ -50,6 +54,12 @@ class UnitOfWork:
         """The aggregate as this unit of work sees it, or None when none is recorded."""
         if aggregate_id in self.absent:
             return None
+        if self.parent is not None and aggregate_id not in self.aggregates:
+            if aggregate_id in self.parent.absent:
+                return None
+            if aggregate_id in self.parent.aggregates:
+                # A copy: if this request is refused, the group's state stays as it was.
+                self.aggregates[aggregate_id] = deepcopy(self.parent.aggregates[aggregate_id])
         if aggregate_id not in self.aggregates:
             try:
                 found: Any = self.app.repository.get(aggregate_id)
@@ -65,6 +75,19 @@ class UnitOfWork:
         self.absent.discard(aggregate.id)
         self.aggregates[aggregate.id] = aggregate
         return aggregate
+
+    def child(self) -> UnitOfWork:
+        """A unit of work over this one, for one request of a group commit."""
+        child = UnitOfWork(self.app)
+        child.parent = self
+        return child
+
+    def merge(self) -> None:
+        """Fold a child's decisions into its parent, to be saved with the group."""
+        assert self.parent is not None
+        self.parent.aggregates.update(self.aggregates)
+        self.parent.absent = (self.parent.absent | self.absent) - self.parent.aggregates.keys()
+        self.parent.recorded.update(self.recorded)
 
     def changed(self) -> list[Aggregate]:
         return [a for a in self.aggregates.values() if a.pending_events]

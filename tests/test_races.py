@@ -9,12 +9,21 @@ from datetime import date
 from decimal import Decimal
 from threading import Barrier
 
-from domain.errors import PolicyRefusal
-from jobaid.application import Ledger
+import pytest
+
+from domain.errors import InvalidInput, PolicyRefusal
+from jobaid.application import FactRecorded, Ledger
 from tests import builders as b
 
 THREADS = 32
 INSTANCES = 4
+
+
+@pytest.fixture(params=["on", "off"], autouse=True)
+def group_commit(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every race runs with concurrent commands committed together, and one by one."""
+    monkeypatch.setenv("JOBAID_GROUP_COMMIT", request.param)
+    return str(request.param)
 
 
 def race(ledgers: list[Ledger], attempt: Callable[[Ledger, int], object]) -> list[object]:
@@ -75,3 +84,35 @@ def test_R21_racing_payments_never_overdraw_the_account(make_ledger: Callable[[]
     assert account.paid == Decimal("1000000.00")
     assert account.balance == Decimal("0.00")
     assert account.available_on(date(2018, 6, 1))[0] == Decimal("0.00")
+
+
+def test_a_refused_request_leaves_the_others_of_its_group_recorded(
+    make_ledger: Callable[[], Ledger],
+) -> None:
+    ledger = make_ledger()
+    before = ledger.recorder.max_notification_id() or 0
+
+    def attempt(ledger: Ledger, n: int) -> object:
+        worker = "nobody" if n % 2 else None  # every other request names an unknown worker
+        data = {"org_id": f"org-{n}", "name": "单位", "division": "430102", "kind": "enterprise"}
+        if worker:
+            data = {"worker_id": worker, "registered_on": "2018-01-01"}
+            return _refused(
+                lambda: ledger.record(f"ev-{n}", "UnemploymentRegistered", data, "clerk")
+            )
+        return ledger.record(f"ev-{n}", "OrganisationRegistered", data, "clerk")
+
+    outcomes = race([ledger], attempt)
+    assert sum(isinstance(o, InvalidInput) for o in outcomes) == THREADS // 2
+    recorded = [o for o in outcomes if isinstance(o, FactRecorded)]
+    assert len({o.position for o in recorded}) == THREADS // 2
+    assert (ledger.recorder.max_notification_id() or 0) - before == THREADS  # org + receipt each
+    for n in range(0, THREADS, 2):
+        assert ledger.get_organisation(f"org-{n}").division == "430102"
+
+
+def _refused(command: Callable[[], object]) -> object:
+    try:
+        return command()
+    except InvalidInput as error:
+        return error

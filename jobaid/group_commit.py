@@ -1,0 +1,133 @@
+"""Group commit: concurrent commands saved together in one transaction.
+
+The store serialises writers (PostgreSQL: a table lock per insert), so one save of eight
+requests costs little more than one save of one. Each request still decides alone: it
+works in a child unit of work layered over the group's, sees what earlier requests of
+the group did (a claim, a registration), and is dropped from the group if refused. The
+first thread to arrive leads: it runs the queued requests, saves once, and answers each.
+If the group's save loses a race with another process, each request is run again alone,
+with the usual reload-and-retry."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError, Recording
+
+from jobaid.unit_of_work import UnitOfWork
+
+T = TypeVar("T")
+Positions = dict[tuple[UUID, int], Recording[UUID]]
+Finish = Callable[[Positions], T]
+Work = Callable[[UnitOfWork], Finish[T]]
+
+MAX_GROUP = 64
+MAX_GROUP_ITEMS = 2000
+
+
+class Slot(Generic[T]):
+    def __init__(self, work: Work[T], size: int) -> None:
+        self.work = work
+        self.size = size
+        self.done = threading.Event()
+        self.value: T | None = None
+        self.error: BaseException | None = None
+
+    def answer(self, value: T) -> None:
+        self.value = value
+        self.done.set()
+
+    def fail(self, error: BaseException) -> None:
+        self.error = error
+        self.done.set()
+
+    def result(self) -> T:
+        self.done.wait()
+        if self.error is not None:
+            raise self.error
+        return self.value  # type: ignore[return-value]
+
+
+class GroupCommitter:
+    def __init__(
+        self,
+        new_unit: Callable[[], UnitOfWork],
+        save: Callable[[UnitOfWork], Positions],
+        alone: Callable[[Work[Any]], Any],
+    ) -> None:
+        self.new_unit = new_unit
+        self.save = save
+        self.alone = alone
+        self.lock = threading.Lock()
+        self.queue: list[Slot[Any]] = []
+        self.leading = False
+
+    def run(self, work: Work[T], size: int = 1) -> T:
+        slot: Slot[T] = Slot(work, size)
+        with self.lock:
+            self.queue.append(slot)
+            lead = not self.leading
+            self.leading = True
+        if lead:
+            self._lead()
+        return slot.result()
+
+    def _lead(self) -> None:
+        while True:
+            with self.lock:
+                group = self._take()
+                if not group:
+                    self.leading = False
+                    return
+            self._commit(group)
+
+    def _take(self) -> list[Slot[Any]]:
+        group: list[Slot[Any]] = []
+        items = 0
+        while self.queue and len(group) < MAX_GROUP:
+            if group and items + self.queue[0].size > MAX_GROUP_ITEMS:
+                break
+            slot = self.queue.pop(0)
+            group.append(slot)
+            items += slot.size
+        return group
+
+    def _commit(self, group: list[Slot[Any]]) -> None:
+        if len(group) == 1:
+            self._alone(group[0])
+            return
+        unit = self.new_unit()
+        decided: list[tuple[Slot[Any], Finish[Any]]] = []
+        for slot in group:
+            child = unit.child()
+            try:
+                finish = slot.work(child)
+            except Exception as error:  # this request alone is refused or failed
+                slot.fail(error)
+                continue
+            child.merge()
+            decided.append((slot, finish))
+        try:
+            positions = self.save(unit)
+        except IntegrityError:
+            for slot, _ in decided:  # another process won a race: decide again, alone
+                self._alone(slot)
+            return
+        except Exception as error:
+            for slot, _ in decided:
+                slot.fail(error)
+            return
+        for slot, finish in decided:
+            try:
+                slot.answer(finish(positions))
+            except Exception as error:
+                slot.fail(error)
+
+    def _alone(self, slot: Slot[Any]) -> None:
+        try:
+            slot.answer(self.alone(slot.work))
+        except Exception as error:
+            slot.fail(error)
