@@ -141,9 +141,12 @@ def test_restarted_service_answers_retries_with_the_first_results_and_doubles_no
 def test_token_revoke_and_verify_on_the_command_line(env: dict[str, str], tmp_path: Path) -> None:
     issued = token(env, tmp_path, "auditor")
     token_id = issued.split("_")[1]
-    run = lambda *args: subprocess.run(
-        [*CLI, *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
-    )  # noqa: E731
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*CLI, *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+        )
+
     assert run("token", "revoke", token_id).returncode == 0
     assert run("token", "revoke", token_id).returncode == 1  # already revoked
     verified = run("verify")
