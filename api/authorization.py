@@ -16,9 +16,8 @@ from api.tokens import Principal
 from domain import divisions, ids
 from domain.errors import InvalidInput, NotFound
 from domain.keys import Key
-from domain.payments import Payment
 from domain.values import parse_division, parse_identifier
-from jobaid.application import Ledger, gather_facts, parse_payment_request
+from jobaid.application import Ledger
 from jobaid.unit_of_work import UnitOfWork
 
 PROVINCE = divisions.PROVINCE
@@ -198,16 +197,3 @@ def key_owner(
         institution = worker.enrollment(value).institution_id
         orgs = (institution,) if institution else ()
     return found.owner, orgs
-
-
-def payment_division(ledger: Ledger, request: Mapping[str, Any]) -> str:
-    """The division of the account a payment would be paid from, decided as the ledger
-    will decide it, recording nothing: finance may pay only from accounts in its scope."""
-    from domain.policy import decide
-
-    parsed = parse_payment_request(request)
-    uow = UnitOfWork(ledger)
-    existing = uow.find(ids.payment_uuid(parsed.payment_id), Payment)
-    if existing is not None:
-        return existing.division
-    return decide(parsed, gather_facts(uow, parsed)).division

@@ -13,7 +13,7 @@ import json
 import os
 import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
@@ -37,6 +37,7 @@ from domain.worker import Worker
 from jobaid.facts import FACTS, FactContext, aggregates_named
 from jobaid.group_commit import Finish, GroupCommitter, Work
 from jobaid.settings import Settings, storage_env
+from jobaid.store import existing_ids
 from jobaid.tokens import Token  # noqa: F401 - token events share this store: every reader resolves their topics
 from jobaid.unit_of_work import UnitOfWork
 
@@ -178,7 +179,11 @@ class Ledger(Application[UUID]):
         if len(items) > MAX_BATCH:
             raise InvalidInput("events", f"at most {MAX_BATCH} items per batch, not {len(items)}")
         parsed = [parse_fact_item(index, item, len(items) > 1) for index, item in enumerate(items)]
-        return self._command(lambda uow: self._record_work(uow, parsed, recorded_by), len(parsed))
+        return self._command(
+            lambda uow: self._record_work(uow, parsed, recorded_by),
+            len(parsed),
+            keys={ids.receipt_uuid("event", event_id) for event_id, _, _ in parsed},
+        )
 
     def _record_work(
         self, uow: UnitOfWork, items: list[tuple[str, str, Mapping[str, Any]]], recorded_by: str
@@ -242,19 +247,37 @@ class Ledger(Application[UUID]):
             receipt.key, receipt.event_type, target[0], target[1], position, recorded_at, replayed
         )
 
-    def pay(self, request: Mapping[str, Any], recorded_by: str) -> PaymentRecorded:
-        """Pay a subsidy: the ledger decides amount and account from the policy and the facts."""
+    def pay(
+        self,
+        request: Mapping[str, Any],
+        recorded_by: str,
+        authorize: Callable[[str, str], None] | None = None,
+    ) -> PaymentRecorded:
+        """Pay a subsidy: the ledger decides amount and account from the policy and the facts.
+        `authorize(source, division)` may refuse the decided account before anything is
+        recorded (finance pays only from accounts in its scope); a retry of a payment
+        already made is authorised against the account it was paid from."""
         parsed = parse_payment_request(request)
         digest = request_hash(dict(request))
-        return self._command(lambda uow: self._pay_work(uow, parsed, digest, recorded_by))
+        return self._command(
+            lambda uow: self._pay_work(uow, parsed, digest, recorded_by, authorize),
+            keys={ids.payment_uuid(parsed.payment_id)},
+        )
 
     def _pay_work(
-        self, uow: UnitOfWork, request: PaymentRequest, digest: str, recorded_by: str
+        self,
+        uow: UnitOfWork,
+        request: PaymentRequest,
+        digest: str,
+        recorded_by: str,
+        authorize: Callable[[str, str], None] | None,
     ) -> Finish[PaymentRecorded]:
         payment_id = ids.payment_uuid(request.payment_id)
         uow.prefetch(payment_prefetch(request))
         existing = uow.find(payment_id, Payment)
         if existing is not None:
+            if authorize is not None:
+                authorize(existing.source, existing.division)
             if existing.request_hash != digest:
                 raise Conflict(
                     f"payment_id {request.payment_id} was already used for another payment"
@@ -263,6 +286,8 @@ class Ledger(Application[UUID]):
             return lambda _: replayed
         facts = gather_facts(uow, request)
         decision = decide(request, facts)
+        if authorize is not None:
+            authorize(decision.source, decision.division)
         claims = {}
         if decision.subject is not None and decision.claims:
             subject_claims = claims_of(uow, decision.subject)
@@ -354,13 +379,23 @@ class Ledger(Application[UUID]):
                 payment, positions[(payment.id, version)].notification.id
             )
 
-        return self._command(work)
+        return self._command(work, keys={ids.receipt_uuid("reversal", reversal_id)})
 
-    def _command(self, work: Work[T], size: int = 1) -> T:
-        """Run a command: with concurrent ones in one save (group commit), or alone."""
-        if self.committer is not None:
-            return self.committer.run(work, size)
-        return self._alone(work)
+    def _command(self, work: Work[T], size: int = 1, keys: Collection[UUID] = ()) -> T:
+        """Run a command: with concurrent ones in one save (group commit), or alone.
+
+        A retry racing the first request with the same idempotency key may read the
+        winner's effects (a claim, a registration) before the winner's receipt, and be
+        refused for them. If a receipt for its keys is recorded by then, the command runs
+        once more, sees it, and answers the first result."""
+        try:
+            if self.committer is not None:
+                return self.committer.run(work, size)
+            return self._alone(work)
+        except Conflict:
+            if keys and existing_ids(self.recorder, keys):
+                return self._alone(work)
+            raise
 
     def _alone(self, work: Work[T]) -> T:
         def once() -> T:

@@ -92,3 +92,31 @@ def events_of_many(
                 for r in cursor.fetchall()
             ]
     raise TypeError(f"no batch read for {type(recorder).__name__}")
+
+
+def existing_ids(recorder: ApplicationRecorder, aggregate_ids: Collection[UUID]) -> set[UUID]:
+    """Which of these aggregates have anything recorded — one query, read fresh."""
+    if not aggregate_ids:
+        return set()
+    from eventsourcing.sqlite import SQLiteApplicationRecorder
+
+    if isinstance(recorder, SQLiteApplicationRecorder):
+        wanted = [aggregate_id.hex for aggregate_id in aggregate_ids][:500]
+        with recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT DISTINCT originator_id FROM {recorder.events_table_name} "
+                f"WHERE originator_id IN ({','.join('?' * len(wanted))})",
+                wanted,
+            )
+            return {UUID(row[0]) for row in cursor.fetchall()}
+    from eventsourcing.postgres import PostgresApplicationRecorder
+    from psycopg.sql import SQL, Identifier
+
+    if isinstance(recorder, PostgresApplicationRecorder):
+        query = SQL("SELECT DISTINCT originator_id FROM {}.{} WHERE originator_id = ANY(%s)").format(
+            Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name)
+        )
+        with recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(query, (list(aggregate_ids),))
+            return {UUID(str(row["originator_id"])) for row in cursor.fetchall()}
+    raise TypeError(f"no look-up for {type(recorder).__name__}")

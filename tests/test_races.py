@@ -12,7 +12,7 @@ from threading import Barrier
 import pytest
 
 from domain.errors import InvalidInput, PolicyRefusal
-from jobaid.application import FactRecorded, Ledger
+from jobaid.application import FactRecorded, Ledger, PaymentRecorded
 from tests import builders as b
 
 THREADS = 32
@@ -116,3 +116,29 @@ def _refused(command: Callable[[], object]) -> object:
         return command()
     except InvalidInput as error:
         return error
+
+
+def test_concurrent_retries_of_one_payment_answer_the_first_result(
+    make_ledger: Callable[[], Ledger],
+) -> None:
+    ledgers = [make_ledger() for _ in range(INSTANCES)]
+    setup = ledgers[0]
+    agency = b.organisation(setup, "agency")
+    employer = b.organisation(setup, division=b.ELSEWHERE)
+    placement = b.placement(setup, b.worker(setup), employer, agency_id=agency)
+    b.appropriate(setup)
+    request = {
+        "payment_id": "pay-once",
+        "rule": "R7",
+        "payee_id": agency,
+        "paid_on": "2018-08-01",
+        "placement_id": placement,
+    }
+
+    outcomes = race(ledgers, lambda ledger, _: ledger.pay(dict(request), "finance"))
+
+    assert all(isinstance(o, PaymentRecorded) for o in outcomes), outcomes
+    answers = [o for o in outcomes if isinstance(o, PaymentRecorded)]
+    assert sum(not a.replayed for a in answers) == 1
+    assert {a.position for a in answers} == {answers[0].position}
+    assert setup.get_account("employment_fund", b.HOME).paid == Decimal("200.00")

@@ -11,7 +11,6 @@ from api.authorization import authorize_facts
 from api.deps import JsonBody, LedgerDep, PrincipalDep, RuntimeDep
 from api.openapi import json_body, problems
 from api.problems import Problem, ids_in_body
-from api.retry import settled
 from api.schemas import FactIn, FactOut
 from domain.errors import InvalidInput
 from jobaid.application import MAX_BATCH, parse_fact_item
@@ -67,7 +66,7 @@ def post_events(
     parsed = [parse_fact_item(index, item, len(items) > 1) for index, item in enumerate(items)]
     authorize_facts(ledger, principal, parsed)
     with ids_in_body():
-        recorded = settled(lambda: ledger.record_batch(items, principal.subject))
+        recorded = ledger.record_batch(items, principal.subject)
     runtime.wrote(max(r.position for r in recorded))
     status = 200 if all(r.replayed for r in recorded) else 201
     answers = [r.public() for r in recorded]

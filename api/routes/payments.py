@@ -7,14 +7,12 @@ from collections.abc import Mapping
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.authorization import payment_division, require_role, require_scope
+from api.authorization import require_role, require_scope
 from api.deps import JsonBody, LedgerDep, PrincipalDep, RuntimeDep
 from api.openapi import model_body, problems
 from api.problems import ids_in_body
-from api.retry import settled
 from api.schemas import PaymentIn, PaymentOut, ReversalIn, ReversalOut
 from domain.errors import InvalidInput
-from jobaid.application import PaymentRecorded
 
 router = APIRouter(tags=["payments"])
 
@@ -51,13 +49,12 @@ def post_payment(
     require_role(principal, "finance")
     request = an_object(body)
 
-    def pay() -> PaymentRecorded:
-        # The account is the policy's to decide: decide first, record only if in scope.
-        require_scope(principal, payment_division(ledger, request), "a payment from an account")
-        return ledger.pay(request, principal.subject)
+    def in_scope(_source: str, division: str) -> None:
+        # The account is the policy's to decide: decided first, recorded only if in scope.
+        require_scope(principal, division, "a payment from an account")
 
     with ids_in_body():
-        paid = settled(pay)
+        paid = ledger.pay(request, principal.subject, authorize=in_scope)
     runtime.wrote(paid.position)
     return JSONResponse(paid.public(), status_code=200 if paid.replayed else 201)
 
@@ -82,6 +79,6 @@ def reverse_payment(
     payment = ledger.get_payment(payment_id)  # 404 for an unknown id in the path
     require_scope(principal, payment.division, "a reversal on an account")
     request = an_object(body)
-    reversed_ = settled(lambda: ledger.reverse(payment_id, request, principal.subject))
+    reversed_ = ledger.reverse(payment_id, request, principal.subject)
     runtime.wrote(reversed_.position)
     return JSONResponse(reversed_.public(), status_code=200 if reversed_.replayed else 201)
