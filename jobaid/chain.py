@@ -171,9 +171,15 @@ class Sealer:
         """Seal the next section; how many events it sealed (0: nothing new)."""
         with self._lock:
             try:
+                # Read the log before taking the write lock: on SQLite a reader asked for
+                # inside the writer's transaction queues behind requests waiting for the
+                # writer, and everyone waits out the pool timeout (5 s, then a 503).
+                seen, _ = self.store.head()
+                notifications = self.ledger.recorder.select_notifications(seen + 1, SECTION)
                 with self.store.views.transaction() as cur:
                     position, chain = self.store.head(cur)
-                    notifications = self.ledger.recorder.select_notifications(position + 1, SECTION)
+                    if position != seen:
+                        return 1  # another sealer moved on meanwhile: go on from its head
                     batch_heads: dict[UUID, tuple[int, str]] = {}
                     links = list(self._links(cur, notifications, chain, batch_heads))
                     self.store.append(cur, links)
