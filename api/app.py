@@ -16,6 +16,7 @@ from api.routes import (
     accounts,
     audit,
     events,
+    files,
     health,
     organisations,
     payments,
@@ -69,6 +70,7 @@ def create_app(
         organisations,
         reports,
         audit,
+        files,
         tokens,
         health,
     ):

@@ -13,6 +13,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.problems import Problem, problem
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
+MAX_FILE_BYTES = 32 * 1024 * 1024  # a county's survey form or a year of treasury lines
+FILE_PATHS = ("/v1/imports/", "/v1/reconciliations")
 access_log = logging.getLogger("jobaid.access")
 
 
@@ -27,12 +29,11 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = MAX_FILE_BYTES if str(scope.get("path", "")).startswith(FILE_PATHS) else self.limit
         length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.limit):
+        if length is not None and (not length.isdigit() or int(length) > limit):
             status = 413 if length.isdigit() else 400
-            await problem(status, f"the body may be at most {self.limit} bytes")(
-                scope, receive, send
-            )
+            await problem(status, f"the body may be at most {limit} bytes")(scope, receive, send)
             return
         seen = 0
 
@@ -40,8 +41,8 @@ class BodyLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.limit:
-                raise Problem(413, f"the body may be at most {self.limit} bytes")
+            if seen > limit:
+                raise Problem(413, f"the body may be at most {limit} bytes")
             return message
 
         await self.app(scope, limited, send)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import Aggregate
 
@@ -169,3 +169,12 @@ class Reconciliation(Aggregate):
             aggregate.__dict__.update(
                 {k: v for k, v in self.__dict__.items() if not k.startswith("originator")}
             )
+
+    if TYPE_CHECKING:
+        source: str
+        division: str
+        period_from: date
+        period_to: date
+        file_digest: str
+        file_name: str
+        report: dict[str, Any]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -216,8 +216,11 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(",")]
 
 
-def import_surveys(ledger: Ledger, content: bytes, recorded_by: str) -> ImportReport:
-    """Record every valid row; report every invalid one."""
+def import_surveys(
+    ledger: Ledger, content: bytes, recorded_by: str, within: Callable[[str], bool] | None = None
+) -> ImportReport:
+    """Record every valid row; report every invalid one. `within(home_division)` limits
+    the rows to a clerk's scope: a row about a worker of another county is refused."""
     report = ImportReport()
     parsed: list[SurveyRow] = []
     seen: dict[tuple[str, str], int] = {}
@@ -225,6 +228,9 @@ def import_surveys(ledger: Ledger, content: bytes, recorded_by: str) -> ImportRe
         report.rows += 1
         try:
             survey_row = parse_row(row, cells, ledger.settings.pii_key)
+            home = survey_row.registration["home_division"]
+            if within is not None and not within(home):
+                raise InvalidInput("home_division", f"{home} lies outside the token's scope")
         except InvalidInput as error:
             report.errors.append(RowError(row, error.field, error.reason))
             continue

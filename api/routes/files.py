@@ -1,0 +1,112 @@
+"""File uploads: the county's survey form, and the treasury's disbursement file for
+reconciliation. The file travels as the raw request body (`curl --data-binary @file`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from api.authorization import READS_EVERYTHING, require_role, require_scope
+from api.deps import LedgerDep, PrincipalDep, RuntimeDep
+from api.openapi import problems
+from domain.errors import InvalidInput, NotFound
+from domain.reconciliation import Reconciliation
+from jobaid.application import Ledger
+from jobaid.imports import import_surveys
+from jobaid.reconcile import reconcile_file, report_csv, report_xlsx, summary
+
+router = APIRouter(tags=["files"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {"schema": {"type": "string", "format": "binary"}},
+            XLSX: {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
+
+
+async def file_body(request: Request) -> bytes:
+    content = await request.body()
+    if not content:
+        raise InvalidInput("body", "send the file as the request body")
+    return content
+
+
+FileBody = Annotated[bytes, Depends(file_body)]
+
+
+@router.post("/imports/surveys", openapi_extra=FILE_BODY, responses=problems(403, 413, 422))
+def import_survey_form(
+    principal: PrincipalDep, ledger: LedgerDep, runtime: RuntimeDep, content: FileBody
+) -> JSONResponse:
+    """Import the survey form (CSV in UTF-8 or GBK, or XLSX): rows recorded, bad rows reported."""
+    require_role(principal, "clerk")
+    report = import_surveys(ledger, content, principal.subject, within=principal.covers)
+    runtime.wrote(int(ledger.recorder.max_notification_id() or 0))
+    return JSONResponse(report.public())
+
+
+@router.post("/reconciliations", openapi_extra=FILE_BODY, responses=problems(403, 413, 422))
+def reconcile(
+    principal: PrincipalDep,
+    ledger: LedgerDep,
+    content: FileBody,
+    source: Annotated[str, Query(description="the account's funding source")],
+    division: Annotated[str, Query(description="the account's division code")],
+    period: Annotated[str, Query(description="YYYY or YYYY-MM")],
+    x_file_name: Annotated[str | None, Header()] = None,
+) -> JSONResponse:
+    """Match the treasury's disbursement file (date, payee, amount, reference) to the account."""
+    require_role(principal, "finance")
+    require_scope(principal, division, "a reconciliation of an account")
+    report, known = reconcile_file(
+        ledger, content, x_file_name or "upload.csv", source, division, period, principal.subject
+    )
+    return JSONResponse(summary(report), status_code=200 if known else 201)
+
+
+@router.get(
+    "/reconciliations/{reconciliation_id}",
+    responses={
+        200: {
+            "content": {"text/csv": {"schema": {"type": "string"}}, XLSX: {}},
+            "description": "The report; `Accept: text/csv` or the XLSX type for a download",
+        },
+        **problems(403, 404),
+    },
+)
+def reconciliation_report(
+    reconciliation_id: str,
+    principal: PrincipalDep,
+    ledger: LedgerDep,
+    accept: Annotated[str | None, Header()] = None,
+) -> Response:
+    """A kept reconciliation report, as JSON, CSV or XLSX."""
+    report = find_report(ledger, reconciliation_id)
+    if principal.role not in READS_EVERYTHING:
+        require_role(principal, "finance")
+        require_scope(principal, report.division, "a reconciliation of an account")
+    if accept and XLSX in accept:
+        disposition = f'attachment; filename="reconciliation-{reconciliation_id}.xlsx"'
+        return Response(
+            report_xlsx(report), media_type=XLSX, headers={"Content-Disposition": disposition}
+        )
+    if accept and "text/csv" in accept:
+        return Response(report_csv(report), media_type="text/csv; charset=utf-8")
+    return JSONResponse(summary(report))
+
+
+def find_report(ledger: Ledger, reconciliation_id: str) -> Reconciliation:
+    try:
+        report: object = ledger.repository.get(UUID(reconciliation_id))
+    except Exception:  # not a UUID, or nothing recorded under it
+        raise NotFound(f"unknown reconciliation {reconciliation_id}") from None
+    if not isinstance(report, Reconciliation):
+        raise NotFound(f"unknown reconciliation {reconciliation_id}")
+    return report
