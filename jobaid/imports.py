@@ -6,11 +6,8 @@ from the person and the survey date, so the ledger answers a repeated row as a r
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
@@ -28,6 +25,7 @@ from domain.values import (
 )
 from jobaid.application import FactRecorded, Ledger
 from jobaid.settings import hash_id_number
+from jobaid.tables import read_table
 
 CHUNK = 250
 
@@ -85,65 +83,6 @@ class ImportReport:
             "rejected": self.rejected,
             "errors": [{"row": e.row, "field": e.field, "reason": e.reason} for e in self.errors],
         }
-
-
-def read_table(content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
-    """(row number as a spreadsheet shows it, {canonical field: text}) for each data row."""
-    rows = _xlsx_rows(content) if content[:2] == b"PK" else _csv_rows(content)
-    header = next(rows, None)
-    if header is None:
-        raise InvalidInput("file", "is empty")
-    columns = _columns(header)
-    for number, values in enumerate(rows, start=2):
-        if not any(value.strip() for value in values):
-            continue
-        yield number, {name: values[i].strip() for name, i in columns.items() if i < len(values)}
-
-
-def _csv_rows(content: bytes) -> Iterator[list[str]]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return iter(csv.reader(io.StringIO(text)))
-    raise InvalidInput("file", "is neither UTF-8 nor GBK text, nor an XLSX workbook")
-
-
-def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise InvalidInput(
-            "file", f"is not a readable XLSX workbook ({type(error).__name__})"
-        ) from None
-    sheet = book.worksheets[0]
-    return ([_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True))
-
-
-def _cell_text(cell: object) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, datetime):
-        return cell.date().isoformat()
-    if isinstance(cell, date):
-        return cell.isoformat()
-    return str(cell)
-
-
-def _columns(header: list[str]) -> dict[str, int]:
-    names = {alias.lower(): name for name, aliases in HEADERS.items() for alias in aliases}
-    columns: dict[str, int] = {}
-    for index, title in enumerate(header):
-        name = names.get(title.strip().lower())
-        if name is not None:
-            columns.setdefault(name, index)
-    missing = [name for name in REQUIRED if name not in columns]
-    if missing:
-        raise InvalidInput("file", f"has no column for {', '.join(missing)}")
-    return columns
 
 
 @dataclass(frozen=True)
@@ -224,7 +163,7 @@ def import_surveys(
     report = ImportReport()
     parsed: list[SurveyRow] = []
     seen: dict[tuple[str, str], int] = {}
-    for row, cells in read_table(content):
+    for row, cells in read_table(content, HEADERS, REQUIRED):
         report.rows += 1
         try:
             survey_row = parse_row(row, cells, ledger.settings.pii_key)

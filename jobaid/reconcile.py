@@ -21,6 +21,7 @@ from domain.reconciliation import LedgerEntry, Reconciliation, TreasuryLine, rec
 from domain.values import parse_choice, parse_date, parse_division
 from jobaid.application import Ledger
 from jobaid.store import events_of_many
+from jobaid.tables import read_table
 
 HEADERS = {
     "date": ("date", "日期", "支付日期", "拨付日期"),
@@ -55,49 +56,16 @@ def period_bounds(period: str) -> tuple[date, date]:
 
 
 def read_treasury_file(content: bytes) -> list[TreasuryLine]:
-    text = _decode(content)
-    rows = csv.reader(io.StringIO(text))
-    header = next(rows, None)
-    if header is None:
-        raise InvalidInput("file", "is empty")
-    columns = _columns(header)
-    lines = []
-    for number, row in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        cells = {name: row[i].strip() if i < len(row) else "" for name, i in columns.items()}
-        lines.append(
-            TreasuryLine(
-                line=number,
-                on=parse_date(f"line {number}: date", cells["date"]),
-                payee=cells["payee"],
-                amount=_amount(number, cells["amount"]),
-                reference=cells.get("reference", ""),
-            )
+    return [
+        TreasuryLine(
+            line=number,
+            on=parse_date(f"line {number}: date", cells["date"]),
+            payee=cells["payee"],
+            amount=_amount(number, cells["amount"]),
+            reference=cells.get("reference", ""),
         )
-    return lines
-
-
-def _decode(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InvalidInput("file", "is neither UTF-8 nor GBK text")
-
-
-def _columns(header: list[str]) -> dict[str, int]:
-    names = {alias.lower(): name for name, aliases in HEADERS.items() for alias in aliases}
-    columns: dict[str, int] = {}
-    for index, title in enumerate(header):
-        name = names.get(title.strip().lower())
-        if name is not None:
-            columns.setdefault(name, index)
-    missing = [name for name in ("date", "payee", "amount") if name not in columns]
-    if missing:
-        raise InvalidInput("file", f"has no column for {', '.join(missing)}")
-    return columns
+        for number, cells in read_table(content, HEADERS, ("date", "payee", "amount"))
+    ]
 
 
 def _amount(line: int, text: str) -> Decimal:
