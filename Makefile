@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 export JOBAID_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: venv run test lint format bench clean
+.PHONY: venv run test lint format bench load clean
 
 # Re-install whenever pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -37,6 +37,11 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Load and soak: mixed HTTP traffic against jobaid serve on PostgreSQL, then invariants.
+LOAD_SECONDS ?= 600
+load: $(STAMP)
+	LOAD_SECONDS=$(LOAD_SECONDS) BENCH_POSTGRES_URL=$${BENCH_POSTGRES_URL:-$(JOBAID_TEST_POSTGRES_URL)} $(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info bench/out
