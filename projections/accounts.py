@@ -54,16 +54,26 @@ def is_known(cur: SqlCursor, source: str, division: str, known_at: datetime | No
 
 
 def running_totals(cur: SqlCursor, source: str, division: str, through: date | None) -> Totals:
-    sql = f"SELECT appropriated, paid, reversed FROM {schema.DAYS} WHERE source = ? AND division = ?"
+    sql = (
+        f"SELECT appropriated, paid, reversed FROM {schema.DAYS} WHERE source = ? AND division = ?"
+    )
     params: tuple[Any, ...] = (source, division)
     if through is not None:
         sql, params = sql + " AND day <= ?", (*params, through.isoformat())
     row = cur.execute(sql + " ORDER BY day DESC LIMIT 1", params).fetchone()
-    return (0, 0, 0) if row is None else (int(row["appropriated"]), int(row["paid"]), int(row["reversed"]))
+    return (
+        (0, 0, 0)
+        if row is None
+        else (int(row["appropriated"]), int(row["paid"]), int(row["reversed"]))
+    )
 
 
-def known_totals(cur: SqlCursor, source: str, division: str, through: date | None, known_at: datetime) -> Totals:
-    sql = f"SELECT {SUMS} FROM {schema.LINES} WHERE source = ? AND division = ? AND recorded_at <= ?"
+def known_totals(
+    cur: SqlCursor, source: str, division: str, through: date | None, known_at: datetime
+) -> Totals:
+    sql = (
+        f"SELECT {SUMS} FROM {schema.LINES} WHERE source = ? AND division = ? AND recorded_at <= ?"
+    )
     params: tuple[Any, ...] = (source, division, stamp(known_at))
     if through is not None:
         sql, params = sql + " AND day <= ?", (*params, through.isoformat())
@@ -71,7 +81,9 @@ def known_totals(cur: SqlCursor, source: str, division: str, through: date | Non
     return (int(row["appropriated"]), int(row["paid"]), int(row["reversed"]))
 
 
-def totals(cur: SqlCursor, source: str, division: str, through: date | None, known_at: datetime | None) -> Totals:
+def totals(
+    cur: SqlCursor, source: str, division: str, through: date | None, known_at: datetime | None
+) -> Totals:
     if known_at is None:
         return running_totals(cur, source, division, through)
     return known_totals(cur, source, division, through, known_at)
@@ -106,7 +118,9 @@ def statement(
     last = min((d for d in (to, as_of) if d is not None), default=None)
     opening = 0
     if from_ is not None:
-        appropriated, paid, reversed_ = totals(cur, source, division, from_ - timedelta(days=1), known_at)
+        appropriated, paid, reversed_ = totals(
+            cur, source, division, from_ - timedelta(days=1), known_at
+        )
         opening = appropriated - paid + reversed_
     balance, lines = opening, []
     for row in statement_rows(cur, source, division, from_, last, known_at):
@@ -138,7 +152,12 @@ def statement(
 
 
 def statement_rows(
-    cur: SqlCursor, source: str, division: str, from_: date | None, last: date | None, known_at: datetime | None
+    cur: SqlCursor,
+    source: str,
+    division: str,
+    from_: date | None,
+    last: date | None,
+    known_at: datetime | None,
 ) -> list[Any]:
     sql = f"SELECT * FROM {schema.LINES} WHERE source = ? AND division = ?"
     params: list[Any] = [source, division]

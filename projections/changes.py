@@ -104,31 +104,113 @@ def account_opened(b: Batch, position: int, e: Any) -> None:
 def funds_appropriated(b: Batch, position: int, e: Any) -> None:
     account, fen = b.account_of(str(e.originator_id)), to_fen(e.amount)
     b.add_day(account, e.appropriated_on, APPROPRIATED, fen)
-    b.insert(schema.LINES, line(position, account, e.appropriated_on, "appropriation", None, None, None, fen, e.appropriation_id, e))
+    b.insert(
+        schema.LINES,
+        line(
+            position,
+            account,
+            e.appropriated_on,
+            "appropriation",
+            None,
+            None,
+            None,
+            fen,
+            e.appropriation_id,
+            e,
+        ),
+    )
 
 
 def payment_debited(b: Batch, position: int, e: Any) -> None:
     account, fen = b.account_of(str(e.originator_id)), to_fen(e.amount)
     b.add_day(account, e.paid_on, PAID, fen)
-    b.insert(schema.LINES, line(position, account, e.paid_on, "payment", e.rule, e.payee_id, e.worker_id, -fen, e.payment_id, e))
+    b.insert(
+        schema.LINES,
+        line(
+            position,
+            account,
+            e.paid_on,
+            "payment",
+            e.rule,
+            e.payee_id,
+            e.worker_id,
+            -fen,
+            e.payment_id,
+            e,
+        ),
+    )
 
 
 def payment_credited(b: Batch, position: int, e: Any) -> None:
     account, fen = b.account_of(str(e.originator_id)), to_fen(e.amount)
     b.add_day(account, e.reversed_on, REVERSED, fen)
-    b.insert(schema.LINES, line(position, account, e.reversed_on, "reversal", e.rule, e.payee_id, e.worker_id, fen, e.reversal_id, e))
+    b.insert(
+        schema.LINES,
+        line(
+            position,
+            account,
+            e.reversed_on,
+            "reversal",
+            e.rule,
+            e.payee_id,
+            e.worker_id,
+            fen,
+            e.reversal_id,
+            e,
+        ),
+    )
 
 
-def line(position: int, account: tuple[str, str], day: date, kind: str, rule: str | None, payee: str | None, worker: str | None, fen: int, ref: str, e: Any) -> Row:
-    return (position, *account, day.isoformat(), kind, rule, payee, worker, fen, ref, stamp(e.timestamp))
+def line(
+    position: int,
+    account: tuple[str, str],
+    day: date,
+    kind: str,
+    rule: str | None,
+    payee: str | None,
+    worker: str | None,
+    fen: int,
+    ref: str,
+    e: Any,
+) -> Row:
+    return (
+        position,
+        *account,
+        day.isoformat(),
+        kind,
+        rule,
+        payee,
+        worker,
+        fen,
+        ref,
+        stamp(e.timestamp),
+    )
 
 
 def subsidy_paid(b: Batch, position: int, e: Any) -> None:
     b.insert(
         schema.PAYMENTS,
-        (e.payment_id, str(e.originator_id), e.rule, to_fen(e.amount), e.source, e.division,
-         e.payee_id, e.worker_id, e.placement_id, e.enrollment_id, iso(e.paid_on),
-         iso(e.earned_on), e.basis, position, stamp(e.timestamp), None, None, None, None),
+        (
+            e.payment_id,
+            str(e.originator_id),
+            e.rule,
+            to_fen(e.amount),
+            e.source,
+            e.division,
+            e.payee_id,
+            e.worker_id,
+            e.placement_id,
+            e.enrollment_id,
+            iso(e.paid_on),
+            iso(e.earned_on),
+            e.basis,
+            position,
+            stamp(e.timestamp),
+            None,
+            None,
+            None,
+            None,
+        ),
     )
 
 
@@ -150,8 +232,19 @@ def worker_placed(b: Batch, position: int, e: Any) -> None:
     cross = is_cross_region(home, e.work_division)
     b.insert(
         schema.PLACEMENTS,
-        (e.placement_id, worker_id, e.employer_id, e.agency_id, iso(e.started_on), None,
-         e.work_division, e.contract_months, home, int(cross), position),
+        (
+            e.placement_id,
+            worker_id,
+            e.employer_id,
+            e.agency_id,
+            iso(e.started_on),
+            None,
+            e.work_division,
+            e.contract_months,
+            home,
+            int(cross),
+            position,
+        ),
     )
 
 
@@ -166,8 +259,19 @@ def training_enrolled(b: Batch, position: int, e: Any) -> None:
     worker_id, home = b.worker_of(str(e.originator_id))
     b.insert(
         schema.ENROLLMENTS,
-        (e.enrollment_id, worker_id, e.kind, e.category, e.division, e.institution_id,
-         iso(e.started_on), None, int(bool(e.two_after_student)), home, position),
+        (
+            e.enrollment_id,
+            worker_id,
+            e.kind,
+            e.category,
+            e.division,
+            e.institution_id,
+            iso(e.started_on),
+            None,
+            int(bool(e.two_after_student)),
+            home,
+            position,
+        ),
     )
 
 

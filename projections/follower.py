@@ -34,7 +34,9 @@ class Follower:
         self.stopping.clear()
         self.threads.append(threading.Thread(target=self._follow, name="projections", daemon=True))
         if self.store.postgres and self.store.channel:
-            self.threads.append(threading.Thread(target=self._listen, name="projections-listen", daemon=True))
+            self.threads.append(
+                threading.Thread(target=self._listen, name="projections-listen", daemon=True)
+            )
         for thread in self.threads:
             thread.start()
 

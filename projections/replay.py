@@ -25,7 +25,9 @@ SECTION = 1000
 def account_events(ledger: Ledger) -> Iterator[Any]:
     start = 1
     while True:
-        notifications = ledger.recorder.select_notifications(start=start, limit=SECTION, topics=ACCOUNT_TOPICS)
+        notifications = ledger.recorder.select_notifications(
+            start=start, limit=SECTION, topics=ACCOUNT_TOPICS
+        )
         for notification in notifications:
             yield ledger.mapper.to_domain_event(notification)
         if len(notifications) < SECTION:
@@ -33,7 +35,9 @@ def account_events(ledger: Ledger) -> Iterator[Any]:
         start = notifications[-1].id + 1
 
 
-def replay_balances(ledger: Ledger, as_of: date | None = None, known_at: datetime | None = None) -> list[dict[str, Any]]:
+def replay_balances(
+    ledger: Ledger, as_of: date | None = None, known_at: datetime | None = None
+) -> list[dict[str, Any]]:
     """The same answer as `Projections.accounts(as_of, known_at)`, by brute force."""
     cutoff = None if known_at is None else stamp(known_at)
     accounts: dict[Any, tuple[str, str]] = {}

@@ -46,7 +46,9 @@ class Runner:
                 )
                 if not notifications:
                     return 0
-                decoded = [(n.id, n.topic, self._decode(n)) for n in notifications if n.topic in HANDLERS]
+                decoded = [
+                    (n.id, n.topic, self._decode(n)) for n in notifications if n.topic in HANDLERS
+                ]
                 if self._commit(start, notifications[-1].id, decoded):
                     with self.advanced:
                         self.advanced.notify_all()

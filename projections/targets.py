@@ -23,9 +23,18 @@ def per_home(cur: SqlCursor) -> dict[str, dict[str, int]]:
     counts add up to exact per-prefecture and provincial counts."""
     found: dict[str, dict[str, int]] = {}
     queries = (
-        ("placements", f"SELECT home_division, COUNT(DISTINCT worker_id) AS n FROM {schema.PLACEMENTS} WHERE started_on BETWEEN ? AND ? GROUP BY home_division"),
-        ("cross_region", f"SELECT home_division, COUNT(DISTINCT worker_id) AS n FROM {schema.PLACEMENTS} WHERE started_on BETWEEN ? AND ? AND cross_region = 1 GROUP BY home_division"),
-        ("two_after_students", f"SELECT home_division, COUNT(DISTINCT worker_id) AS n FROM {schema.ENROLLMENTS} WHERE completed_on BETWEEN ? AND ? AND two_after = 1 GROUP BY home_division"),
+        (
+            "placements",
+            f"SELECT home_division, COUNT(DISTINCT worker_id) AS n FROM {schema.PLACEMENTS} WHERE started_on BETWEEN ? AND ? GROUP BY home_division",
+        ),
+        (
+            "cross_region",
+            f"SELECT home_division, COUNT(DISTINCT worker_id) AS n FROM {schema.PLACEMENTS} WHERE started_on BETWEEN ? AND ? AND cross_region = 1 GROUP BY home_division",
+        ),
+        (
+            "two_after_students",
+            f"SELECT home_division, COUNT(DISTINCT worker_id) AS n FROM {schema.ENROLLMENTS} WHERE completed_on BETWEEN ? AND ? AND two_after = 1 GROUP BY home_division",
+        ),
     )
     for count, sql in queries:
         for row in cur.execute(sql, WINDOW).fetchall():
@@ -45,7 +54,11 @@ def targets(cur: SqlCursor, within: Callable[[str], bool] | None) -> dict[str, A
     total = {count: sum(c[count] for c in homes.values()) for count in COUNTS}
     return {
         "window": {"from": WINDOW[0], "to": WINDOW[1]},
-        "placements": {"target": PLACEMENT_TARGET, "achieved": total["placements"], "cross_region": total["cross_region"]},
+        "placements": {
+            "target": PLACEMENT_TARGET,
+            "achieved": total["placements"],
+            "cross_region": total["cross_region"],
+        },
         "two_after_students": {"target": TWO_AFTER_TARGET, "achieved": total["two_after_students"]},
         "by_division": [rows[code] for code in sorted(rows)],
     }

@@ -27,7 +27,9 @@ def shown(day: date | None, as_of: date | None) -> str | None:
     return day.isoformat() if day is not None and by(day, as_of) else None
 
 
-def worker(ledger: Ledger, cur: SqlCursor, worker_id: str, as_of: date | None) -> dict[str, Any] | None:
+def worker(
+    ledger: Ledger, cur: SqlCursor, worker_id: str, as_of: date | None
+) -> dict[str, Any] | None:
     try:
         w = ledger.get_worker(worker_id)
     except NotFound:
@@ -42,7 +44,9 @@ def worker(ledger: Ledger, cur: SqlCursor, worker_id: str, as_of: date | None) -
         "registered_on": w.registered_on.isoformat(),
         "as_of": None if as_of is None else as_of.isoformat(),
         "status": survey.status if survey else None,
-        "survey": None if survey is None else {
+        "survey": None
+        if survey is None
+        else {
             "surveyed_on": survey.surveyed_on.isoformat(),
             "surveyor": survey.surveyor,
             "status": survey.status,
@@ -52,7 +56,9 @@ def worker(ledger: Ledger, cur: SqlCursor, worker_id: str, as_of: date | None) -
         },
         "placements": placements_of(w, as_of),
         "trainings": trainings_of(w, as_of),
-        "unemployment_registered": [d.isoformat() for d in w.unemployment_registered if by(d, as_of)],
+        "unemployment_registered": [
+            d.isoformat() for d in w.unemployment_registered if by(d, as_of)
+        ],
         "benefit_periods": [
             {"started_on": s.isoformat(), "ended_on": shown(e, as_of)}
             for s, e in w.benefit_periods
@@ -118,14 +124,19 @@ def payments(cur: SqlCursor, column: str, value: str, as_of: date | None) -> lis
             "paid_on": r["paid_on"],
             "earned_on": r["earned_on"],
             "position": int(r["position"]),
-            "reversed": r["reversed_on"] is not None and (as_of is None or r["reversed_on"] <= as_of.isoformat()),
-            "reversed_on": r["reversed_on"] if as_of is None or (r["reversed_on"] or "9") <= as_of.isoformat() else None,
+            "reversed": r["reversed_on"] is not None
+            and (as_of is None or r["reversed_on"] <= as_of.isoformat()),
+            "reversed_on": r["reversed_on"]
+            if as_of is None or (r["reversed_on"] or "9") <= as_of.isoformat()
+            else None,
         }
         for r in rows
     ]
 
 
-def organisation(ledger: Ledger, cur: SqlCursor, org_id: str, as_of: date | None) -> dict[str, Any] | None:
+def organisation(
+    ledger: Ledger, cur: SqlCursor, org_id: str, as_of: date | None
+) -> dict[str, Any] | None:
     try:
         o = ledger.get_organisation(org_id)
     except NotFound:
@@ -156,7 +167,9 @@ def employed(cur: SqlCursor, org_id: str, as_of: date | None) -> list[dict[str, 
             "worker_id": r["worker_id"],
             "role": "employer" if r["employer_id"] == org_id else "agency",
             "started_on": r["started_on"],
-            "ended_on": r["ended_on"] if as_of is None or (r["ended_on"] or "9") <= as_of.isoformat() else None,
+            "ended_on": r["ended_on"]
+            if as_of is None or (r["ended_on"] or "9") <= as_of.isoformat()
+            else None,
             "work_division": r["work_division"],
             "cross_region": bool(r["cross_region"]),
         }

@@ -15,7 +15,14 @@ COLUMNS = {
     schema.ENROLLMENTS: 11,
 }
 # Rows another row's look-up may need come first.
-ORDER = (schema.ACCOUNTS, schema.WORKERS, schema.PAYMENTS, schema.PLACEMENTS, schema.ENROLLMENTS, schema.LINES)
+ORDER = (
+    schema.ACCOUNTS,
+    schema.WORKERS,
+    schema.PAYMENTS,
+    schema.PLACEMENTS,
+    schema.ENROLLMENTS,
+    schema.LINES,
+)
 
 
 def write(batch: Batch) -> None:
@@ -47,7 +54,9 @@ CARRY = (
 )
 
 
-def add_to_running_totals(batch: Batch, source: str, division: str, days: dict[str, list[int]]) -> None:
+def add_to_running_totals(
+    batch: Batch, source: str, division: str, days: dict[str, list[int]]
+) -> None:
     """Add a batch's money by day to the account's totals through every later day.
 
     Each day row is rewritten at most once per batch, not once per event: a back-dated

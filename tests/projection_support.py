@@ -27,8 +27,15 @@ class Scenario:
         self.lender = b.organisation(ledger, "enterprise")
         self.workers = {home: b.worker(ledger, home=home) for home in HOMES}
         for worker in self.workers.values():
-            b.post(ledger, "GuaranteeLoanGranted", loan_id=b.next_id("loan"), worker_id=worker,
-                   lender_id=self.lender, amount="100000.00", granted_on="2017-07-15")
+            b.post(
+                ledger,
+                "GuaranteeLoanGranted",
+                loan_id=b.next_id("loan"),
+                worker_id=worker,
+                lender_id=self.lender,
+                amount="100000.00",
+                granted_on="2017-07-15",
+            )
         self.paid: list[tuple[str, date]] = []
         self.reversed: set[str] = set()
 
@@ -38,8 +45,14 @@ class Scenario:
     def pay(self, home: str, fen: int, day: date) -> int | None:
         """Pay R17 interest; None when R21 refuses it (the account would go negative)."""
         try:
-            paid = b.pay(self.ledger, "R17", self.lender, day.isoformat(),
-                         worker_id=self.workers[home], amount=money(fen))
+            paid = b.pay(
+                self.ledger,
+                "R17",
+                self.lender,
+                day.isoformat(),
+                worker_id=self.workers[home],
+                amount=money(fen),
+            )
         except PolicyRefusal:
             return None
         self.paid.append((paid.payment.payment_id, day))
@@ -50,8 +63,15 @@ class Scenario:
             return None
         payment_id, paid_on = self.paid[index % len(self.paid)]
         try:
-            done = self.ledger.reverse(payment_id, {"reversal_id": b.next_id("rv"), "reason": "wrong amount",
-                                                    "reversed_on": (paid_on + timedelta(days=days_later)).isoformat()}, "finance")
+            done = self.ledger.reverse(
+                payment_id,
+                {
+                    "reversal_id": b.next_id("rv"),
+                    "reason": "wrong amount",
+                    "reversed_on": (paid_on + timedelta(days=days_later)).isoformat(),
+                },
+                "finance",
+            )
         except (Conflict, PolicyRefusal):
             return None
         self.reversed.add(payment_id)
@@ -98,11 +118,16 @@ def snapshot(projections: Projections, ledger: Ledger) -> str:
     accounts = projections.accounts()
     answer: dict[str, Any] = {
         "accounts": accounts,
-        "as_of": {d: projections.accounts(as_of=date.fromisoformat(d)) for d in ("2017-12-31", "2019-06-30")},
+        "as_of": {
+            d: projections.accounts(as_of=date.fromisoformat(d))
+            for d in ("2017-12-31", "2019-06-30")
+        },
         "statements": [
             projections.statement(a["source"], a["division"], None, None) for a in accounts
-        ] + [
-            projections.statement(a["source"], a["division"], date(2018, 1, 1), date(2019, 12, 31)) for a in accounts
+        ]
+        + [
+            projections.statement(a["source"], a["division"], date(2018, 1, 1), date(2019, 12, 31))
+            for a in accounts
         ],
         "targets": projections.targets(),
     }

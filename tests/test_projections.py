@@ -33,7 +33,9 @@ def instant() -> datetime:
     return now
 
 
-def test_balances_tie_out_to_the_events_and_to_the_account_aggregates(ledger: Ledger, projections: Projections) -> None:
+def test_balances_tie_out_to_the_events_and_to_the_account_aggregates(
+    ledger: Ledger, projections: Projections
+) -> None:
     populate(ledger, payments=60)
     projections.catch_up()
     assert projections.accounts() == replay_balances(ledger)
@@ -41,13 +43,18 @@ def test_balances_tie_out_to_the_events_and_to_the_account_aggregates(ledger: Le
         account = ledger.get_account(row["source"], row["division"])
         assert row["balance"] == f"{account.balance:.2f}"
         assert (row["appropriated"], row["paid"], row["reversed"]) == (
-            f"{account.appropriated:.2f}", f"{account.paid:.2f}", f"{account.reversed:.2f}")
+            f"{account.appropriated:.2f}",
+            f"{account.paid:.2f}",
+            f"{account.reversed:.2f}",
+        )
         statement = projections.statement(row["source"], row["division"], None, None)
         assert statement is not None
         assert statement["closing_balance"] == row["balance"]
 
 
-def test_as_of_and_known_at_with_facts_recorded_out_of_business_date_order(ledger: Ledger, projections: Projections) -> None:
+def test_as_of_and_known_at_with_facts_recorded_out_of_business_date_order(
+    ledger: Ledger, projections: Projections
+) -> None:
     scenario = Scenario(ledger)
     before_any = instant()
     scenario.appropriate(JISHOU, 100_000, date(2018, 6, 1))  # recorded first, dated later
@@ -69,12 +76,20 @@ def test_as_of_and_known_at_with_facts_recorded_out_of_business_date_order(ledge
     assert balance(known_at=after_first) == "1000.00"
     assert balance(known_at=after_first, as_of=date(2017, 12, 31)) == "0.00"
     assert balance(known_at=after_payment, as_of=date(2017, 12, 31)) == "300.00"
-    for as_of, known_at in [(None, after_first), (date(2017, 12, 31), after_payment), (date(2017, 9, 5), None)]:
-        assert projections.accounts(as_of=as_of, known_at=known_at) == replay_balances(ledger, as_of, known_at)
+    for as_of, known_at in [
+        (None, after_first),
+        (date(2017, 12, 31), after_payment),
+        (date(2017, 9, 5), None),
+    ]:
+        assert projections.accounts(as_of=as_of, known_at=known_at) == replay_balances(
+            ledger, as_of, known_at
+        )
 
     statement = projections.statement("local_treasury", JISHOU, None, None)
     assert statement is not None
-    assert [(line["date"], line["kind"], line["amount"], line["balance"]) for line in statement["lines"]] == [
+    assert [
+        (line["date"], line["kind"], line["amount"], line["balance"]) for line in statement["lines"]
+    ] == [
         ("2017-08-01", "appropriation", "500.00", "500.00"),
         ("2017-09-01", "payment", "-200.00", "300.00"),
         ("2017-09-11", "reversal", "200.00", "500.00"),
@@ -82,13 +97,19 @@ def test_as_of_and_known_at_with_facts_recorded_out_of_business_date_order(ledge
     ]
     ranged = projections.statement("local_treasury", JISHOU, date(2017, 9, 2), date(2018, 1, 1))
     assert ranged is not None
-    assert (ranged["opening_balance"], len(ranged["lines"]), ranged["closing_balance"]) == ("300.00", 1, "500.00")
+    assert (ranged["opening_balance"], len(ranged["lines"]), ranged["closing_balance"]) == (
+        "300.00",
+        1,
+        "500.00",
+    )
     known = projections.statement("local_treasury", JISHOU, None, None, known_at=after_first)
     assert known is not None and [line["date"] for line in known["lines"]] == ["2018-06-01"]
     assert projections.statement("local_treasury", "430000", None, None) is None
 
 
-def test_wait_for_sees_a_command_at_once_including_a_reversal_credit(ledger: Ledger, projections: Projections) -> None:
+def test_wait_for_sees_a_command_at_once_including_a_reversal_credit(
+    ledger: Ledger, projections: Projections
+) -> None:
     projections.start()
     scenario = Scenario(ledger)
     scenario.appropriate(JISHOU, 100_000, date(2017, 8, 1))
@@ -100,7 +121,9 @@ def test_wait_for_sees_a_command_at_once_including_a_reversal_credit(ledger: Led
     assert [r["reversed"] for r in projections.accounts() if r["division"] == JISHOU] == ["300.00"]
 
 
-def test_wait_for_is_bounded_when_nothing_projects(ledger: Ledger, projections: Projections) -> None:
+def test_wait_for_is_bounded_when_nothing_projects(
+    ledger: Ledger, projections: Projections
+) -> None:
     recorded = b.appropriate(ledger)
     started = time.monotonic()
     assert projections.wait_for(recorded.position, timeout=0.2) is False
@@ -114,21 +137,35 @@ def test_accounts_are_filtered_by_token_scope(ledger: Ledger, projections: Proje
     assert [r["division"] for r in xiangxi] == [JISHOU]
 
 
-def test_worker_and_organisation_views_now_and_at_a_past_date(ledger: Ledger, projections: Projections) -> None:
+def test_worker_and_organisation_views_now_and_at_a_past_date(
+    ledger: Ledger, projections: Projections
+) -> None:
     agency = b.organisation(ledger, "agency")
     employer = b.organisation(ledger, "enterprise", division=b.ELSEWHERE)
     worker = b.worker(ledger)
     placement = b.placement(ledger, worker, employer, agency_id=agency, started_on="2018-01-15")
-    b.post(ledger, "PlacementEnded", placement_id=placement, ended_on="2018-12-31", reason="contract over")
+    b.post(
+        ledger,
+        "PlacementEnded",
+        placement_id=placement,
+        ended_on="2018-12-31",
+        reason="contract over",
+    )
     b.appropriate(ledger)
     paid = b.pay(ledger, "R7", agency, "2018-07-15", placement_id=placement)
-    ledger.reverse(paid.payment.payment_id, {"reversal_id": "rv-view", "reason": "x", "reversed_on": "2018-08-01"}, "finance")
+    ledger.reverse(
+        paid.payment.payment_id,
+        {"reversal_id": "rv-view", "reason": "x", "reversed_on": "2018-08-01"},
+        "finance",
+    )
     projections.catch_up()
 
     now = projections.worker(worker)
     assert now is not None and now["home_division"] == b.HOME
     assert now["placements"][0]["ended_on"] == "2018-12-31" and now["placements"][0]["cross_region"]
-    assert [(p["rule"], p["amount"], p["reversed"]) for p in now["payments"]] == [("R7", "200.00", True)]
+    assert [(p["rule"], p["amount"], p["reversed"]) for p in now["payments"]] == [
+        ("R7", "200.00", True)
+    ]
     mid = projections.worker(worker, as_of=date(2018, 7, 20))
     assert mid is not None and mid["placements"][0]["ended_on"] is None
     assert [p["reversed"] for p in mid["payments"]] == [False]
@@ -144,7 +181,9 @@ def test_worker_and_organisation_views_now_and_at_a_past_date(ledger: Ledger, pr
     assert projections.organisation("nobody") is None
 
 
-def test_targets_count_distinct_persons_by_home_prefecture_and_county(ledger: Ledger, projections: Projections) -> None:
+def test_targets_count_distinct_persons_by_home_prefecture_and_county(
+    ledger: Ledger, projections: Projections
+) -> None:
     employer = b.organisation(ledger, "enterprise", division=b.ELSEWHERE)
     local = b.organisation(ledger, "enterprise", division=b.HOME)
     twice = b.worker(ledger)  # 芙蓉区: two placements in the window count once
@@ -168,7 +207,9 @@ def test_targets_count_distinct_persons_by_home_prefecture_and_county(ledger: Le
     assert (rows["430100"]["placements"], rows["430102"]["cross_region"]) == (1, 1)
     assert (rows["433100"]["placements"], rows["433101"]["two_after_students"]) == (1, 1)
     scoped = projections.targets(within=lambda division: division.startswith("4331"))
-    assert scoped["placements"]["achieved"] == 1 and set(r["division"] for r in scoped["by_division"]) == {"433100", "433101"}
+    assert scoped["placements"]["achieved"] == 1 and set(
+        r["division"] for r in scoped["by_division"]
+    ) == {"433100", "433101"}
 
 
 def test_rebuild_gives_the_same_figures(ledger: Ledger, projections: Projections) -> None:

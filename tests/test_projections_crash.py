@@ -60,13 +60,25 @@ def test_a_crash_mid_batch_resumes_without_double_counting(ledger: Ledger) -> No
     assert restarted.accounts() == replay_balances(ledger)
 
 
-def test_a_killed_projection_process_resumes_to_the_same_figures(database_url: str, ledger: Ledger) -> None:
+def test_a_killed_projection_process_resumes_to_the_same_figures(
+    database_url: str, ledger: Ledger
+) -> None:
     populate(ledger, payments=300)
     head = ledger.recorder.max_notification_id() or 0
-    env = {**os.environ, "JOBAID_DATABASE_URL": database_url, "JOBAID_PII_KEY": PII_KEY.decode(),
-           "JOBAID_PROJECTION_BATCH": "3", "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "jobaid.cli", "project"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "JOBAID_DATABASE_URL": database_url,
+        "JOBAID_PII_KEY": PII_KEY.decode(),
+        "JOBAID_PROJECTION_BATCH": "3",
+        "PYTHONPATH": str(ROOT),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jobaid.cli", "project"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     watcher = Projections(ledger)
     try:
         deadline = time.monotonic() + 30
@@ -82,7 +94,9 @@ def test_a_killed_projection_process_resumes_to_the_same_figures(database_url: s
     watcher.close()
 
 
-def test_several_projectors_on_one_database_do_not_double_count(make_ledger: Callable[[], Ledger]) -> None:
+def test_several_projectors_on_one_database_do_not_double_count(
+    make_ledger: Callable[[], Ledger],
+) -> None:
     writer = make_ledger()
     populate(writer, payments=150)
     projectors = [Projections(make_ledger(), batch_size=5) for _ in range(3)]

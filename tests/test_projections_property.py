@@ -26,9 +26,13 @@ operations = st.lists(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(operations=operations, probe=days)
-def test_every_projected_balance_equals_the_sum_of_its_events(ledger: Ledger, operations: list[tuple], probe: date) -> None:  # type: ignore[type-arg]
+def test_every_projected_balance_equals_the_sum_of_its_events(
+    ledger: Ledger, operations: list[tuple], probe: date
+) -> None:  # type: ignore[type-arg]
     # The ledger (one per store) lives across examples: each example adds to it and the
     # projection catches up incrementally, as it would in service.
     scenario = Scenario(ledger)
@@ -50,8 +54,12 @@ def test_every_projected_balance_equals_the_sum_of_its_events(ledger: Ledger, op
             assert row["balance"] == f"{account.balance_on(probe):.2f}"
             statement = projections.statement(row["source"], row["division"], probe, None)
             assert statement is not None
-            opening = projections.statement(row["source"], row["division"], None, probe - timedelta(days=1))
-            assert opening is not None and statement["opening_balance"] == opening["closing_balance"]
+            opening = projections.statement(
+                row["source"], row["division"], None, probe - timedelta(days=1)
+            )
+            assert (
+                opening is not None and statement["opening_balance"] == opening["closing_balance"]
+            )
             assert statement["closing_balance"] == f"{account.balance:.2f}"
     finally:
         projections.close()
