@@ -151,6 +151,8 @@ class TargetsOut(Open):
 class VerifyOut(BaseModel):
     ok: bool
     checked: int
+    sealed_through: int
+    unsealed: int
     first_bad_position: int | None
     detail: str
 

@@ -147,3 +147,18 @@ def test_R23_a_closed_period_refuses_posts_unless_finance_gives_a_reason(api: Ap
         Accept="text/csv",
     )
     assert statement.status_code == 200 and "2018-12-30" in statement.text
+
+
+def test_auditors_verify_the_history_against_a_kept_checkpoint(api: Api) -> None:
+    from jobaid.verify import checkpoint
+
+    b.worker(api.ledger)
+    kept = checkpoint(api.ledger, "审计员")
+    intact = api.get(
+        "auditor", f"/audit/verify?position={kept['position']}&chain_hash={kept['chain_hash']}"
+    )
+    assert intact.status_code == 200 and intact.json()["ok"], intact.text
+    forged = api.get("auditor", f"/audit/verify?position={kept['position']}&chain_hash={'0' * 64}")
+    assert not forged.json()["ok"] and forged.json()["first_bad_position"] == kept["position"]
+    assert api.get("auditor", "/audit/verify?position=3").status_code == 422
+    assert api.get("finance", "/audit/verify").status_code == 403

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from api.authorization import READS_EVERYTHING, require_role
 from api.deps import LedgerDep, PrincipalDep
 from api.openapi import problems
 from api.schemas import VerifyOut
+from domain.errors import InvalidInput
 from jobaid.verify import verify
 
 router = APIRouter(tags=["audit"])
 
 
-@router.get("/audit/verify", responses={200: {"model": VerifyOut}, **problems(403)})
-def verify_history(principal: PrincipalDep, ledger: LedgerDep) -> JSONResponse:
-    """Re-read every recorded event in order and check the history is intact."""
+@router.get("/audit/verify", responses={200: {"model": VerifyOut}, **problems(403, 422)})
+def verify_history(
+    principal: PrincipalDep,
+    ledger: LedgerDep,
+    position: Annotated[int | None, Query(ge=0, description="a kept checkpoint's position")] = None,
+    chain_hash: Annotated[str | None, Query(description="the checkpoint's chain hash")] = None,
+) -> JSONResponse:
+    """Walk every recorded event beside its hash chain; with a checkpoint, prove extension."""
     # The whole history spans every division: for those who read everything.
     require_role(principal, *READS_EVERYTHING)
-    return JSONResponse(verify(ledger))
+    if (position is None) != (chain_hash is None):
+        raise InvalidInput("chain_hash", "a checkpoint needs both position and chain_hash")
+    checkpoint = None if position is None else {"position": position, "chain_hash": chain_hash}
+    return JSONResponse(verify(ledger, checkpoint))
