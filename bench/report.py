@@ -34,7 +34,8 @@ def size_rows(results: Results) -> list[list[str]]:
         rows.append([
             s.store, f"{s.events:,}", f"{s.build_events_per_s:,.0f}",
             f"{s.catch_up_events_per_s:,.0f} ({catch_up_ratio:.2f}× raw {s.raw_read_events_per_s:,.0f}; "
-            f"{mark(catch_up_ratio >= 0.5)})",
+            f"{mark(catch_up_ratio >= 0.5)}; "
+            f"{s.catch_up_events_per_s / s.decoded_read_events_per_s:.2f}× read+decode {s.decoded_read_events_per_s:,.0f})",
             f"{s.rebuild_s:.1f} s, {s.rebuild_rss_mb:.0f} MB",
             f"{s.seal_s:.1f} s", f"{s.verify_s:.1f} s, {s.verify_rss_mb:.0f} MB, {'ok' if s.verify_ok else 'FAILED'}",
         ])  # fmt: skip

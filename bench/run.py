@@ -60,6 +60,7 @@ class SizeResult:
     build_events_per_s: float
     catch_up_events_per_s: float
     raw_read_events_per_s: float
+    decoded_read_events_per_s: float
     rebuild_s: float
     rebuild_rss_mb: float
     seal_s: float
@@ -163,6 +164,7 @@ def measure_size(
 
     assert isinstance(ledger, Ledger)
     raw, raw_s = bare.read_log(ledger, decode=False)
+    decoded, decoded_s = bare.read_log(ledger, decode=True)
     projections = Projections(ledger)
     started = time.perf_counter()
     projections.rebuild()
@@ -187,7 +189,7 @@ def measure_size(
             f"{store}@{events}: {lat.name}: p50 {lat.p50_ms:.1f} ms, p99 {lat.p99_ms:.1f} ms ({lat.lines} rows)"
         )
     return SizeResult(
-        store, events, build_rate, events / catch_up_s, raw / raw_s, rebuilt.seconds,
+        store, events, build_rate, events / catch_up_s, raw / raw_s, decoded / decoded_s, rebuilt.seconds,
         rebuilt.peak_rss_mb, seal_s, verified.seconds, verified.peak_rss_mb,
         verified.returncode == 0, latencies, rss,
     )  # fmt: skip
