@@ -7,17 +7,17 @@ before the command cannot be undone by a race. A fact naming something not yet r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from api.problems import forbidden
 from api.tokens import Principal
 from domain import divisions, ids
-from domain.errors import InvalidInput, NotFound
+from domain.errors import InvalidInput
 from domain.keys import Key
+from domain.organisation import Organisation
 from domain.values import parse_division, parse_identifier
-from jobaid.application import Ledger
+from domain.worker import Worker
 from jobaid.unit_of_work import UnitOfWork
 
 PROVINCE = divisions.PROVINCE
@@ -50,15 +50,6 @@ OWNED_KEYS = {
 }
 
 
-@dataclass
-class Batch:
-    """What earlier items of the same batch registered, so later items may name them."""
-
-    workers: dict[str, str] = field(default_factory=dict)  # worker_id → home division
-    organisations: dict[str, str] = field(default_factory=dict)  # org_id → division
-    keys: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = field(default_factory=dict)
-
-
 def require_role(principal: Principal, *roles: str) -> None:
     if principal.role not in roles:
         raise forbidden(f"a {principal.role} token may not do this (needs {' or '.join(roles)})")
@@ -70,22 +61,28 @@ def require_read(principal: Principal, division: str | None) -> None:
         raise forbidden(f"{division} lies outside the token's scope {principal.division}")
 
 
-def authorize_facts(
-    ledger: Ledger, principal: Principal, items: list[tuple[str, str, Mapping[str, Any]]]
-) -> None:
-    batch = Batch()
-    for index, (_, type_, data) in enumerate(items):
-        prefix = f"[{index}].data." if len(items) > 1 else "data."
+def may_post(principal: Principal, items: list[tuple[str, str, Mapping[str, Any]]]) -> None:
+    """The role check, before the command starts: no store reads."""
+    for _, type_, _ in items:
         if type_ not in MAY_POST[principal.role]:
             raise forbidden(f"a {principal.role} token may not post {type_}")
-        try:
-            authorize_fact(ledger, principal, type_, data, batch)
-        except InvalidInput as error:
-            raise InvalidInput(prefix + error.field, error.reason) from None
+
+
+def fact_authorizer(principal: Principal) -> Callable[[str, Mapping[str, Any], UnitOfWork], None]:
+    """The scope check the ledger runs on each fact inside its command, over the command's
+    own unit of work: what earlier facts of the batch registered is seen there, and
+    nothing is loaded twice."""
+
+    def authorize(type_: str, data: Mapping[str, Any], uow: UnitOfWork) -> None:
+        if type_ not in MAY_POST[principal.role]:
+            raise forbidden(f"a {principal.role} token may not post {type_}")
+        authorize_fact(principal, type_, data, uow)
+
+    return authorize
 
 
 def authorize_fact(
-    ledger: Ledger, principal: Principal, type_: str, data: Mapping[str, Any], batch: Batch
+    principal: Principal, type_: str, data: Mapping[str, Any], uow: UnitOfWork
 ) -> None:
     if type_ in REFERENCE:
         # Reference data applies to its division and everything under it; the working age to all.
@@ -100,54 +97,40 @@ def authorize_fact(
             principal, parse_division("division", data.get("division"), hunan=True), type_
         )
     if type_ == "OrganisationRegistered":
-        org_id = parse_identifier("org_id", data.get("org_id"))
         division = parse_division("division", data.get("division"))
         # An organisation outside Hunan lies in no scope: any clerk may register it.
         if divisions.is_hunan(division):
             require_scope(principal, division, type_)
-        batch.organisations.setdefault(org_id, division)
         return None
     if type_ == "BaseDesignated":
-        division = organisation_division(ledger, batch, data, "org_id")
+        division = organisation_division(uow, data, "org_id")
         return None if principal.role == "admin" else require_scope(principal, division, type_)
-    return authorize_worker_fact(ledger, principal, type_, data, batch)
+    return authorize_worker_fact(principal, type_, data, uow)
 
 
 def authorize_worker_fact(
-    ledger: Ledger, principal: Principal, type_: str, data: Mapping[str, Any], batch: Batch
+    principal: Principal, type_: str, data: Mapping[str, Any], uow: UnitOfWork
 ) -> None:
     """A worker fact lies in the scope of the worker's home; one that also names a Hunan
     organisation (a placement, a contribution…) in that organisation's scope too."""
     if type_ == "WorkerRegistered":
-        worker_id = parse_identifier("worker_id", data.get("worker_id"))
         home = parse_division("home_division", data.get("home_division"), hunan=True)
-        require_scope(principal, home, type_)
-        batch.workers.setdefault(worker_id, home)
-        return
+        return require_scope(principal, home, type_)
     if type_ in OWNED_KEYS:
-        worker_id, org_ids = key_owner(ledger, batch, OWNED_KEYS[type_], data)
+        worker_id, org_ids = key_owner(uow, OWNED_KEYS[type_], data)
     else:
         worker_id = parse_identifier("worker_id", data.get("worker_id"))
         named = NAMED_ORGANISATIONS.get(type_, ())
         org_ids = tuple(
             parse_identifier(f, data.get(f)) for f in named if data.get(f) not in (None, "")
         )
-    home = worker_home(ledger, batch, worker_id)
-    places = [home] + [
-        organisation_division(ledger, batch, {"org_id": o}, "org_id") for o in org_ids
-    ]
+    home = worker_home(uow, worker_id)
+    places = [home] + [organisation_division(uow, {"org_id": o}, "org_id") for o in org_ids]
     if not any(principal.covers(place) for place in places if divisions.is_hunan(place)):
         raise forbidden(
             f"{type_} about worker {worker_id} lies outside the token's scope {principal.division}"
         )
-    if type_ in ("WorkerPlaced", "TrainingEnrolled"):
-        namespace, key_field = (
-            ("placement", "placement_id")
-            if type_ == "WorkerPlaced"
-            else ("enrollment", "enrollment_id")
-        )
-        key = parse_identifier(key_field, data.get(key_field))
-        batch.keys.setdefault((namespace, key), (worker_id, org_ids))
+    return None
 
 
 def require_scope(principal: Principal, division: str, what: str) -> None:
@@ -157,39 +140,31 @@ def require_scope(principal: Principal, division: str, what: str) -> None:
         )
 
 
-def worker_home(ledger: Ledger, batch: Batch, worker_id: str) -> str:
-    if worker_id in batch.workers:
-        return batch.workers[worker_id]
-    try:
-        return ledger.get_worker(worker_id).home_division
-    except NotFound:
-        raise InvalidInput("worker_id", f"unknown worker {worker_id}") from None
+def worker_home(uow: UnitOfWork, worker_id: str) -> str:
+    worker = uow.find(ids.worker_uuid(worker_id), Worker)
+    if worker is None:
+        raise InvalidInput("worker_id", f"unknown worker {worker_id}")
+    return worker.home_division
 
 
-def organisation_division(
-    ledger: Ledger, batch: Batch, data: Mapping[str, Any], field_: str
-) -> str:
+def organisation_division(uow: UnitOfWork, data: Mapping[str, Any], field_: str) -> str:
     org_id = parse_identifier(field_, data.get(field_))
-    if org_id in batch.organisations:
-        return batch.organisations[org_id]
-    try:
-        return ledger.get_organisation(org_id).division
-    except NotFound:
-        raise InvalidInput(field_, f"unknown organisation {org_id}") from None
+    organisation = uow.find(ids.organisation_uuid(org_id), Organisation)
+    if organisation is None:
+        raise InvalidInput(field_, f"unknown organisation {org_id}")
+    return organisation.division
 
 
 def key_owner(
-    ledger: Ledger, batch: Batch, namespace: str, data: Mapping[str, Any]
+    uow: UnitOfWork, namespace: str, data: Mapping[str, Any]
 ) -> tuple[str, tuple[str, ...]]:
     """The worker and organisations of a placement or enrollment named by its id."""
     key_field = f"{namespace}_id"
     value = parse_identifier(key_field, data.get(key_field))
-    if (namespace, value) in batch.keys:
-        return batch.keys[(namespace, value)]
-    found = UnitOfWork(ledger).find(ids.key_uuid(namespace, value), Key)
-    if found is None:
+    found = uow.find(ids.key_uuid(namespace, value), Key)
+    worker = uow.find(ids.worker_uuid(found.owner), Worker) if found is not None else None
+    if found is None or worker is None:
         raise InvalidInput(key_field, f"unknown {namespace} {value}")
-    worker = ledger.get_worker(found.owner)
     if namespace == "placement":
         placement = worker.placement(value)
         orgs = (placement.employer_id, *([placement.agency_id] if placement.agency_id else []))

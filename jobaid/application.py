@@ -42,6 +42,7 @@ from jobaid.tokens import Token  # noqa: F401 - token events share this store: e
 from jobaid.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
+Authorize = Callable[[str, Mapping[str, Any], UnitOfWork], None]
 MAX_ATTEMPTS = 200
 MAX_BATCH = 1000
 
@@ -173,20 +174,29 @@ class Ledger(Application[UUID]):
         ]
 
     def record_batch(
-        self, items: Sequence[Mapping[str, Any]], recorded_by: str
+        self,
+        items: Sequence[Mapping[str, Any]],
+        recorded_by: str,
+        authorize: Authorize | None = None,
     ) -> list[FactRecorded]:
-        """Record facts all or nothing, in one transaction; later items may use earlier ones."""
+        """Record facts all or nothing, in one transaction; later items may use earlier ones.
+        `authorize(type, data, unit_of_work)` may refuse a fact before it is recorded,
+        reading what it needs from the command's own unit of work."""
         if len(items) > MAX_BATCH:
             raise InvalidInput("events", f"at most {MAX_BATCH} items per batch, not {len(items)}")
         parsed = [parse_fact_item(index, item, len(items) > 1) for index, item in enumerate(items)]
         return self._command(
-            lambda uow: self._record_work(uow, parsed, recorded_by),
+            lambda uow: self._record_work(uow, parsed, recorded_by, authorize),
             len(parsed),
             keys={ids.receipt_uuid("event", event_id) for event_id, _, _ in parsed},
         )
 
     def _record_work(
-        self, uow: UnitOfWork, items: list[tuple[str, str, Mapping[str, Any]]], recorded_by: str
+        self,
+        uow: UnitOfWork,
+        items: list[tuple[str, str, Mapping[str, Any]]],
+        recorded_by: str,
+        authorize: Authorize | None = None,
     ) -> Finish[list[FactRecorded]]:
         uow.prefetch(
             {ids.receipt_uuid("event", event_id) for event_id, _, _ in items}
@@ -198,6 +208,11 @@ class Ledger(Application[UUID]):
         )
         answers: list[tuple[Receipt, bool]] = []
         for prefix, (event_id, type_, data) in zip(item_prefixes(items), items, strict=True):
+            if authorize is not None:
+                try:
+                    authorize(type_, data, uow)
+                except InvalidInput as error:
+                    raise InvalidInput(prefix + error.field, error.reason) from None
             digest = request_hash({"type": type_, "data": data})
             receipt_id = ids.receipt_uuid("event", event_id)
             receipt = uow.find(receipt_id, Receipt)

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.authorization import authorize_facts
+from api.authorization import fact_authorizer, may_post
 from api.deps import JsonBody, LedgerDep, PrincipalDep, RuntimeDep
 from api.openapi import json_body, problems
 from api.problems import Problem, ids_in_body
@@ -64,9 +64,9 @@ def post_events(
     if not items:
         raise InvalidInput("body", "an empty batch records nothing")
     parsed = [parse_fact_item(index, item, len(items) > 1) for index, item in enumerate(items)]
-    authorize_facts(ledger, principal, parsed)
+    may_post(principal, parsed)
     with ids_in_body():
-        recorded = ledger.record_batch(items, principal.subject)
+        recorded = ledger.record_batch(items, principal.subject, fact_authorizer(principal))
     runtime.wrote(max(r.position for r in recorded))
     status = 200 if all(r.replayed for r in recorded) else 201
     answers = [r.public() for r in recorded]
