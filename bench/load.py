@@ -475,6 +475,10 @@ def run_load(
             generator.run(seconds, clients, max_requests)
             elapsed = time.perf_counter() - started
             failures = check(database, server, generator)
+            if failures:
+                server.keep_log = True
+                failures += [f"service log: {line[:3000]}" for line in server.errors()[:5]]
+                failures.append(f"service log kept at {server.log_path}")
             ledger = open_ledger(database)
             stored = ledger.recorder.max_notification_id() or 0
             ledger.close()

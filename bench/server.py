@@ -46,6 +46,7 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}/v1"
         self.log_path = Path(tempfile.mkstemp(prefix="jobaid_serve_", suffix=".log")[1])
+        self.keep_log = False
         with self.log_path.open("w") as log:
             self.process = subprocess.Popen(
                 [*CLI, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
@@ -80,8 +81,15 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        self.log_path.unlink(missing_ok=True)
+        if not self.keep_log:
+            self.log_path.unlink(missing_ok=True)
         return self.process.returncode
+
+    def errors(self) -> list[str]:
+        """The service's logged errors (one JSON line each, with the traceback)."""
+        return [
+            line for line in self.log_path.read_text().splitlines() if '"level": "error"' in line
+        ]
 
     def __enter__(self) -> Server:
         return self
