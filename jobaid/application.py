@@ -35,7 +35,7 @@ from domain.reference import ReferenceData
 from domain.values import money_str, parse_date, parse_identifier, parse_money, parse_text
 from domain.worker import Worker
 from jobaid.facts import FACTS, FactContext, aggregates_named
-from jobaid.group_commit import Finish, GroupCommitter, Work
+from jobaid.group_commit import Finish, GroupCommitter, Positions, Work
 from jobaid.settings import Settings, storage_env
 from jobaid.store import existing_ids
 from jobaid.tokens import Token  # noqa: F401 - token events share this store: every reader resolves their topics
@@ -219,7 +219,8 @@ class Ledger(Application[UUID]):
             if receipt is not None:
                 if receipt.request_hash != digest:
                     raise Conflict(f"event_id {event_id} was already used for another fact")
-                answers.append((receipt, receipt.pending_events == []))
+                # Recorded before, or earlier in this batch or group commit: a retry.
+                answers.append((receipt, True))
                 continue
             ctx = FactContext(uow, self.settings.pii_key, recorded_by, event_id)
             try:
@@ -297,8 +298,11 @@ class Ledger(Application[UUID]):
                 raise Conflict(
                     f"payment_id {request.payment_id} was already used for another payment"
                 )
-            replayed = PaymentRecorded(existing, self.position_of(payment_id, 1), replayed=True)
-            return lambda _: replayed
+            # Recorded before, or by an earlier request of this group commit: the position
+            # is known once the group is saved.
+            return lambda positions: PaymentRecorded(
+                existing, self._position(positions, (payment_id, 1)), replayed=True
+            )
         facts = gather_facts(uow, request)
         decision = decide(request, facts)
         if authorize is not None:
@@ -346,10 +350,12 @@ class Ledger(Application[UUID]):
                         f"reversal_id {reversal_id} was already used for another reversal"
                     )
                 target = (UUID(receipt.target_id), receipt.target_version)
-                replayed = ReversalRecorded(
-                    self.get_payment(payment_id), self.position_of(*target), replayed=True
+                reversed_before = uow.find(target[0], Payment)
+                if reversed_before is None:
+                    raise NotFound(f"unknown payment {payment_id}")
+                return lambda positions: ReversalRecorded(
+                    reversed_before, self._position(positions, target), replayed=True
                 )
-                return lambda _: replayed
             payment = uow.find(ids.payment_uuid(payment_id), Payment)
             if payment is None:
                 raise NotFound(f"unknown payment {payment_id}")
@@ -419,6 +425,11 @@ class Ledger(Application[UUID]):
             return finish(self._save(uow))
 
         return self._retrying(once)
+
+    def _position(self, positions: Positions, event: tuple[UUID, int]) -> int:
+        """Where an event stands: from the save just made, or from the store."""
+        recording = positions.get(event)
+        return recording.notification.id if recording is not None else self.position_of(*event)
 
     def _save(self, uow: UnitOfWork) -> dict[tuple[UUID, int], Recording[UUID]]:
         changed = uow.changed()

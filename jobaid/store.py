@@ -113,9 +113,9 @@ def existing_ids(recorder: ApplicationRecorder, aggregate_ids: Collection[UUID])
     from psycopg.sql import SQL, Identifier
 
     if isinstance(recorder, PostgresApplicationRecorder):
-        query = SQL("SELECT DISTINCT originator_id FROM {}.{} WHERE originator_id = ANY(%s)").format(
-            Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name)
-        )
+        query = SQL(
+            "SELECT DISTINCT originator_id FROM {}.{} WHERE originator_id = ANY(%s)"
+        ).format(Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
         with recorder.datastore.transaction(commit=False) as cursor:
             cursor.execute(query, (list(aggregate_ids),))
             return {UUID(str(row["originator_id"])) for row in cursor.fetchall()}

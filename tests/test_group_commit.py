@@ -1,0 +1,101 @@
+"""Group commit: requests decided one by one in a child unit of work, saved together.
+These tests form groups by hand, so that what happens inside one group is certain."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from domain.errors import PolicyRefusal
+from jobaid.application import FactRecorded, Ledger, PaymentRecorded
+from jobaid.group_commit import Slot
+from tests import builders as b
+
+
+def in_one_group(ledger: Ledger, *commands: Callable[[], Any]) -> list[Any]:
+    """Run the commands as one group: each queues its work instead of running it."""
+    assert ledger.committer is not None
+    slots: list[Slot[Any]] = []
+    committer = ledger.committer
+    original = committer.run
+
+    def queue(work: Any, size: int = 1) -> Any:
+        slot: Slot[Any] = Slot(work, size)
+        slots.append(slot)
+        raise _Queued
+
+    committer.run = queue  # type: ignore[method-assign]
+    try:
+        for command in commands:
+            with pytest.raises(_Queued):
+                command()
+    finally:
+        committer.run = original  # type: ignore[method-assign]
+    committer._commit(slots)
+    outcomes: list[Any] = []
+    for slot in slots:
+        try:
+            outcomes.append(slot.result())
+        except Exception as error:
+            outcomes.append(error)
+    return outcomes
+
+
+class _Queued(Exception):
+    pass
+
+
+def placement_for_r7(ledger: Ledger) -> tuple[str, str]:
+    agency = b.organisation(ledger, "agency")
+    employer = b.organisation(ledger, division=b.ELSEWHERE)
+    placement = b.placement(ledger, b.worker(ledger), employer, agency_id=agency)
+    b.appropriate(ledger)
+    return agency, placement
+
+
+def test_a_payment_and_its_retry_in_one_group_answer_201_then_200(ledger: Ledger) -> None:
+    agency, placement = placement_for_r7(ledger)
+    request = {
+        "payment_id": "p-1",
+        "rule": "R7",
+        "payee_id": agency,
+        "paid_on": "2018-08-01",
+        "placement_id": placement,
+    }
+    first, retry = in_one_group(
+        ledger, lambda: ledger.pay(dict(request), "f"), lambda: ledger.pay(dict(request), "f")
+    )
+    assert isinstance(first, PaymentRecorded) and isinstance(retry, PaymentRecorded)
+    assert (first.replayed, retry.replayed) == (False, True)
+    assert first.position == retry.position
+
+
+def test_two_claims_of_one_guard_in_one_group_pay_once(ledger: Ledger) -> None:
+    agency, placement = placement_for_r7(ledger)
+    pay = lambda n: lambda: b.pay(ledger, "R7", agency, "2018-08-01", placement_id=placement)  # noqa: E731
+    first, second = in_one_group(ledger, pay(1), pay(2))
+    assert isinstance(first, PaymentRecorded)
+    assert isinstance(second, PolicyRefusal) and second.rule == "R20"
+    assert ledger.get_account("employment_fund", b.HOME).paid == 200
+
+
+def test_a_fact_and_its_retry_in_one_group_answer_201_then_200(ledger: Ledger) -> None:
+    data = {"org_id": "o-1", "name": "单位", "division": "430102", "kind": "enterprise"}
+    record = lambda: ledger.record("ev-1", "OrganisationRegistered", dict(data), "c")  # noqa: E731
+    (first,), (retry,) = in_one_group(ledger, record, record)  # record_batch's lists
+    assert isinstance(first, FactRecorded) and isinstance(retry, FactRecorded)
+    assert (first.replayed, retry.replayed) == (False, True)
+    assert first.position == retry.position
+
+
+def test_a_reversal_and_its_retry_in_one_group_answer_the_same(ledger: Ledger) -> None:
+    agency, placement = placement_for_r7(ledger)
+    paid = b.pay(ledger, "R7", agency, "2018-08-01", placement_id=placement)
+    body = {"reversal_id": "r-1", "reason": "wrong", "reversed_on": "2018-08-02"}
+    reverse = lambda: ledger.reverse(paid.payment.payment_id, dict(body), "f")  # noqa: E731
+    first, retry = in_one_group(ledger, reverse, reverse)
+    assert (first.replayed, retry.replayed) == (False, True)
+    assert first.position == retry.position
+    assert ledger.get_account("employment_fund", b.HOME).balance == 1000000
