@@ -123,6 +123,15 @@ class ChainStore:
             row = cur.execute(f"SELECT * FROM {TABLE} WHERE position = ?", (position,)).fetchone()
             return dict(row) if row else None
 
+    def aggregate_hash_at(self, originator_id: UUID, version: int) -> str | None:
+        """The sealed aggregate hash of one aggregate's version, if sealed."""
+        with self.views.transaction(commit=False) as cur:
+            row = cur.execute(
+                f"SELECT aggregate_hash FROM {TABLE} WHERE originator_id = ? AND originator_version = ?",
+                (originator_id.hex, version),
+            ).fetchone()
+            return str(row["aggregate_hash"]) if row else None
+
     def aggregate_head(self, cur: SqlCursor, originator_id: UUID, version: int) -> str:
         if version == 1:
             return GENESIS

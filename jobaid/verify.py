@@ -15,6 +15,7 @@ import argparse
 import hashlib
 import json
 import sys
+from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +26,8 @@ from eventsourcing.persistence import Notification
 
 from jobaid.application import Ledger
 from jobaid.chain import GENESIS, SECTION, ChainStore, Link, Sealer
+
+HEADS_KEPT = 200_000
 
 
 class Tampered(Exception):
@@ -38,7 +41,7 @@ def verify(ledger: Ledger, checkpoint: dict[str, Any] | None = None) -> dict[str
     """{ok, checked, sealed_through, unsealed, first_bad_position, detail}."""
     store = ChainStore(ledger)
     sealed_through, _ = store.head()
-    walk = Walk(ledger, sealed_through, int(checkpoint["position"]) if checkpoint else None)
+    walk = Walk(ledger, sealed_through, int(checkpoint["position"]) if checkpoint else None, store)
     try:
         for notification, sealed in merged(ledger, store):
             walk.check(notification, sealed)
@@ -102,12 +105,21 @@ class Walk:
     """What has been seen so far: aggregate heads, the chain head, counts."""
 
     def __init__(
-        self, ledger: Ledger, sealed_through: int, checkpoint_at: int | None = None
+        self,
+        ledger: Ledger,
+        sealed_through: int,
+        checkpoint_at: int | None = None,
+        store: ChainStore | None = None,
     ) -> None:
         self.ledger = ledger
+        self.store = store or ChainStore(ledger)
         self.sealed_through = sealed_through
         self.checkpoint_at = checkpoint_at
-        self.versions: dict[UUID, tuple[int, str]] = {}
+        # Each aggregate's last version and aggregate hash, bounded so that memory stays
+        # flat however long the history: an evicted head is read back from the chain row
+        # already verified in this walk. Heads in the unsealed tail are few and kept.
+        self.versions: OrderedDict[UUID, tuple[int, str]] = OrderedDict()
+        self.unsealed_heads: dict[UUID, tuple[int, str]] = {}
         self.chain = GENESIS
         self.chain_at: dict[int, str] = {}
         self.checked = 0
@@ -120,7 +132,7 @@ class Walk:
                 int(sealed["position"]), "a sealed event is missing from the store (deleted)"
             )
         originator_id = UUID(str(notification.originator_id))
-        version, previous = self.versions.get(originator_id, (0, GENESIS))
+        version, previous = self._head(originator_id, notification.originator_version)
         if notification.originator_version != version + 1:
             raise Tampered(
                 notification.id,
@@ -134,13 +146,29 @@ class Walk:
                     "an event that was never sealed stands inside the sealed history (inserted)",
                 )
             self.unsealed += 1
-            self.versions[originator_id] = (version + 1, previous)
+            self.unsealed_heads[originator_id] = (version + 1, previous)
         else:
             again = Link.after(notification, self.chain, previous)
             self._compare(again, sealed)
             self.chain = again.chain_hash
-            self.versions[originator_id] = (version + 1, again.aggregate_hash)
+            self._remember(originator_id, (version + 1, again.aggregate_hash))
         self.checked += 1
+
+    def _head(self, originator_id: UUID, version: int) -> tuple[int, str]:
+        known = self.unsealed_heads.get(originator_id) or self.versions.get(originator_id)
+        if known is not None:
+            return known
+        if version > 1:
+            sealed = self.store.aggregate_hash_at(originator_id, version - 1)
+            if sealed is not None:
+                return version - 1, sealed
+        return 0, GENESIS
+
+    def _remember(self, originator_id: UUID, head: tuple[int, str]) -> None:
+        self.versions[originator_id] = head
+        self.versions.move_to_end(originator_id)
+        if len(self.versions) > HEADS_KEPT:
+            self.versions.popitem(last=False)
 
     def _decodes(self, notification: Notification) -> None:
         try:

@@ -214,3 +214,18 @@ def test_the_audit_trail_names_who_recorded_each_fact_and_when(ledger: Ledger) -
     assert rows[1]["recorded_by"] == "surveyor-7"
     assert rows[0]["position"] < rows[1]["position"]
     assert "id_number_hash" not in rows[0]["data"]
+
+
+def test_verify_keeps_memory_flat_reading_evicted_heads_back_from_the_chain(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jobaid.verify
+
+    monkeypatch.setattr(jobaid.verify, "HEADS_KEPT", 2)
+    history(ledger, workers=6)  # each worker has two versions, far apart in the log
+    Sealer(ledger).seal()
+    assert verify(ledger)["ok"]
+    target = worker_registered_position(ledger)
+    edit_state_byte(ledger, target)
+    result = verify(ledger)
+    assert not result["ok"] and result["first_bad_position"] == target
