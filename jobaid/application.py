@@ -189,7 +189,15 @@ class Ledger(Application[UUID]):
             lambda uow: self._record_work(uow, parsed, recorded_by, authorize),
             len(parsed),
             keys={ids.receipt_uuid("event", event_id) for event_id, _, _ in parsed},
+            prefetch=self._named_by(parsed),
         )
+
+    def _named_by(self, items: list[tuple[str, str, Mapping[str, Any]]]) -> set[UUID]:
+        """The aggregates a batch of facts will read: its receipts and what its fields name."""
+        named = {ids.receipt_uuid("event", event_id) for event_id, _, _ in items}
+        for _, _, data in items:
+            named |= aggregates_named(data, self.settings.pii_key)
+        return named
 
     def _record_work(
         self,
@@ -198,14 +206,7 @@ class Ledger(Application[UUID]):
         recorded_by: str,
         authorize: Authorize | None = None,
     ) -> Finish[list[FactRecorded]]:
-        uow.prefetch(
-            {ids.receipt_uuid("event", event_id) for event_id, _, _ in items}
-            | {
-                named
-                for _, _, data in items
-                for named in aggregates_named(data, self.settings.pii_key)
-            }
-        )
+        uow.prefetch(self._named_by(items))
         answers: list[tuple[Receipt, bool]] = []
         for prefix, (event_id, type_, data) in zip(item_prefixes(items), items, strict=True):
             if authorize is not None:
@@ -278,6 +279,7 @@ class Ledger(Application[UUID]):
         return self._command(
             lambda uow: self._pay_work(uow, parsed, digest, recorded_by, authorize),
             keys={ids.payment_uuid(parsed.payment_id)},
+            prefetch=payment_prefetch(parsed),
         )
 
     def _pay_work(
@@ -402,7 +404,13 @@ class Ledger(Application[UUID]):
 
         return self._command(work, keys={ids.receipt_uuid("reversal", reversal_id)})
 
-    def _command(self, work: Work[T], size: int = 1, keys: Collection[UUID] = ()) -> T:
+    def _command(
+        self,
+        work: Work[T],
+        size: int = 1,
+        keys: Collection[UUID] = (),
+        prefetch: Collection[UUID] = (),
+    ) -> T:
         """Run a command: with concurrent ones in one save (group commit), or alone.
 
         A retry racing the first request with the same idempotency key may read the
@@ -411,7 +419,7 @@ class Ledger(Application[UUID]):
         once more, sees it, and answers the first result."""
         try:
             if self.committer is not None:
-                return self.committer.run(work, size)
+                return self.committer.run(work, size, prefetch)
             return self._alone(work)
         except Conflict:
             if keys and existing_ids(self.recorder, keys):

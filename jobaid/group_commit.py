@@ -11,7 +11,7 @@ with the usual reload-and-retry."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
@@ -29,9 +29,10 @@ MAX_GROUP_ITEMS = 2000
 
 
 class Slot(Generic[T]):
-    def __init__(self, work: Work[T], size: int) -> None:
+    def __init__(self, work: Work[T], size: int, prefetch: Collection[UUID] = ()) -> None:
         self.work = work
         self.size = size
+        self.prefetch = prefetch
         self.done = threading.Event()
         self.value: T | None = None
         self.error: BaseException | None = None
@@ -65,8 +66,10 @@ class GroupCommitter:
         self.queue: list[Slot[Any]] = []
         self.leading = False
 
-    def run(self, work: Work[T], size: int = 1) -> T:
-        slot: Slot[T] = Slot(work, size)
+    def run(self, work: Work[T], size: int = 1, prefetch: Collection[UUID] = ()) -> T:
+        """Run `work` in the next group; `prefetch` names what it will read, so the group
+        loads what all its requests read in one query."""
+        slot: Slot[T] = Slot(work, size, prefetch)
         with self.lock:
             self.queue.append(slot)
             lead = not self.leading
@@ -100,6 +103,7 @@ class GroupCommitter:
             self._alone(group[0])
             return
         unit = self.new_unit()
+        unit.prefetch(set().union(*(slot.prefetch for slot in group)))
         decided: list[tuple[Slot[Any], Finish[Any]]] = []
         for slot in group:
             child = unit.child()

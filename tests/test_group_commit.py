@@ -21,8 +21,8 @@ def in_one_group(ledger: Ledger, *commands: Callable[[], Any]) -> list[Any]:
     committer = ledger.committer
     original = committer.run
 
-    def queue(work: Any, size: int = 1) -> Any:
-        slot: Slot[Any] = Slot(work, size)
+    def queue(work: Any, size: int = 1, prefetch: Any = ()) -> Any:
+        slot: Slot[Any] = Slot(work, size, prefetch)
         slots.append(slot)
         raise _Queued
 
