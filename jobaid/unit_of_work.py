@@ -30,11 +30,16 @@ class UnitOfWork:
         from jobaid.store import events_of_many
 
         cache = self.app.repository.cache
-        cached = cache.cache.keys() if cache is not None else set()
-        # A cached aggregate only needs its newest events: `find` fast-forwards it.
-        wanted = set(aggregate_ids) - self.aggregates.keys() - self.absent - cached
-        if self.parent is not None:
-            wanted -= self.parent.aggregates.keys() | self.parent.absent
+        cached: dict[Any, Any] = cache.cache if cache is not None else {}
+        known = [self] if self.parent is None else [self, self.parent]
+        # A cached aggregate only needs its newest events: `find` fast-forwards it. The
+        # cache is shared with other threads: only look ids up in it, never iterate it.
+        wanted = {
+            aggregate_id
+            for aggregate_id in aggregate_ids
+            if aggregate_id not in cached
+            and not any(aggregate_id in u.aggregates or aggregate_id in u.absent for u in known)
+        }
         histories: dict[UUID, list[Any]] = {}
         for stored, position in events_of_many(self.app.recorder, wanted):
             event: Any = self.app.mapper.to_domain_event(stored)
