@@ -76,6 +76,9 @@ class Payment(Aggregate):
         payee_id: str
         worker_id: str | None
         paid_on: date
+        earned_on: date
+        basis: str
+        covers: list[str]
         claims: dict[str, list[str]]
         request_hash: str
         reversal: dict[str, Any] | None

@@ -36,6 +36,10 @@ class TreasuryLine:
     reference: str
 
 
+STATUSES = ("matched", "date_mismatch", "amount_mismatch", "unmatched_treasury", "unmatched_ledger")
+DIFFERENCES = STATUSES[1:]
+
+
 def reconcile(entries: list[LedgerEntry], lines: list[TreasuryLine]) -> dict[str, Any]:
     """Match in passes, strongest evidence first: the reference naming the ledger's
     payment or reversal id; then payee, amount and date; then payee and amount (the date
@@ -123,16 +127,7 @@ def _entry(entry: LedgerEntry | None) -> dict[str, Any]:
 def _totals(
     entries: list[LedgerEntry], lines: list[TreasuryLine], results: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    counts = {
-        status: 0
-        for status in (
-            "matched",
-            "date_mismatch",
-            "amount_mismatch",
-            "unmatched_treasury",
-            "unmatched_ledger",
-        )
-    }
+    counts = dict.fromkeys(STATUSES, 0)
     for result in results:
         counts[result["status"]] += 1
     ledger_total = sum((e.amount for e in entries), Decimal("0.00"))

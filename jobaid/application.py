@@ -21,7 +21,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import DomainEvent, DomainEventProtocol
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Transcoding
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
 
 from domain import ids
 from domain.accounts import FundAccount
@@ -37,7 +37,7 @@ from domain.worker import Worker
 from jobaid.facts import FACTS, FactContext, aggregates_named
 from jobaid.group_commit import Finish, GroupCommitter, Positions, Work
 from jobaid.settings import Settings, storage_env
-from jobaid.store import existing_ids
+from jobaid.store import existing_ids, position_of
 from jobaid.tokens import Token  # noqa: F401 - token events share this store: every reader resolves their topics
 from jobaid.unit_of_work import UnitOfWork
 
@@ -109,9 +109,9 @@ class PaymentRecorded:
             "paid_on": p.paid_on.isoformat(),
             "position": self.position,
             "funding_rule": p.funding_rule,
-            "earned_on": p.__dict__["earned_on"].isoformat(),
-            "basis": p.__dict__["basis"],
-            "covers": list(p.__dict__["covers"]),
+            "earned_on": p.earned_on.isoformat(),
+            "basis": p.basis,
+            "covers": list(p.covers),
             "reversed": self.payment.reversal is not None,
         }
 
@@ -206,7 +206,6 @@ class Ledger(Application[UUID]):
         recorded_by: str,
         authorize: Authorize | None = None,
     ) -> Finish[list[FactRecorded]]:
-        uow.prefetch(self._named_by(items))
         answers: list[tuple[Receipt, bool]] = []
         for prefix, (event_id, type_, data) in zip(item_prefixes(items), items, strict=True):
             if authorize is not None:
@@ -249,7 +248,7 @@ class Ledger(Application[UUID]):
         self,
         uow: UnitOfWork,
         receipt: Receipt,
-        positions: dict[tuple[UUID, int], Recording[UUID]],
+        positions: Positions,
         replayed: bool,
     ) -> FactRecorded:
         target = (UUID(receipt.target_id), receipt.target_version)
@@ -291,7 +290,6 @@ class Ledger(Application[UUID]):
         authorize: Callable[[str, str], None] | None,
     ) -> Finish[PaymentRecorded]:
         payment_id = ids.payment_uuid(request.payment_id)
-        uow.prefetch(payment_prefetch(request))
         existing = uow.find(payment_id, Payment)
         if existing is not None:
             if authorize is not None:
@@ -420,15 +418,18 @@ class Ledger(Application[UUID]):
         try:
             if self.committer is not None:
                 return self.committer.run(work, size, prefetch)
-            return self._alone(work)
+            return self._alone(work, prefetch)
         except Conflict:
             if keys and existing_ids(self.recorder, keys):
-                return self._alone(work)
+                return self._alone(work, prefetch)
             raise
 
-    def _alone(self, work: Work[T]) -> T:
+    def _alone(self, work: Work[T], prefetch: Collection[UUID] = ()) -> T:
+        """Run a command in a unit of work of its own, loading what it names in one query."""
+
         def once() -> T:
             uow = UnitOfWork(self)
+            uow.prefetch(prefetch)
             finish = work(uow)
             return finish(self._save(uow))
 
@@ -439,7 +440,7 @@ class Ledger(Application[UUID]):
         recording = positions.get(event)
         return recording.notification.id if recording is not None else self.position_of(*event)
 
-    def _save(self, uow: UnitOfWork) -> dict[tuple[UUID, int], Recording[UUID]]:
+    def _save(self, uow: UnitOfWork) -> Positions:
         changed = uow.changed()
         recordings = self.save(*changed) if changed else []
         return {
@@ -496,8 +497,6 @@ class Ledger(Application[UUID]):
 
     def position_of(self, aggregate_id: UUID, version: int) -> int:
         """The global position (notification id) of one recorded event."""
-        from jobaid.store import position_of
-
         return position_of(self.recorder, aggregate_id, version)
 
 

@@ -123,23 +123,18 @@ class ChainStore:
             row = cur.execute(f"SELECT * FROM {TABLE} WHERE position = ?", (position,)).fetchone()
             return dict(row) if row else None
 
-    def aggregate_hash_at(self, originator_id: UUID, version: int) -> str | None:
+    def aggregate_hash_at(
+        self, originator_id: UUID, version: int, cur: SqlCursor | None = None
+    ) -> str | None:
         """The sealed aggregate hash of one aggregate's version, if sealed."""
-        with self.views.transaction(commit=False) as cur:
-            row = cur.execute(
-                f"SELECT aggregate_hash FROM {TABLE} WHERE originator_id = ? AND originator_version = ?",
-                (originator_id.hex, version),
-            ).fetchone()
-            return str(row["aggregate_hash"]) if row else None
-
-    def aggregate_head(self, cur: SqlCursor, originator_id: UUID, version: int) -> str:
-        if version == 1:
-            return GENESIS
+        if cur is None:
+            with self.views.transaction(commit=False) as reader:
+                return self.aggregate_hash_at(originator_id, version, reader)
         row = cur.execute(
             f"SELECT aggregate_hash FROM {TABLE} WHERE originator_id = ? AND originator_version = ?",
-            (originator_id.hex, version - 1),
+            (originator_id.hex, version),
         ).fetchone()
-        return str(row["aggregate_hash"]) if row else GENESIS
+        return str(row["aggregate_hash"]) if row else None
 
     def append(self, cur: SqlCursor, links: Sequence[Link]) -> None:
         sealed_at = datetime.now(UTC).isoformat()
@@ -211,8 +206,11 @@ class Sealer:
             cached = batch_heads.get(originator_id) or self.heads.get(originator_id)
             if cached is not None and cached[0] == version - 1:
                 previous_aggregate = cached[1]
+            elif version > 1:
+                sealed_before = self.store.aggregate_hash_at(originator_id, version - 1, cur)
+                previous_aggregate = sealed_before or GENESIS
             else:
-                previous_aggregate = self.store.aggregate_head(cur, originator_id, version)
+                previous_aggregate = GENESIS
             sealed = Link.after(notification, chain, previous_aggregate)
             batch_heads[originator_id] = (version, sealed.aggregate_hash)
             chain = sealed.chain_hash

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jobaid.application import Ledger
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -97,61 +103,61 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
-def import_command(path: str, recorded_by: str) -> int:
-    """Record the file's valid rows; print the report as JSON; exit 1 if any row was bad."""
-    import json
-    from pathlib import Path
-
-    from domain.errors import InvalidInput
+def on_ledger(command: str, run: Callable[[Ledger], int]) -> int:
+    """Open the ledger from the environment, run, close it; a refusal is one line on
+    stderr and exit status 2."""
+    from domain.errors import LedgerError
     from jobaid.application import Ledger
-    from jobaid.imports import import_surveys
 
     ledger = Ledger()
     try:
-        report = import_surveys(ledger, Path(path).read_bytes(), recorded_by)
-    except InvalidInput as error:
-        print(f"jobaid import: {error.detail}", file=sys.stderr)
+        return run(ledger)
+    except LedgerError as error:
+        print(f"jobaid {command}: {error.detail}", file=sys.stderr)
         return 2
     finally:
         ledger.close()
-    print(json.dumps(report.public(), ensure_ascii=False, indent=2))
-    return 1 if report.errors else 0
+
+
+def import_command(path: str, recorded_by: str) -> int:
+    """Record the file's valid rows; print the report as JSON; exit 1 if any row was bad."""
+    from jobaid.imports import import_surveys
+
+    def run(ledger: Ledger) -> int:
+        report = import_surveys(ledger, Path(path).read_bytes(), recorded_by)
+        print(json.dumps(report.public(), ensure_ascii=False, indent=2))
+        return 1 if report.errors else 0
+
+    return on_ledger("import", run)
 
 
 def reconcile_command(args: argparse.Namespace) -> int:
     """Reconcile FILE with the account; print or write the report; exit 1 on differences."""
-    import json
-    from pathlib import Path
-
-    from domain.errors import InvalidInput
-    from jobaid.application import Ledger
+    from domain.reconciliation import DIFFERENCES
     from jobaid.reconcile import reconcile_file, report_csv, report_xlsx, summary
 
-    ledger = Ledger()
-    try:
+    if args.format == "xlsx" and not args.out:
+        print("jobaid reconcile: --format xlsx needs --out FILE", file=sys.stderr)
+        return 2
+
+    def run(ledger: Ledger) -> int:
         path = Path(args.file)
         report, _ = reconcile_file(
             ledger, path.read_bytes(), path.name, args.source, args.division, args.period, args.by
         )
-    except InvalidInput as error:
-        print(f"jobaid reconcile: {error.detail}", file=sys.stderr)
-        return 2
-    finally:
-        ledger.close()
-    if args.format == "xlsx":
-        if not args.out:
-            print("jobaid reconcile: --format xlsx needs --out FILE", file=sys.stderr)
-            return 2
-        Path(args.out).write_bytes(report_xlsx(report))
-    else:
-        text = (
-            report_csv(report)
-            if args.format == "csv"
-            else json.dumps(summary(report), ensure_ascii=False, indent=2)
-        )
-        Path(args.out).write_text(text) if args.out else print(text)
-    totals = summary(report)["totals"]
-    return 0 if totals["matched"] == sum(v for k, v in totals.items() if isinstance(v, int)) else 1
+        if args.format == "xlsx":
+            Path(args.out).write_bytes(report_xlsx(report))
+        else:
+            as_json = json.dumps(summary(report), ensure_ascii=False, indent=2)
+            text = report_csv(report) if args.format == "csv" else as_json
+            if args.out:
+                Path(args.out).write_text(text)
+            else:
+                print(text)
+        totals = summary(report)["totals"]
+        return 1 if any(totals[status] for status in DIFFERENCES) else 0
+
+    return on_ledger("reconcile", run)
 
 
 def audit_command(args: argparse.Namespace) -> int:
@@ -159,22 +165,14 @@ def audit_command(args: argparse.Namespace) -> int:
         from jobaid.verify import checkpoint_command
 
         return checkpoint_command(args)
-    import json
-
-    from domain.errors import NotFound
-    from jobaid.application import Ledger
     from jobaid.trail import render, trail
 
-    ledger = Ledger()
-    try:
+    def run(ledger: Ledger) -> int:
         rows = trail(ledger, args.worker)
-    except NotFound as error:
-        print(f"jobaid audit trail: {error.detail}", file=sys.stderr)
-        return 1
-    finally:
-        ledger.close()
-    print(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else render(rows))
-    return 0
+        print(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else render(rows))
+        return 0
+
+    return on_ledger("audit trail", run)
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ class GroupCommitter:
         self,
         new_unit: Callable[[], UnitOfWork],
         save: Callable[[UnitOfWork], Positions],
-        alone: Callable[[Work[Any]], Any],
+        alone: Callable[[Work[Any], Collection[UUID]], Any],
     ) -> None:
         self.new_unit = new_unit
         self.save = save
@@ -132,6 +132,6 @@ class GroupCommitter:
 
     def _alone(self, slot: Slot[Any]) -> None:
         try:
-            slot.answer(self.alone(slot.work))
+            slot.answer(self.alone(slot.work, slot.prefetch))
         except Exception as error:
             slot.fail(error)

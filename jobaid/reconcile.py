@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 from eventsourcing.application import AggregateNotFoundError
 
 from domain import ids
-from domain.accounts import SOURCES, FundAccount
+from domain.accounts import SOURCES, FundAccount, period_end
 from domain.errors import InvalidInput, NotFound
 from domain.reconciliation import LedgerEntry, Reconciliation, TreasuryLine, reconcile
 from domain.values import parse_choice, parse_date, parse_division
@@ -47,8 +46,6 @@ COLUMNS = [
 
 def period_bounds(period: str) -> tuple[date, date]:
     """A fiscal year `YYYY` or a month `YYYY-MM` as its first and last day."""
-    from domain.accounts import period_end
-
     if len(period) == 4 and period.isdigit():
         return date(int(period), 1, 1), period_end(period)
     first = parse_date("period", f"{period}-01")
@@ -173,7 +170,7 @@ def report_csv(reconciliation: Reconciliation) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, COLUMNS)
     writer.writeheader()
-    for line in _report_lines(reconciliation):
+    for line in reconciliation.report["lines"]:
         writer.writerow(line)
     return out.getvalue()
 
@@ -186,18 +183,14 @@ def report_xlsx(reconciliation: Reconciliation) -> bytes:
     assert sheet is not None
     sheet.title = "reconciliation"
     sheet.append(COLUMNS)
-    for line in _report_lines(reconciliation):
+    for line in reconciliation.report["lines"]:
         sheet.append([_cell(line[column]) for column in COLUMNS])
     totals = book.create_sheet("totals")
-    for name, value in summary(reconciliation)["totals"].items():
+    for name, value in reconciliation.report["totals"].items():
         totals.append([name, _cell(value)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _report_lines(reconciliation: Reconciliation) -> Iterator[dict[str, Any]]:
-    yield from summary(reconciliation)["lines"]
 
 
 def _cell(value: Any) -> Any:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
+from eventsourcing.application import AggregateNotFoundError
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 
@@ -105,7 +106,7 @@ def reconciliation_report(
 def find_report(ledger: Ledger, reconciliation_id: str) -> Reconciliation:
     try:
         report: object = ledger.repository.get(UUID(reconciliation_id))
-    except Exception:  # not a UUID, or nothing recorded under it
+    except (ValueError, AggregateNotFoundError):  # not a UUID, or nothing recorded under it
         raise NotFound(f"unknown reconciliation {reconciliation_id}") from None
     if not isinstance(report, Reconciliation):
         raise NotFound(f"unknown reconciliation {reconciliation_id}")
