@@ -102,62 +102,36 @@ def account_opened(b: Batch, position: int, e: Any) -> None:
 
 
 def funds_appropriated(b: Batch, position: int, e: Any) -> None:
-    account, fen = b.account_of(str(e.originator_id)), to_fen(e.amount)
-    b.add_day(account, e.appropriated_on, APPROPRIATED, fen)
-    b.insert(
-        schema.LINES,
-        line(
-            position,
-            account,
-            e.appropriated_on,
-            "appropriation",
-            None,
-            None,
-            None,
-            fen,
-            e.appropriation_id,
-            e,
-        ),
-    )
+    money_line(b, position, e, e.appropriated_on, "appropriation", APPROPRIATED, 1)
 
 
 def payment_debited(b: Batch, position: int, e: Any) -> None:
-    account, fen = b.account_of(str(e.originator_id)), to_fen(e.amount)
-    b.add_day(account, e.paid_on, PAID, fen)
-    b.insert(
-        schema.LINES,
-        line(
-            position,
-            account,
-            e.paid_on,
-            "payment",
-            e.rule,
-            e.payee_id,
-            e.worker_id,
-            -fen,
-            e.payment_id,
-            e,
-        ),
-    )
+    money_line(b, position, e, e.paid_on, "payment", PAID, -1)
 
 
 def payment_credited(b: Batch, position: int, e: Any) -> None:
+    money_line(b, position, e, e.reversed_on, "reversal", REVERSED, 1)
+
+
+REFERENCES = {
+    "appropriation": "appropriation_id",
+    "payment": "payment_id",
+    "reversal": "reversal_id",
+}
+
+
+def money_line(
+    b: Batch, position: int, e: Any, day: date, kind: str, column: int, sign: int
+) -> None:
+    """One statement line and its day's change: money in positive, out negative. An
+    appropriation has no rule, payee or worker; each line's reference is its own id."""
     account, fen = b.account_of(str(e.originator_id)), to_fen(e.amount)
-    b.add_day(account, e.reversed_on, REVERSED, fen)
+    b.add_day(account, day, column, fen)
+    reference = getattr(e, REFERENCES[kind])
+    rule, payee, worker = (getattr(e, name, None) for name in ("rule", "payee_id", "worker_id"))
     b.insert(
         schema.LINES,
-        line(
-            position,
-            account,
-            e.reversed_on,
-            "reversal",
-            e.rule,
-            e.payee_id,
-            e.worker_id,
-            fen,
-            e.reversal_id,
-            e,
-        ),
+        line(position, account, day, kind, rule, payee, worker, sign * fen, reference, e),
     )
 
 

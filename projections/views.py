@@ -111,27 +111,32 @@ def payments(cur: SqlCursor, column: str, value: str, as_of: date | None) -> lis
         sql += " AND paid_on <= ?"
         params.append(as_of.isoformat())
     rows = cur.execute(sql + " ORDER BY paid_on, position", params).fetchall()
-    return [
-        {
-            "payment_id": r["payment_id"],
-            "rule": r["rule"],
-            "amount": yuan(int(r["amount"])),
-            "account": {"source": r["source"], "division": r["division"]},
-            "payee_id": r["payee_id"],
-            "worker_id": r["worker_id"],
-            "placement_id": r["placement_id"],
-            "enrollment_id": r["enrollment_id"],
-            "paid_on": r["paid_on"],
-            "earned_on": r["earned_on"],
-            "position": int(r["position"]),
-            "reversed": r["reversed_on"] is not None
-            and (as_of is None or r["reversed_on"] <= as_of.isoformat()),
-            "reversed_on": r["reversed_on"]
-            if as_of is None or (r["reversed_on"] or "9") <= as_of.isoformat()
-            else None,
-        }
-        for r in rows
-    ]
+    return [payment_view(r, reversed_by(r["reversed_on"], as_of)) for r in rows]
+
+
+def reversed_by(reversed_on: str | None, as_of: date | None) -> str | None:
+    """The reversal's date if it had happened by `as_of` (ISO dates compare as text)."""
+    if reversed_on is None or (as_of is not None and reversed_on > as_of.isoformat()):
+        return None
+    return reversed_on
+
+
+def payment_view(r: Any, reversed_on: str | None) -> dict[str, Any]:
+    return {
+        "payment_id": r["payment_id"],
+        "rule": r["rule"],
+        "amount": yuan(int(r["amount"])),
+        "account": {"source": r["source"], "division": r["division"]},
+        "payee_id": r["payee_id"],
+        "worker_id": r["worker_id"],
+        "placement_id": r["placement_id"],
+        "enrollment_id": r["enrollment_id"],
+        "paid_on": r["paid_on"],
+        "earned_on": r["earned_on"],
+        "position": int(r["position"]),
+        "reversed": reversed_on is not None,
+        "reversed_on": reversed_on,
+    }
 
 
 def organisation(
