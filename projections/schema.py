@@ -5,7 +5,7 @@ from __future__ import annotations
 
 ACCOUNTS = "projection_accounts"
 LINES = "projection_account_lines"
-DAYS = "projection_account_days"
+SUMS = "projection_account_sums"
 PAYMENTS = "projection_payments"
 WORKERS = "projection_workers"
 PLACEMENTS = "projection_placements"
@@ -13,7 +13,10 @@ ENROLLMENTS = "projection_enrollments"
 
 # Rebuild empties these; the order does not matter (no foreign keys: a read model is
 # rebuilt from the log, not kept consistent by the database).
-TABLES = (ACCOUNTS, LINES, DAYS, PAYMENTS, WORKERS, PLACEMENTS, ENROLLMENTS)
+TABLES = (ACCOUNTS, LINES, SUMS, PAYMENTS, WORKERS, PLACEMENTS, ENROLLMENTS)
+# Tables of an earlier layout: finding one means the read models were built by older
+# code, so they are dropped and everything is rebuilt from the log.
+RETIRED = ("projection_account_days",)  # cumulative totals per day (before the sums)
 
 STATEMENTS = (
     # originator → account: account events carry no source/division after AccountOpened.
@@ -27,11 +30,15 @@ STATEMENTS = (
     " worker_id TEXT, amount BIGINT NOT NULL, ref TEXT NOT NULL, recorded_at TEXT NOT NULL)",
     f"CREATE INDEX IF NOT EXISTS {LINES}_by_day ON {LINES} (source, division, day, position)",
     f"CREATE INDEX IF NOT EXISTS {LINES}_by_recording ON {LINES} (source, division, recorded_at)",
-    # Running totals through each business day with activity: a balance as of any date
-    # is one indexed row look-up, whatever the history's length.
-    f"CREATE TABLE IF NOT EXISTS {DAYS} (source TEXT NOT NULL, division TEXT NOT NULL,"
-    " day TEXT NOT NULL, appropriated BIGINT NOT NULL, paid BIGINT NOT NULL,"
-    " reversed BIGINT NOT NULL, PRIMARY KEY (source, division, day))",
+    # The money of each year, month and business day with activity (grain 'year', 'month',
+    # 'day'; period '2019', '2019-06', '2019-06-15'). A batch adds to the rows of its own
+    # days only, so writing stays proportional to the batch however back-dated its money;
+    # a balance through a date sums the earlier years, that year's earlier months and
+    # that month's days up to it: at most (years + 11 + 31) indexed rows.
+    f"CREATE TABLE IF NOT EXISTS {SUMS} (source TEXT NOT NULL, division TEXT NOT NULL,"
+    " grain TEXT NOT NULL, period TEXT NOT NULL, appropriated BIGINT NOT NULL,"
+    " paid BIGINT NOT NULL, reversed BIGINT NOT NULL,"
+    " PRIMARY KEY (source, division, grain, period))",
     f"CREATE TABLE IF NOT EXISTS {PAYMENTS} (payment_id TEXT PRIMARY KEY,"
     " originator_id TEXT NOT NULL UNIQUE, rule TEXT NOT NULL, amount BIGINT NOT NULL,"
     " source TEXT NOT NULL, division TEXT NOT NULL, payee_id TEXT NOT NULL, worker_id TEXT,"

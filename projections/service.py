@@ -26,7 +26,7 @@ class Projections:
     def __init__(self, ledger: Ledger, batch_size: int = DEFAULT_BATCH) -> None:
         self.ledger = ledger
         self.store = ViewStore(ledger.recorder)
-        self.store.create(schema.STATEMENTS)
+        self.store.create(schema.STATEMENTS, schema.RETIRED, schema.TABLES)
         self.runner = Runner(ledger, self.store, batch_size)
         self.follower = Follower(self.runner, self.store)
 
@@ -66,9 +66,7 @@ class Projections:
     def rebuild(self) -> None:
         """Empty every table and reset tracking in one transaction, then replay the log."""
         with self.store.transaction() as cur:
-            self.store.reset(cur)  # first: takes the tracking lock, as every batch does
-            for table in schema.TABLES:
-                cur.execute(f"DELETE FROM {table}")
+            self.store.empty(cur, schema.TABLES)
         self.runner.caches.accounts.clear()
         self.runner.caches.workers.clear()
         self.catch_up()

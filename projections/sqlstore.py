@@ -68,25 +68,34 @@ class ViewStore:
         with self.datastore.transaction(commit=commit) as raw:
             yield SqlCursor(raw, self.postgres)
 
-    def create(self, statements: Sequence[str]) -> None:
-        """Create the tables once, however many processes start at the same moment."""
+    def create(
+        self, statements: Sequence[str], retired: Sequence[str] = (), tables: Sequence[str] = ()
+    ) -> None:
+        """Create the tables once, however many processes start at the same moment.
+
+        A table named in `retired` marks read models written by older code: it is dropped,
+        `tables` are emptied and tracking goes back to 0 — all in the transaction that
+        creates the new tables, so the next catch-up rebuilds them from the log and no
+        process ever reads a new table beside a tracking position it never reached."""
         if self.postgres:
             self._create_library_tracking_table()
-            with self.transaction() as cur:
+        with self.transaction() as cur:
+            if self.postgres:
                 # Concurrent CREATE TABLE IF NOT EXISTS can still collide in pg_type.
                 cur.execute("SELECT pg_advisory_xact_lock(7106117301)")
-                for statement in statements:
-                    cur.execute(statement)
-                self._seed(cur)
-            return
-        with self.transaction() as cur:
-            cur.execute(
-                f"CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} ("
-                "application_name TEXT PRIMARY KEY, notification_id INTEGER) WITHOUT ROWID"
-            )
+            else:
+                cur.execute(
+                    f"CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} ("
+                    "application_name TEXT PRIMARY KEY, notification_id INTEGER) WITHOUT ROWID"
+                )
+            outdated = [table for table in retired if self.exists(cur, table)]
             for statement in statements:
                 cur.execute(statement)
             self._seed(cur)
+            if outdated:
+                for table in outdated:
+                    cur.execute(f"DROP TABLE {table}")
+                self.empty(cur, tables)
 
     def _create_library_tracking_table(self) -> None:
         from eventsourcing.persistence import PersistenceError
@@ -130,11 +139,25 @@ class ViewStore:
         ).fetchone()
         return row is not None
 
-    def reset(self, cur: SqlCursor) -> None:
+    def empty(self, cur: SqlCursor, tables: Sequence[str]) -> None:
+        """Tracking back to 0 (first: it takes the tracking lock, as every batch does),
+        then every row of `tables` gone: the read models start again from the log."""
         cur.execute(
             f"UPDATE {TRACKING_TABLE} SET notification_id = 0 WHERE application_name = ?",
             (UPSTREAM,),
         )
+        for table in tables:
+            cur.execute(f"DELETE FROM {table}")
+
+    def exists(self, cur: SqlCursor, table: str) -> bool:
+        if self.postgres:
+            row = cur.execute("SELECT to_regclass(?) IS NOT NULL AS found", (table,)).fetchone()
+            return bool(row["found"])
+        row = cur.execute(
+            "SELECT COUNT(*) AS found FROM sqlite_master WHERE type = 'table' AND name = ?",
+            (table,),
+        ).fetchone()
+        return bool(row["found"])
 
     def head(self) -> int:
         """The last position recorded in the ledger's log."""

@@ -1,7 +1,10 @@
 """Writing one batch's changes inside its transaction: bulk inserts, then updates in log
-order (an update never precedes the insert of its row in the log), then running totals."""
+order (an update never precedes the insert of its row in the log), then the money it
+adds to each day, month and year of its accounts."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from projections import schema
 from projections.changes import Batch
@@ -36,49 +39,27 @@ def write(batch: Batch) -> None:
             cur.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
     for statement, params in batch.updates:
         cur.execute(statement, params)
-    by_account: dict[tuple[str, str], dict[str, list[int]]] = {}
-    for (source, division, day), delta in batch.days.items():
-        by_account.setdefault((source, division), {})[day] = delta
-    for (source, division), days in sorted(by_account.items()):
-        add_to_running_totals(batch, source, division, days)
+    cur.executemany(ADD_TO_SUMS, period_sums(batch.days))
 
 
-CARRY = (
-    f"INSERT INTO {schema.DAYS} (source, division, day, appropriated, paid, reversed)"
-    " SELECT ?, ?, ?, COALESCE(before.appropriated, 0), COALESCE(before.paid, 0),"
-    " COALESCE(before.reversed, 0) FROM (SELECT 1 AS one) AS anchor LEFT JOIN"
-    f" (SELECT appropriated, paid, reversed FROM {schema.DAYS}"
-    "  WHERE source = ? AND division = ? AND day < ? ORDER BY day DESC LIMIT 1) AS before"
-    " ON 1 = 1 WHERE 1 = 1"  # SQLite needs a WHERE before ON CONFLICT after a SELECT
-    " ON CONFLICT (source, division, day) DO NOTHING"
+ADD_TO_SUMS = (
+    f"INSERT INTO {schema.SUMS} (source, division, grain, period, appropriated, paid, reversed)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, division, grain, period) DO UPDATE SET"
+    f" appropriated = {schema.SUMS}.appropriated + excluded.appropriated,"
+    f" paid = {schema.SUMS}.paid + excluded.paid,"
+    f" reversed = {schema.SUMS}.reversed + excluded.reversed"
 )
+GRAINS = (("day", 10), ("month", 7), ("year", 4))  # how much of an ISO date names the period
 
 
-def add_to_running_totals(
-    batch: Batch, source: str, division: str, days: dict[str, list[int]]
-) -> None:
-    """Add a batch's money by day to the account's totals through every later day.
-
-    Each day row is rewritten at most once per batch, not once per event: a back-dated
-    fact touches every later day of its account, and on PostgreSQL each rewrite is a
-    new row version."""
-    cur = batch.cur
-    ordered = sorted(days)
-    # New days start from the totals of the day before them, as they were before this batch.
-    cur.executemany(CARRY, [(source, division, day, source, division, day) for day in ordered])
-    running = [0, 0, 0]
-    cumulative: list[tuple[str, int, int, int]] = []
-    for day in ordered:
-        running = [total + change for total, change in zip(running, days[day], strict=True)]
-        cumulative.append((day, running[0], running[1], running[2]))
-    values = ", ".join("(?, ?, ?, ?)" for _ in cumulative)
-    latest = "(SELECT {0} FROM deltas WHERE deltas.day <= {1}.day ORDER BY deltas.day DESC LIMIT 1)"
-    cur.execute(
-        f"WITH deltas (day, appropriated, paid, reversed) AS (VALUES {values})"
-        f" UPDATE {schema.DAYS} SET"
-        f" appropriated = appropriated + {latest.format('appropriated', schema.DAYS)},"
-        f" paid = paid + {latest.format('paid', schema.DAYS)},"
-        f" reversed = reversed + {latest.format('reversed', schema.DAYS)}"
-        " WHERE source = ? AND division = ? AND day >= ?",
-        (*(v for row in cumulative for v in row), source, division, ordered[0]),
-    )
+def period_sums(days: dict[tuple[str, str, str], list[int]]) -> list[tuple[Any, ...]]:
+    """A batch's money by (account, day) → what it adds to each day, month and year row:
+    one row each, however many events of the batch fall in it."""
+    sums: dict[tuple[str, str, str, str], list[int]] = {}
+    for (source, division, day), change in days.items():
+        for grain, length in GRAINS:
+            total = sums.setdefault((source, division, grain, day[:length]), [0, 0, 0])
+            total[0] += change[0]
+            total[1] += change[1]
+            total[2] += change[2]
+    return [(*key, *total) for key, total in sorted(sums.items())]
