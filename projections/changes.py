@@ -1,6 +1,8 @@
 """What each recorded event changes in the read models, gathered for one batch.
 
-Pure bookkeeping: rows to insert, rows to update and per-day money deltas. Look-ups of
+Pure bookkeeping: rows to insert, rows to update and per-day money deltas. Each handler
+gets the event's fields as `decoding.Decoder` reads them: instants as `stamp` text, dates
+as ISO text, amounts as Decimal, ids as text. Look-ups of
 earlier facts (which account an account event belongs to, which worker a worker event)
 go to the batch first, then to a process-wide cache, then to the tables inside the
 batch's own transaction — the mappings are immutable facts of the log, so a cached one
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from domain.policy.placement import is_cross_region
@@ -27,10 +29,6 @@ def stamp(instant: datetime) -> str:
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=UTC)
     return instant.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def iso(day: date | None) -> str | None:
-    return None if day is None else day.isoformat()
 
 
 @dataclass
@@ -60,8 +58,11 @@ class Batch:
     def update(self, statement: str, params: Row) -> None:
         self.updates.append((statement, params))
 
-    def add_day(self, account: tuple[str, str], day: date, column: int, fen: int) -> None:
-        totals = self.days.setdefault((*account, day.isoformat()), [0, 0, 0])
+    def add_day(self, account: tuple[str, str], day: str, column: int, fen: int) -> None:
+        key = (account[0], account[1], day)
+        totals = self.days.get(key)
+        if totals is None:
+            totals = self.days[key] = [0, 0, 0]
         totals[column] += fen
 
     def account_of(self, originator: str) -> tuple[str, str]:
@@ -93,24 +94,25 @@ class Batch:
 
 
 APPROPRIATED, PAID, REVERSED = 0, 1, 2
+Fields = dict[str, Any]
 
 
-def account_opened(b: Batch, position: int, e: Any) -> None:
-    account = (e.source, e.division)
-    b.caches.remember(b.caches.accounts, str(e.originator_id), account)
-    b.insert(schema.ACCOUNTS, (str(e.originator_id), *account, position, stamp(e.timestamp)))
+def account_opened(b: Batch, position: int, e: Fields) -> None:
+    account = (e["source"], e["division"])
+    b.caches.remember(b.caches.accounts, e["originator_id"], account)
+    b.insert(schema.ACCOUNTS, (e["originator_id"], *account, position, e["timestamp"]))
 
 
-def funds_appropriated(b: Batch, position: int, e: Any) -> None:
-    money_line(b, position, e, e.appropriated_on, "appropriation", APPROPRIATED, 1)
+def funds_appropriated(b: Batch, position: int, e: Fields) -> None:
+    money_line(b, position, e, "appropriated_on", "appropriation", APPROPRIATED, 1)
 
 
-def payment_debited(b: Batch, position: int, e: Any) -> None:
-    money_line(b, position, e, e.paid_on, "payment", PAID, -1)
+def payment_debited(b: Batch, position: int, e: Fields) -> None:
+    money_line(b, position, e, "paid_on", "payment", PAID, -1)
 
 
-def payment_credited(b: Batch, position: int, e: Any) -> None:
-    money_line(b, position, e, e.reversed_on, "reversal", REVERSED, 1)
+def payment_credited(b: Batch, position: int, e: Fields) -> None:
+    money_line(b, position, e, "reversed_on", "reversal", REVERSED, 1)
 
 
 REFERENCES = {
@@ -121,65 +123,48 @@ REFERENCES = {
 
 
 def money_line(
-    b: Batch, position: int, e: Any, day: date, kind: str, column: int, sign: int
+    b: Batch, position: int, e: Fields, day_field: str, kind: str, column: int, sign: int
 ) -> None:
     """One statement line and its day's change: money in positive, out negative. An
     appropriation has no rule, payee or worker; each line's reference is its own id."""
-    account, fen = b.account_of(str(e.originator_id)), to_fen(e.amount)
+    account, fen, day = b.account_of(e["originator_id"]), to_fen(e["amount"]), e[day_field]
     b.add_day(account, day, column, fen)
-    reference = getattr(e, REFERENCES[kind])
-    rule, payee, worker = (getattr(e, name, None) for name in ("rule", "payee_id", "worker_id"))
     b.insert(
         schema.LINES,
-        line(position, account, day, kind, rule, payee, worker, sign * fen, reference, e),
+        (
+            position,
+            *account,
+            day,
+            kind,
+            e.get("rule"),
+            e.get("payee_id"),
+            e.get("worker_id"),
+            sign * fen,
+            e[REFERENCES[kind]],
+            e["timestamp"],
+        ),
     )
 
 
-def line(
-    position: int,
-    account: tuple[str, str],
-    day: date,
-    kind: str,
-    rule: str | None,
-    payee: str | None,
-    worker: str | None,
-    fen: int,
-    ref: str,
-    e: Any,
-) -> Row:
-    return (
-        position,
-        *account,
-        day.isoformat(),
-        kind,
-        rule,
-        payee,
-        worker,
-        fen,
-        ref,
-        stamp(e.timestamp),
-    )
-
-
-def subsidy_paid(b: Batch, position: int, e: Any) -> None:
+def subsidy_paid(b: Batch, position: int, e: Fields) -> None:
     b.insert(
         schema.PAYMENTS,
         (
-            e.payment_id,
-            str(e.originator_id),
-            e.rule,
-            to_fen(e.amount),
-            e.source,
-            e.division,
-            e.payee_id,
-            e.worker_id,
-            e.placement_id,
-            e.enrollment_id,
-            iso(e.paid_on),
-            iso(e.earned_on),
-            e.basis,
+            e["payment_id"],
+            e["originator_id"],
+            e["rule"],
+            to_fen(e["amount"]),
+            e["source"],
+            e["division"],
+            e["payee_id"],
+            e["worker_id"],
+            e["placement_id"],
+            e["enrollment_id"],
+            e["paid_on"],
+            e["earned_on"],
+            e["basis"],
             position,
-            stamp(e.timestamp),
+            e["timestamp"],
             None,
             None,
             None,
@@ -188,33 +173,34 @@ def subsidy_paid(b: Batch, position: int, e: Any) -> None:
     )
 
 
-def payment_reversed(b: Batch, position: int, e: Any) -> None:
+def payment_reversed(b: Batch, position: int, e: Fields) -> None:
     b.update(
         f"UPDATE {schema.PAYMENTS} SET reversal_id = ?, reversed_on = ?, reversal_reason = ?,"
         " reversal_position = ? WHERE originator_id = ?",
-        (e.reversal_id, iso(e.reversed_on), e.reason, position, str(e.originator_id)),
+        (e["reversal_id"], e["reversed_on"], e["reason"], position, e["originator_id"]),
     )
 
 
-def worker_registered(b: Batch, position: int, e: Any) -> None:
-    b.caches.remember(b.caches.workers, str(e.originator_id), (e.worker_id, e.home_division))
-    b.insert(schema.WORKERS, (str(e.originator_id), e.worker_id, e.home_division, position))
+def worker_registered(b: Batch, position: int, e: Fields) -> None:
+    worker = (e["worker_id"], e["home_division"])
+    b.caches.remember(b.caches.workers, e["originator_id"], worker)
+    b.insert(schema.WORKERS, (e["originator_id"], *worker, position))
 
 
-def worker_placed(b: Batch, position: int, e: Any) -> None:
-    worker_id, home = b.worker_of(str(e.originator_id))
-    cross = is_cross_region(home, e.work_division)
+def worker_placed(b: Batch, position: int, e: Fields) -> None:
+    worker_id, home = b.worker_of(e["originator_id"])
+    cross = is_cross_region(home, e["work_division"])
     b.insert(
         schema.PLACEMENTS,
         (
-            e.placement_id,
+            e["placement_id"],
             worker_id,
-            e.employer_id,
-            e.agency_id,
-            iso(e.started_on),
+            e["employer_id"],
+            e["agency_id"],
+            e["started_on"],
             None,
-            e.work_division,
-            e.contract_months,
+            e["work_division"],
+            e["contract_months"],
             home,
             int(cross),
             position,
@@ -222,41 +208,41 @@ def worker_placed(b: Batch, position: int, e: Any) -> None:
     )
 
 
-def placement_ended(b: Batch, position: int, e: Any) -> None:
+def placement_ended(b: Batch, position: int, e: Fields) -> None:
     b.update(
         f"UPDATE {schema.PLACEMENTS} SET ended_on = ? WHERE placement_id = ?",
-        (iso(e.ended_on), e.placement_id),
+        (e["ended_on"], e["placement_id"]),
     )
 
 
-def training_enrolled(b: Batch, position: int, e: Any) -> None:
-    worker_id, home = b.worker_of(str(e.originator_id))
+def training_enrolled(b: Batch, position: int, e: Fields) -> None:
+    worker_id, home = b.worker_of(e["originator_id"])
     b.insert(
         schema.ENROLLMENTS,
         (
-            e.enrollment_id,
+            e["enrollment_id"],
             worker_id,
-            e.kind,
-            e.category,
-            e.division,
-            e.institution_id,
-            iso(e.started_on),
+            e["kind"],
+            e["category"],
+            e["division"],
+            e["institution_id"],
+            e["started_on"],
             None,
-            int(bool(e.two_after_student)),
+            int(bool(e["two_after_student"])),
             home,
             position,
         ),
     )
 
 
-def training_completed(b: Batch, position: int, e: Any) -> None:
+def training_completed(b: Batch, position: int, e: Fields) -> None:
     b.update(
         f"UPDATE {schema.ENROLLMENTS} SET completed_on = ? WHERE enrollment_id = ?",
-        (iso(e.completed_on), e.enrollment_id),
+        (e["completed_on"], e["enrollment_id"]),
     )
 
 
-HANDLERS: dict[str, Callable[[Batch, int, Any], None]] = {
+HANDLERS: dict[str, Callable[[Batch, int, Fields], None]] = {
     "jobaid:AccountOpened": account_opened,
     "jobaid:FundsAppropriated": funds_appropriated,
     "jobaid:PaymentDebited": payment_debited,

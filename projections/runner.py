@@ -1,27 +1,47 @@
 """Following the ledger's log, exactly once, on both stores.
 
-One step: read the tracked position P, select the next notifications after P, decode
-the ones a read model needs, then in ONE transaction advance tracking from P to the last
-position selected (compare-and-set, the first statement) and write the rows. If another
-process advanced first, the compare-and-set finds nothing and the whole transaction
-rolls back — its rows included — so no event is ever counted twice; a crash anywhere
-leaves either the whole batch or none of it. The log is read outside the transaction:
-decoding is the slow part and PostgreSQL cuts transactions idle for long."""
+One step: read the tracked position P and the log's head H, select the next events a
+read model needs after P (by topic, in SQL) up to at most P + span, decode them, then in
+ONE transaction advance tracking from P to the last position the selection covered
+(compare-and-set, the first statement) and write the rows. If another process advanced
+first, the compare-and-set finds nothing and the whole transaction rolls back — its rows
+included — so no event is ever counted twice; a crash anywhere leaves either the whole
+batch or none of it. The log is read outside the transaction: decoding is the slow part
+and PostgreSQL cuts transactions idle for long.
+
+What a selection covers: a topic filter leaves out positions, so a section shorter than
+its limit does not end at its last row. It covers every position up to its `stop`, and
+that is sound only because `stop` ≤ H, the highest position committed when the step
+began: the library writes one transaction at a time (SQLite has one writer; on
+PostgreSQL each insert takes an EXCLUSIVE table lock until commit), so every position
+below H is committed or will never be (a gap) — none can appear there later."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from eventsourcing.persistence import IntegrityError, Notification
 
 from jobaid.application import Ledger
-from projections.changes import HANDLERS, Batch, Caches
+from projections.changes import HANDLERS, Batch, Caches, Fields
+from projections.decoding import Decoder
 from projections.sqlstore import ViewStore
 from projections.writer import write
 
-DEFAULT_BATCH = 1000
+DEFAULT_BATCH = 3000  # events a read model needs, at most, per transaction
+SPAN = 4  # positions read per section, at most, as a multiple of the batch
+TOPICS = tuple(HANDLERS)
+
+
+@dataclass(frozen=True)
+class Section:
+    """The decoded events after `start` that a read model needs, through `end`."""
+
+    start: int
+    end: int
+    events: list[tuple[int, str, Fields]]
 
 
 class Runner:
@@ -30,6 +50,7 @@ class Runner:
         self.store = store
         self.batch_size = batch_size
         self.caches = Caches()
+        self.decoder = Decoder(ledger, TOPICS)
         # Called with each event's position before it is applied: lets a test inject a
         # crash in the middle of a batch.
         self.before_event: Callable[[int], None] | None = None
@@ -37,44 +58,47 @@ class Runner:
         self._lock = threading.Lock()  # one step at a time in this process
 
     def step(self) -> int:
-        """Process the next batch; the number of notifications passed over (0: none new)."""
+        """Process the next section; the number of log positions passed over (0: none new)."""
         with self._lock:
             while True:
-                start = self.store.position()
-                notifications = self.ledger.recorder.select_notifications(
-                    start=start + 1, limit=self.batch_size
-                )
-                if not notifications:
+                start, head = self.store.position(), self.store.head()
+                if head <= start:
                     return 0
-                decoded = [
-                    (n.id, n.topic, self._decode(n)) for n in notifications if n.topic in HANDLERS
-                ]
-                if self._commit(start, notifications[-1].id, decoded):
+                section = self.read(start, head)
+                if self._commit(section):
                     with self.advanced:
                         self.advanced.notify_all()
-                    return len(notifications)
+                    return section.end - start
                 # Another process projected this stretch first: start again from where it got to.
 
-    def _decode(self, notification: Notification) -> Any:
-        return self.ledger.mapper.to_domain_event(notification)
+    def read(self, start: int, head: int) -> Section:
+        """The events the read models need after `start`, decoded, and the last position
+        they cover: their last when the batch is full, else the section's `stop` (see
+        above). Bounding the section keeps each read an index range, not the rest of the log."""
+        stop = min(head, start + SPAN * self.batch_size)
+        found: Sequence[Notification] = self.ledger.recorder.select_notifications(
+            start + 1, self.batch_size, stop=stop, topics=TOPICS
+        )
+        end = found[-1].id if len(found) == self.batch_size else stop
+        return Section(start, end, [(n.id, n.topic, self.decoder.fields(n)) for n in found])
 
-    def _commit(self, start: int, end: int, decoded: list[tuple[int, str, Any]]) -> bool:
+    def _commit(self, section: Section) -> bool:
         try:
             with self.store.transaction() as cur:
-                if not self.store.advance(cur, start, end):
+                if not self.store.advance(cur, section.start, section.end):
                     raise _Lost
                 batch = Batch(cur, self.caches)
-                for position, topic, event in decoded:
+                for position, topic, fields in section.events:
                     if self.before_event is not None:
                         self.before_event(position)
-                    HANDLERS[topic](batch, position, event)
+                    HANDLERS[topic](batch, position, fields)
                 write(batch)
         except _Lost:
             return False
         except IntegrityError:
             # Only a competing process can make a row's key collide with ours (its batch
             # overlapping this one committed meanwhile): it is the same fact, already counted.
-            if self.store.position() >= end:
+            if self.store.position() >= section.end:
                 return False
             raise
         return True
