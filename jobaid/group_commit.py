@@ -33,20 +33,33 @@ class Slot(Generic[T]):
         self.work = work
         self.size = size
         self.prefetch = prefetch
-        self.done = threading.Event()
+        self.wake = threading.Event()  # answered, failed, or asked to lead
+        self.finished = False
         self.value: T | None = None
         self.error: BaseException | None = None
 
     def answer(self, value: T) -> None:
         self.value = value
-        self.done.set()
+        self.finished = True
+        self.wake.set()
 
     def fail(self, error: BaseException) -> None:
         self.error = error
-        self.done.set()
+        self.finished = True
+        self.wake.set()
+
+    def promote(self) -> None:
+        """Its thread is to lead the next group (which it is the first of)."""
+        self.wake.set()
+
+    def wait(self) -> None:
+        """Until answered or promoted."""
+        self.wake.wait()
+        if not self.finished:
+            self.wake.clear()
 
     def result(self) -> T:
-        self.done.wait()
+        self.wake.wait()
         if self.error is not None:
             raise self.error
         return self.value  # type: ignore[return-value]
@@ -74,11 +87,18 @@ class GroupCommitter:
             self.queue.append(slot)
             lead = not self.leading
             self.leading = True
-        if lead:
-            self._lead()
+        if not lead:
+            slot.wait()
+        while not slot.finished:  # promoted: this thread leads the group it heads
+            self._lead(slot)
+            if not slot.finished:
+                slot.wait()
         return slot.result()
 
-    def _lead(self) -> None:
+    def _lead(self, own: Slot[Any]) -> None:
+        """Commit groups until this thread's own request is answered, then hand the lead
+        to the first request still queued: a leader's client is not kept waiting while
+        requests that arrived during its commit are saved."""
         while True:
             with self.lock:
                 group = self._take()
@@ -86,6 +106,14 @@ class GroupCommitter:
                     self.leading = False
                     return
             self._commit(group)
+            if own.finished:
+                with self.lock:
+                    if not self.queue:
+                        self.leading = False
+                        return
+                    successor = self.queue[0]
+                successor.promote()
+                return
 
     def _take(self) -> list[Slot[Any]]:
         group: list[Slot[Any]] = []

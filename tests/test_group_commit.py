@@ -99,3 +99,65 @@ def test_a_reversal_and_its_retry_in_one_group_answer_the_same(ledger: Ledger) -
     assert (first.replayed, retry.replayed) == (False, True)
     assert first.position == retry.position
     assert ledger.get_account("employment_fund", b.HOME).balance == 1000000
+
+
+class _Unit:
+    """Enough of a unit of work for the committer's own bookkeeping."""
+
+    def prefetch(self, ids: Any) -> None:
+        pass
+
+    def child(self) -> _Unit:
+        return self
+
+    def merge(self) -> None:
+        pass
+
+
+def test_a_leader_answers_its_own_client_and_hands_the_lead_on() -> None:
+    """A request whose thread led a group returns as soon as that group is saved; the
+    requests that queued meanwhile are led by one of their own threads. Were the first
+    leader to go on leading, its client would wait for the next group too — here that
+    group waits for the first client's answer, so the test would time out."""
+    import threading
+
+    from jobaid.group_commit import GroupCommitter
+
+    first_deciding, queued, first_answered = threading.Event(), threading.Event(), threading.Event()
+
+    def alone(work: Any, prefetch: Any) -> Any:
+        return work(_Unit())({})
+
+    committer = GroupCommitter(_Unit, lambda unit: {}, alone)  # type: ignore[arg-type]
+
+    def first(unit: Any) -> Any:
+        first_deciding.set()
+        assert queued.wait(10)
+        return lambda positions: "first"
+
+    def later(name: str) -> Any:
+        def work(unit: Any) -> Any:
+            assert first_answered.wait(10), "the first client waited for a group not its own"
+            return lambda positions: name
+
+        return work
+
+    answers: dict[str, Any] = {}
+
+    def run(name: str, work: Any) -> None:
+        answers[name] = committer.run(work)
+        if name == "first":
+            first_answered.set()
+
+    threads = [threading.Thread(target=run, args=("first", first))]
+    threads[0].start()
+    assert first_deciding.wait(10)
+    for name in ("second", "third"):
+        threads.append(threading.Thread(target=run, args=(name, later(name))))
+        threads[-1].start()
+    while len(committer.queue) < 2:
+        threading.Event().wait(0.001)
+    queued.set()
+    for thread in threads:
+        thread.join(20)
+    assert answers == {"first": "first", "second": "second", "third": "third"}
