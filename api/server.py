@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 import uvicorn
 
 from api.app import create_app
+from api.projector import ProjectorProcess, runs_apart
 from api.runtime import Background, Projections, Runtime
 from jobaid.application import Ledger
 from jobaid.settings import ConfigurationError, Settings
@@ -61,23 +62,30 @@ def open_sealer(ledger: Ledger) -> list[Background]:
     return [SealingThread(ledger)]
 
 
+def open_projector(ledger: Ledger) -> list[Background]:
+    return [ProjectorProcess()]
+
+
 def serve(host: str, port: int, projections: bool = True) -> int:
-    """Run the HTTP service until SIGINT/SIGTERM; projections follow the log here unless
-    another process (`jobaid project`) keeps them."""
+    """Run the HTTP service until SIGINT/SIGTERM. Projections follow the log, and the
+    sealer seals it, in a child process on PostgreSQL (api/projector.py), in this one on
+    SQLite, or in another process the operator runs (`--no-projections`, `jobaid project`)."""
     configure_logging()
     try:
         settings = Settings.from_env()
         overrides = store_overrides(settings.database_url)
-    except ConfigurationError as error:
+        apart = projections and runs_apart(settings.database_url)
+    except (ConfigurationError, ValueError) as error:
         log.error("%s", error)
         return 2
+    here = projections and not apart
     runtime = Runtime(
         open_ledger=lambda: Ledger(settings, env=overrides),
         open_projections=open_projections,
         database_url=settings.database_url,
-        run_projections=projections,
+        run_projections=here,
         # The process that keeps the projections also seals the history (jobaid/chain.py).
-        background=open_sealer if projections else None,
+        background=open_sealer if here else open_projector if apart else None,
     )
     config = uvicorn.Config(
         create_app(runtime=runtime),

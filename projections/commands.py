@@ -39,8 +39,12 @@ def batch_size() -> int:
 
 
 def project(ledger: Ledger) -> int:
-    """Follow the log until Ctrl-C or SIGTERM; a kill at any moment loses nothing."""
+    """Follow the log, and seal it, until Ctrl-C or SIGTERM; a kill at any moment loses
+    nothing (the projections resume from their tracking row, the sealer from the chain head)."""
+    from jobaid.chain import SealingThread
+
     projections = Projections(ledger, batch_size())
+    sealer = SealingThread(ledger)
     stopping = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -48,13 +52,31 @@ def project(ledger: Ledger) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if not stop_with_parent():
+        return 0
     print(f"projecting from position {projections.position()}", file=sys.stderr, flush=True)
     projections.start()
+    sealer.start()
     while not stopping.wait(1.0):
         pass
+    sealer.stop()
     projections.stop()
     print(f"stopped at position {projections.position()}", file=sys.stderr, flush=True)
     return 0
+
+
+def stop_with_parent() -> bool:
+    """Started by `jobaid serve` (api/projector.py): ask the kernel for SIGTERM when the
+    service's process is gone, even killed; False if it is gone already."""
+    parent = os.environ.get("JOBAID_PROJECTOR_PARENT")
+    if parent is None:
+        return True
+    if sys.platform == "linux":
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    return os.getppid() == int(parent)
 
 
 def rebuild(ledger: Ledger) -> int:

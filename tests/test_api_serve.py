@@ -151,3 +151,47 @@ def test_token_revoke_and_verify_on_the_command_line(env: dict[str, str], tmp_pa
     assert run("token", "revoke", token_id).returncode == 1  # already revoked
     verified = run("verify")
     assert verified.returncode == 0 and json.loads(verified.stdout)["ok"] is True
+
+
+def children(pid: int) -> list[int]:
+    """Live child processes of `pid` (each thread keeps its own list)."""
+    found = [
+        int(child)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for child in (task / "children").read_text().split()
+    ]
+    return [c for c in found if "State:\tZ" not in Path(f"/proc/{c}/status").read_text()]
+
+
+def test_on_postgresql_the_projector_runs_beside_the_service_and_is_restarted(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    env = environment(postgres_url, tmp_path)
+    finance, auditor = (token(env, tmp_path, role) for role in ("finance", "auditor"))
+    server = Server(env, tmp_path)
+    try:
+        [projector] = children(server.process.pid)
+        assert "project" in Path(f"/proc/{projector}/cmdline").read_text()
+        assert server.post(finance, "/events", MONEY).status_code == 201
+        # Read-your-writes through the child's tracking row.
+        assert server.get(auditor, "/accounts").json()[0]["balance"] == "1000.00"
+        os.kill(projector, signal.SIGKILL)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and children(server.process.pid) in ([], [projector]):
+            time.sleep(0.1)
+        [restarted] = children(server.process.pid)
+        assert restarted != projector
+        second = {**MONEY, "event_id": "s-6", "data": {**MONEY["data"], "appropriation_id": "ap2"}}
+        assert server.post(finance, "/events", second).status_code == 201
+        assert server.get(auditor, "/accounts").json()[0]["balance"] == "2000.00"
+        # The child also seals: the whole history is chained.
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            verified = server.get(auditor, "/audit/verify").json()
+            if verified["ok"] and verified.get("unsealed", 1) == 0:
+                break
+            time.sleep(0.2)
+        assert verified["ok"] is True and verified.get("unsealed") == 0, verified
+    finally:
+        assert server.stop()
+    assert not Path(f"/proc/{restarted}").exists()  # stopped with the service
