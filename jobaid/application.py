@@ -19,9 +19,9 @@ from datetime import date, datetime
 from typing import Any, TypeVar, cast
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import DomainEvent, DomainEventProtocol
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoding
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Transcoding
 
 from domain import ids
 from domain.accounts import FundAccount
@@ -441,8 +441,18 @@ class Ledger(Application[UUID]):
         return recording.notification.id if recording is not None else self.position_of(*event)
 
     def _save(self, uow: UnitOfWork) -> Positions:
+        """`Application.save` without its per-object `isinstance` checks against runtime
+        protocols (7% of a batch's time): the unit of work holds aggregates only."""
         changed = uow.changed()
-        recordings = self.save(*changed) if changed else []
+        recordings: list[Recording[UUID]] = []
+        if changed:
+            processing = ProcessingEvent[UUID]()
+            for aggregate in changed:
+                processing.events.extend(aggregate.collect_events())
+                processing.aggregates[aggregate.id] = aggregate
+            recordings = self._record(processing)
+            self._take_snapshots(processing)
+            self._notify(recordings)
         return {
             (r.domain_event.originator_id, r.domain_event.originator_version): r for r in recordings
         }
