@@ -18,10 +18,11 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import JSONTranscoder, Notification
+from eventsourcing.persistence import JSONTranscoder, StoredEvent
 from eventsourcing.utils import resolve_topic
 
 from projections.changes import stamp
+from projections.eventlog import Stored
 
 Fields = dict[str, Any]
 UTC_ISO_LENGTH = len("2020-01-01T00:00:00.000000+00:00")
@@ -69,19 +70,19 @@ class Decoder:
             if readable and getattr(resolve_topic(topic), "class_version", 1) == 1
         }
 
-    def fields(self, notification: Notification) -> Fields:
+    def fields(self, event: Stored) -> Fields:
         """The event's top-level fields and its `originator_id`, as text."""
-        found = None
-        if notification.topic in self.plain_topics:
-            found = plain_fields(notification.state)
+        _, originator_id, _, topic, state = event
+        found = plain_fields(state) if topic in self.plain_topics else None
         if found is None:
-            found = self.mapped_fields(notification)
-        found["originator_id"] = str(notification.originator_id)
+            found = self.mapped_fields(event)
+        found["originator_id"] = originator_id
         return found
 
-    def mapped_fields(self, notification: Notification) -> Fields:
-        event = self.mapper.to_domain_event(notification)
-        return {name: plain(value) for name, value in vars(event).items()}
+    def mapped_fields(self, event: Stored) -> Fields:
+        _, originator_id, version, topic, state = event
+        decoded = self.mapper.to_domain_event(StoredEvent(originator_id, version, topic, state))
+        return {name: plain(value) for name, value in vars(decoded).items()}
 
 
 def plain_fields(state: bytes) -> Fields | None:

@@ -19,14 +19,15 @@ below H is committed or will never be (a gap) — none can appear there later.""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from eventsourcing.persistence import IntegrityError, Notification
+from eventsourcing.persistence import IntegrityError
 
 from jobaid.application import Ledger
 from projections.changes import HANDLERS, Batch, Caches, Fields
 from projections.decoding import Decoder
+from projections.eventlog import select_events
 from projections.sqlstore import ViewStore
 from projections.writer import write
 
@@ -56,6 +57,7 @@ class Runner:
         self.before_event: Callable[[int], None] | None = None
         self.advanced = threading.Condition()
         self._lock = threading.Lock()  # one step at a time in this process
+        self.reached = 0  # where this runner's last step left tracking
 
     def step(self) -> int:
         """Process the next section; the number of log positions passed over (0: none new)."""
@@ -66,6 +68,7 @@ class Runner:
                     return 0
                 section = self.read(start, head)
                 if self._commit(section):
+                    self.reached = section.end
                     with self.advanced:
                         self.advanced.notify_all()
                     return section.end - start
@@ -76,11 +79,9 @@ class Runner:
         they cover: their last when the batch is full, else the section's `stop` (see
         above). Bounding the section keeps each read an index range, not the rest of the log."""
         stop = min(head, start + SPAN * self.batch_size)
-        found: Sequence[Notification] = self.ledger.recorder.select_notifications(
-            start + 1, self.batch_size, stop=stop, topics=TOPICS
-        )
-        end = found[-1].id if len(found) == self.batch_size else stop
-        return Section(start, end, [(n.id, n.topic, self.decoder.fields(n)) for n in found])
+        found = select_events(self.store, start, stop, TOPICS, self.batch_size)
+        end = found[-1][0] if len(found) == self.batch_size else stop
+        return Section(start, end, [(e[0], e[3], self.decoder.fields(e)) for e in found])
 
     def _commit(self, section: Section) -> bool:
         try:
@@ -106,8 +107,9 @@ class Runner:
     def catch_up(self) -> int:
         """Process everything recorded so far; the position reached."""
         target = self.store.head()
-        while self.store.position() < target and self.step():
-            pass
+        reached = self.store.position()
+        while reached < target and self.step():
+            reached = self.reached
         return self.store.position()
 
 

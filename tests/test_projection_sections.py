@@ -13,6 +13,7 @@ import pytest
 from jobaid.application import Ledger
 from projections import Projections
 from projections.decoding import instant, plain_fields
+from projections.eventlog import select_events
 from projections.replay import replay_balances
 from projections.runner import SPAN, TOPICS
 from tests import builders as b
@@ -44,7 +45,7 @@ def test_a_short_section_covers_its_stop_and_a_full_one_ends_at_its_last_event(
         head = projections.store.head()
         full = projections.runner.read(0, head)
         assert len(full.events) == 2 and full.end == full.events[-1][0]
-        last_event = ledger.recorder.select_notifications(1, 10_000, topics=TOPICS)[-1].id
+        last_event = select_events(projections.store, 0, head, TOPICS, 10_000)[-1][0]
         short = projections.runner.read(last_event - 1, head)
         assert [position for position, _, _ in short.events] == [last_event]
         assert short.end == min(head, last_event - 1 + SPAN * 2) > last_event
@@ -84,17 +85,17 @@ def test_plain_decoding_writes_what_the_library_mapper_would(ledger: Ledger) -> 
     mapped = Projections(ledger, batch_size=50)
     mapped.runner.decoder.plain_topics = set()  # every event through the mapper
     try:
-        found = ledger.recorder.select_notifications(1, 100_000, topics=TOPICS)
-        assert {n.topic for n in found} == set(TOPICS)
-        for notification in found:
+        found = select_events(plain.store, 0, plain.store.head(), TOPICS, 100_000)
+        assert {topic for _, _, _, topic, _ in found} == set(TOPICS)
+        for event in found:
             # Top-level values are what handlers read; nested ones stay as stored JSON.
             fields = {
                 name: value
-                for name, value in plain.runner.decoder.fields(notification).items()
+                for name, value in plain.runner.decoder.fields(event).items()
                 if not isinstance(value, list | dict)
             }
-            by_mapper = mapped.runner.decoder.fields(notification)
-            assert fields == {k: v for k, v in by_mapper.items() if k in fields}, notification
+            by_mapper = mapped.runner.decoder.fields(event)
+            assert fields == {k: v for k, v in by_mapper.items() if k in fields}, event
         plain.rebuild()
         answer = snapshot(plain, ledger)
         mapped.rebuild()
@@ -102,6 +103,27 @@ def test_plain_decoding_writes_what_the_library_mapper_would(ledger: Ledger) -> 
     finally:
         plain.close()
         mapped.close()
+
+
+def test_the_events_read_are_those_the_library_selects(ledger: Ledger) -> None:
+    populate(ledger, payments=20)
+    unread(ledger, 3)
+    projections = Projections(ledger)
+    try:
+        head = projections.store.head()
+        for after, stop, topics, limit in [
+            (0, head, TOPICS, 10_000),
+            (5, head - 3, TOPICS[1:3], 7),
+            (head // 2, head, ("jobaid:OrganisationRegistered",), 2),
+        ]:
+            library = ledger.recorder.select_notifications(after + 1, limit, stop, list(topics))
+            assert library, (after, stop, topics)
+            assert select_events(projections.store, after, stop, topics, limit) == [
+                (n.id, str(n.originator_id), n.originator_version, n.topic, n.state)
+                for n in library
+            ]
+    finally:
+        projections.close()
 
 
 def test_a_transcoding_the_plain_reading_does_not_know_goes_to_the_mapper() -> None:
