@@ -186,13 +186,8 @@ class ViewStore:
             f"UPDATE {TRACKING_TABLE} SET notification_id = 0 WHERE application_name = ?",
             (UPSTREAM,),
         )
-        if self.postgres and tables:
-            # DELETE would leave every old row behind as a dead version for the rebuild's
-            # own inserts to step over; TRUNCATE is transactional on PostgreSQL too.
-            cur.execute(f"TRUNCATE {', '.join(tables)}")
-            return
         for table in tables:
-            cur.execute(f"DELETE FROM {table}")  # SQLite truncates a table deleted whole
+            cur.execute(f"DELETE FROM {table}")
 
     def exists(self, cur: SqlCursor, table: str) -> bool:
         if self.postgres:
