@@ -34,6 +34,7 @@ from domain.policy import NEEDS, Decision, Facts, PaymentRequest, decide
 from domain.reference import ReferenceData
 from domain.values import money_str, parse_date, parse_identifier, parse_money, parse_text
 from domain.worker import Worker
+from jobaid import pgstore
 from jobaid.facts import FACTS, FactContext, aggregates_named
 from jobaid.group_commit import Finish, GroupCommitter, Positions, Work
 from jobaid.settings import Settings, storage_env
@@ -150,6 +151,8 @@ class Ledger(Application[UUID]):
     ) -> None:
         self.settings = settings or Settings.from_env()
         config = {"AGGREGATE_CACHE_MAXSIZE": "20000", **storage_env(self.settings.database_url)}
+        if config["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
+            config["APPLICATION_RECORDER_TOPIC"] = pgstore.TOPIC
         config.update(env or {})
         super().__init__(env=config)
         group_commit = os.environ.get("JOBAID_GROUP_COMMIT", "on").lower() not in ("0", "off", "no")

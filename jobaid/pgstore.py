@@ -1,0 +1,54 @@
+"""The PostgreSQL events recorder, with a cheaper insert.
+
+eventsourcing 9.5.6 inserts a save's events as one array of a composite type,
+`unnest(%s::stored_event[])`, which psycopg dumps as text field by field in Python
+(the JSON state hex-escaped): 48 ms of client CPU for 3,000 events here, the largest
+single cost of a batch of 1,000 facts. This recorder sends four parallel arrays in
+binary instead — `unnest(uuid[], bigint[], text[], bytea[])` — 3 ms for the same
+events, into the same table, in the same order (RETURNING gives the notification ids in
+insert order, as the library expects), under the same table lock and NOTIFY. Selected
+by `APPLICATION_RECORDER_TOPIC` (jobaid/settings.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
+
+TOPIC = "jobaid.pgstore:ArrayInsertRecorder"
+
+
+class ArrayInsertRecorder(PostgresApplicationRecorder):
+    def __init__(
+        self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
+    ) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.insert_arrays_statement = SQL(
+            "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state)"
+            " SELECT * FROM unnest(%b::{id_type}[], %b::bigint[], %b::text[], %b::bytea[])"
+            " RETURNING notification_id"
+        ).format(
+            schema=Identifier(datastore.schema),
+            table=Identifier(events_table_name),
+            id_type=Identifier(datastore.originator_id_type),
+        )
+
+    def _insert_stored_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        self._lock_table(curs)
+        self._notify_channel(curs)
+        curs.execute(
+            self.insert_arrays_statement,
+            (
+                [e.originator_id for e in stored_events],
+                [e.originator_version for e in stored_events],
+                [e.topic for e in stored_events],
+                [e.state for e in stored_events],
+            ),
+        )
