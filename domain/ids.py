@@ -3,13 +3,16 @@ collides in the store (IntegrityError) instead of needing a lock."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from uuid import UUID, uuid5
 
 NAMESPACE = UUID("6f1d8c3e-2b7a-5e59-9a43-4a1c0d2e7b10")
 
 
+@lru_cache(maxsize=16384)
 def derived(kind: str, *parts: str) -> UUID:
-    """The aggregate id of the `kind` thing named by `parts`."""
+    """The aggregate id of the `kind` thing named by `parts`. Cached: a command derives
+    the same ids several times (to prefetch, to find, to create)."""
     return uuid5(NAMESPACE, "/".join((kind, *parts)))
 
 

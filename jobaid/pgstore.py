@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import ProgrammingError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg import Cursor
-from psycopg.rows import DictRow
+from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
 TOPIC = "jobaid.pgstore:ArrayInsertRecorder"
@@ -37,14 +37,18 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
             table=Identifier(events_table_name),
             id_type=Identifier(datastore.originator_id_type),
         )
+        self.insert_arrays_sql: str | None = None
 
     def _insert_stored_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> None:
         self._lock_table(curs)
         self._notify_channel(curs)
+        if self.insert_arrays_sql is None:  # rendered once: psycopg caches plain strings
+            self.insert_arrays_sql = self.insert_arrays_statement.as_string(curs.connection)
+        curs.row_factory = tuple_row  # type: ignore[assignment]
         curs.execute(
-            self.insert_arrays_statement,
+            self.insert_arrays_sql,
             (
                 [e.originator_id for e in stored_events],
                 [e.originator_version for e in stored_events],
@@ -52,3 +56,14 @@ class ArrayInsertRecorder(PostgresApplicationRecorder):
                 [e.state for e in stored_events],
             ),
         )
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        """The ids as plain tuples: a dict per row cost more than the insert."""
+        assert curs.statusmessage and curs.statusmessage.startswith("INSERT")
+        rows: list[tuple[int]] = curs.fetchall()  # type: ignore[assignment]
+        if len(rows) != len(stored_events):
+            msg = f"got {len(rows)} notification ids, expected {len(stored_events)}"
+            raise ProgrammingError(msg)
+        return [row[0] for row in rows]
