@@ -21,10 +21,10 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder, StoredEvent
 from eventsourcing.utils import resolve_topic
 
-from projections.changes import stamp
+from projections.changes import Fields, stamp
 from projections.eventlog import Stored
 
-Fields = dict[str, Any]
+DECODE = json.JSONDecoder().decode
 UTC_ISO_LENGTH = len("2020-01-01T00:00:00.000000+00:00")
 
 
@@ -86,6 +86,8 @@ class Decoder:
 
 
 def plain_fields(state: bytes) -> Fields | None:
+    """The stored JSON's top-level fields, each registered type as its plain value; None
+    when one was written by a transcoding this reading does not know."""
     fields: Fields = DECODE(state.decode())
     for name, value in fields.items():
         # What the library's transcoder wrote for a registered type (its object hook).
@@ -95,6 +97,3 @@ def plain_fields(state: bytes) -> Fields | None:
                 return None  # a transcoding only the mapper knows
             fields[name] = convert(value["_data_"])
     return fields
-
-
-DECODE = json.JSONDecoder().decode
