@@ -2,11 +2,12 @@
 
 Pure bookkeeping: rows to insert, rows to update and per-day money deltas. Each handler
 gets the event's fields as `decoding.Decoder` reads them: instants as `stamp` text, dates
-as ISO text, amounts as Decimal, ids as text. Look-ups of
-earlier facts (which account an account event belongs to, which worker a worker event)
-go to the batch first, then to a process-wide cache, then to the tables inside the
-batch's own transaction — the mappings are immutable facts of the log, so a cached one
-is never wrong, even across a rolled-back batch or a rebuild."""
+as ISO text, amounts as Decimal, ids as text.
+
+Look-ups of earlier facts (which account an account event belongs to, which worker a
+worker event) go to the batch first, then to a process-wide cache, then to the tables
+inside the batch's own transaction — the mappings are immutable facts of the log, so a
+cached one is never wrong, even across a rolled-back batch or a rebuild."""
 
 from __future__ import annotations
 
