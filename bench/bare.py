@@ -24,6 +24,15 @@ class Note(Aggregate):
         self.data = dict(data)
 
 
+class Tag(Aggregate):
+    """A small second aggregate: what the ledger's person key and receipt are."""
+
+    @event("Issued")
+    def __init__(self, kind: str, key: str) -> None:
+        self.kind = kind
+        self.key = key
+
+
 class Bare(Application[UUID]):
     name = "bare"
 
@@ -32,8 +41,12 @@ def open_bare(url: str) -> Bare:
     return Bare(env=storage_env(url))
 
 
-def single_saves(url: str, threads: int, seconds: float, limit: int) -> tuple[int, float]:
-    """Events saved (one per save, each its own transaction) and the wall time."""
+def single_saves(
+    url: str, threads: int, seconds: float, limit: int, per_fact: bool = False
+) -> tuple[int, float]:
+    """Saves made (each its own transaction) and the wall time: one event per save, or,
+    `per_fact`, the three events one registered worker stores (the worker, its person
+    key, its receipt) per save."""
     app = open_bare(url)
     saved = [0] * threads
     deadline = time.perf_counter() + seconds
@@ -44,7 +57,10 @@ def single_saves(url: str, threads: int, seconds: float, limit: int) -> tuple[in
             note = Note(
                 f"ev-{n}-{i}", "WorkerRegistered", {"worker_id": f"w-{n}-{i}", "home": "430102"}
             )
-            app.save(note)
+            if per_fact:
+                app.save(note, Tag("person", f"p-{n}-{i}"), Tag("receipt", f"ev-{n}-{i}"))
+            else:
+                app.save(note)
             saved[n] += 1
             i += 1
 
