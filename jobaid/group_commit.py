@@ -127,9 +127,19 @@ class GroupCommitter:
         return group
 
     def _commit(self, group: list[Slot[Any]]) -> None:
+        """Decide and save a group; every request of it is answered or failed, whatever
+        fails (a store outage in the prefetch, say) — none is left waiting."""
         if len(group) == 1:
             self._alone(group[0])
             return
+        try:
+            self._commit_group(group)
+        except Exception as error:
+            for slot in group:
+                if not slot.finished:
+                    slot.fail(error)
+
+    def _commit_group(self, group: list[Slot[Any]]) -> None:
         unit = self.new_unit()
         unit.prefetch(set().union(*(slot.prefetch for slot in group)))
         decided: list[tuple[Slot[Any], Finish[Any]]] = []

@@ -161,3 +161,26 @@ def test_a_leader_answers_its_own_client_and_hands_the_lead_on() -> None:
     for thread in threads:
         thread.join(20)
     assert answers == {"first": "first", "second": "second", "third": "third"}
+
+
+def test_a_group_whose_prefetch_fails_fails_every_request_and_leaves_no_one_leading() -> None:
+    """The store goes away between requests: each request of the group gets the error,
+    and the next request leads a group of its own."""
+    from jobaid.group_commit import GroupCommitter
+
+    class Outage(Exception):
+        pass
+
+    class Away(_Unit):
+        def prefetch(self, ids: Any) -> None:
+            raise Outage
+
+    units: list[type[_Unit]] = [Away, _Unit]
+    committer = GroupCommitter(
+        lambda: units.pop(0)(), lambda unit: {}, lambda work, ids: work(_Unit())({})
+    )  # type: ignore[arg-type,misc]
+    slots = [Slot(lambda unit, n=n: lambda positions: n, 1) for n in range(3)]
+    committer._commit(slots)
+    assert all(isinstance(slot.error, Outage) for slot in slots)
+    assert committer.run(lambda unit: lambda positions: "after") == "after"
+    assert not committer.leading
