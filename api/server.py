@@ -3,10 +3,8 @@ JSON object per line on stderr; SIGTERM finishes in-flight requests before it ex
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import sys
 from urllib.parse import urlparse
 
 import uvicorn
@@ -15,30 +13,11 @@ from api.app import create_app
 from api.projector import ProjectorProcess, runs_apart
 from api.runtime import Background, Projections, Runtime
 from jobaid.application import Ledger
+from jobaid.logs import configure_logging
 from jobaid.settings import ConfigurationError, Settings
 
 log = logging.getLogger("jobaid.api")
 FIRST_TOKEN_HINT = "no token yet? run: jobaid token create --role admin --division 430000"
-
-
-class JsonLines(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        if record.name == "jobaid.access":
-            return record.getMessage()  # already a JSON object
-        line = {
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        return json.dumps(line, ensure_ascii=False)
-
-
-def configure_logging() -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonLines())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(os.environ.get("JOBAID_LOG_LEVEL", "INFO"))
 
 
 def store_overrides(database_url: str) -> dict[str, str]:

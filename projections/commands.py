@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import signal
 import sys
@@ -17,6 +18,8 @@ from jobaid.settings import Settings
 from projections.replay import replay_balances
 from projections.runner import DEFAULT_BATCH
 from projections.service import Projections
+
+log = logging.getLogger("jobaid.projections")
 
 
 def projection_command(args: argparse.Namespace) -> int:
@@ -42,7 +45,9 @@ def project(ledger: Ledger) -> int:
     """Follow the log, and seal it, until Ctrl-C or SIGTERM; a kill at any moment loses
     nothing (the projections resume from their tracking row, the sealer from the chain head)."""
     from jobaid.chain import SealingThread
+    from jobaid.logs import configure_logging
 
+    configure_logging()
     projections = Projections(ledger, batch_size())
     sealer = SealingThread(ledger)
     stopping = threading.Event()
@@ -54,14 +59,14 @@ def project(ledger: Ledger) -> int:
     signal.signal(signal.SIGINT, stop)
     if not stop_with_parent():
         return 0
-    print(f"projecting from position {projections.position()}", file=sys.stderr, flush=True)
+    log.info("projecting and sealing from position %d", projections.position())
     projections.start()
     sealer.start()
     while not stopping.wait(1.0):
         pass
     sealer.stop()
     projections.stop()
-    print(f"stopped at position {projections.position()}", file=sys.stderr, flush=True)
+    log.info("stopped at position %d", projections.position())
     return 0
 
 

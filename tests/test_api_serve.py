@@ -195,3 +195,6 @@ def test_on_postgresql_the_projector_runs_beside_the_service_and_is_restarted(
     finally:
         assert server.stop()
     assert not Path(f"/proc/{restarted}").exists()  # stopped with the service
+    # One stream, one format: the projector logs JSON lines too.
+    lines = [json.loads(line) for line in server.log.read_text().splitlines() if line.strip()]
+    assert any(line.get("logger") == "jobaid.projections" for line in lines)
