@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, StoredEvent
+
+if TYPE_CHECKING:
+    from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 CHUNK = 500  # ids per IN (…) list: SQLite's bound-parameter limit
 
@@ -15,9 +18,8 @@ def _query(recorder: ApplicationRecorder, template: str, params: Sequence[Any]) 
     """Run a read on the events table; `template` names it `{table}`, the position column
     `{position}`, and takes `?` placeholders on both stores."""
     from eventsourcing.postgres import PostgresApplicationRecorder
-    from eventsourcing.sqlite import SQLiteApplicationRecorder
 
-    if isinstance(recorder, SQLiteApplicationRecorder):
+    if _is_sqlite(recorder):
         sql = template.format(table=recorder.events_table_name, position="rowid")
         args = [p.hex if isinstance(p, UUID) else p for p in params]
     elif isinstance(recorder, PostgresApplicationRecorder):
@@ -54,7 +56,7 @@ def _query_ids(
     return rows
 
 
-def _is_sqlite(recorder: ApplicationRecorder) -> bool:
+def _is_sqlite(recorder: ApplicationRecorder) -> TypeGuard[SQLiteApplicationRecorder]:
     from eventsourcing.sqlite import SQLiteApplicationRecorder
 
     return isinstance(recorder, SQLiteApplicationRecorder)
