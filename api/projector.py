@@ -39,12 +39,10 @@ def runs_apart(database_url: str) -> bool:
 class ProjectorProcess:
     """Supervises `jobaid project` (projections and sealer) as a child process."""
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
-        self.env = env
+    def __init__(self) -> None:
         self.stopping = threading.Event()
         self.process: subprocess.Popen[bytes] | None = None
         self.thread: threading.Thread | None = None
-        self.restarts = 0
         self._lock = threading.Lock()
 
     def start(self) -> None:
@@ -54,7 +52,7 @@ class ProjectorProcess:
     def _spawn(self) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
             [sys.executable, "-m", "jobaid.cli", "project"],
-            env={**(self.env if self.env is not None else os.environ), PARENT: str(os.getpid())},
+            env={**os.environ, PARENT: str(os.getpid())},
         )
 
     def _supervise(self) -> None:
@@ -68,7 +66,6 @@ class ProjectorProcess:
             if self.stopping.is_set():
                 return
             failures += 1
-            self.restarts += 1
             delay = min(30.0, 0.5 * 2 ** min(failures, 6))
             log.error("projector exited with status %s; restarting in %.1f s", status, delay)
             self.stopping.wait(delay)
