@@ -14,26 +14,32 @@ if TYPE_CHECKING:
 CHUNK = 500  # ids per IN (…) list: SQLite's bound-parameter limit
 
 
-def _query(recorder: ApplicationRecorder, template: str, params: Sequence[Any]) -> list[Any]:
-    """Run a read on the events table; `template` names it `{table}`, the position column
-    `{position}`, and takes `?` placeholders on both stores."""
+def events_table(recorder: ApplicationRecorder) -> tuple[str, str]:
+    """The library's events table as SQL names it, and its position column, on either store."""
     from eventsourcing.postgres import PostgresApplicationRecorder
 
     if _is_sqlite(recorder):
-        sql = template.format(table=recorder.events_table_name, position="rowid")
-        args = [p.hex if isinstance(p, UUID) else p for p in params]
-    elif isinstance(recorder, PostgresApplicationRecorder):
+        return recorder.events_table_name, "rowid"
+    if isinstance(recorder, PostgresApplicationRecorder):
         schema, table = (
             name.replace('"', '""')
             for name in (recorder.datastore.schema, recorder.events_table_name)
         )
-        sql = template.format(table=f'"{schema}"."{table}"', position="notification_id").replace(
-            "?", "%s"
-        )
-        args = list(params)
+        return f'"{schema}"."{table}"', "notification_id"
+    raise TypeError(f"no reads for {type(recorder).__name__}")
+
+
+def _query(recorder: ApplicationRecorder, template: str, params: Sequence[Any]) -> list[Any]:
+    """Run a read on the events table; `template` names it `{table}`, the position column
+    `{position}`, and takes `?` placeholders on both stores."""
+    table, position = events_table(recorder)
+    sql = template.format(table=table, position=position)
+    if _is_sqlite(recorder):
+        args = [p.hex if isinstance(p, UUID) else p for p in params]
     else:
-        raise TypeError(f"no reads for {type(recorder).__name__}")
-    with recorder.datastore.transaction(commit=False) as cursor:
+        sql, args = sql.replace("?", "%s"), list(params)
+    datastore: Any = getattr(recorder, "datastore")  # noqa: B009 - both recorders have one
+    with datastore.transaction(commit=False) as cursor:
         cursor.execute(sql, args)
         return list(cursor.fetchall())
 

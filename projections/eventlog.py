@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from jobaid.store import events_table
 from projections.sqlstore import ViewStore
 
 Stored = tuple[int, str, int, str, bytes]  # position, originator, version, topic, state
@@ -22,31 +23,23 @@ def select_events(
 ) -> list[Stored]:
     """At most `limit` events with these topics at positions in (after, stop], in order."""
     recorder: Any = store.recorder
-    marks = ", ".join("?" * len(topics))
+    table, position = events_table(recorder)
+    sql = (
+        f"SELECT {position}, originator_id{'::text' if store.postgres else ''},"
+        f" originator_version, topic, state FROM {table}"
+        f" WHERE {position} > ? AND {position} <= ?"
+        f" AND topic IN ({', '.join('?' * len(topics))}) ORDER BY {position} LIMIT ?"
+    )
     params = (after, stop, *topics, limit)
     if store.postgres:
         from psycopg.rows import tuple_row
 
-        table = ".".join(
-            '"{}"'.format(name.replace('"', '""'))
-            for name in (recorder.datastore.schema, recorder.events_table_name)
-        )
         with store.transaction(commit=False) as cur:
             cur.raw.row_factory = tuple_row
-            return cur.execute(
-                "SELECT notification_id, originator_id::text, originator_version, topic, state"
-                f" FROM {table} WHERE notification_id > ? AND notification_id <= ?"
-                f" AND topic IN ({marks}) ORDER BY notification_id LIMIT ?",
-                params,
-            ).fetchall()
+            return cur.execute(sql, params).fetchall()
     as_uuid = recorder.datastore.originator_id_type == "uuid"
     with store.transaction(commit=False) as cur:
-        rows = cur.execute(
-            "SELECT rowid, originator_id, originator_version, topic, state"
-            f" FROM {recorder.events_table_name} WHERE rowid > ? AND rowid <= ?"
-            f" AND topic IN ({marks}) ORDER BY rowid LIMIT ?",
-            params,
-        ).fetchall()
+        rows = cur.execute(sql, params).fetchall()
     return [(r[0], dashed(r[1]) if as_uuid else r[1], r[2], r[3], r[4]) for r in rows]
 
 
