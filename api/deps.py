@@ -14,6 +14,7 @@ from api.problems import Problem, unauthorized, unavailable
 from api.runtime import Projections, Runtime
 from api.tokens import Principal, verify_bearer
 from domain.errors import InvalidInput
+from domain.values import parse_position
 from jobaid.application import Ledger
 
 bearer = HTTPBearer(auto_error=False, description="`jobaid token create --role R --division D`")
@@ -106,9 +107,7 @@ def fresh_projections(
         raise unavailable("this server keeps no projections; reads are not available")
     target = runtime.last_written
     if after is not None:
-        if not after.isdigit() or len(after) > 18:
-            raise InvalidInput("X-Jobaid-After-Position", "should be a position (a whole number)")
-        wanted = int(after)
+        wanted = parse_position("X-Jobaid-After-Position", after)
         # A position never recorded would make the read wait out its timeout for nothing.
         if wanted > (ledger.recorder.max_notification_id() or 0):
             raise InvalidInput("X-Jobaid-After-Position", f"position {wanted} is not recorded")

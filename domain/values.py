@@ -2,6 +2,17 @@
 
 Every `parse_*` takes the field name and a value straight from JSON (so of any type) and
 returns a typed value or raises `InvalidInput(field, reason)` with a reason a person can act on.
+
+Every id, code, amount, date and ID number is ASCII, written one way (CONTRACT "Personal
+data and hostile input"): `\\d` and `int()` accept any Unicode digit — full-width `４`,
+Arabic-Indic `٤` — so every pattern here spells its digits `[0-9]`, and nothing is silently
+normalised. Two spellings of one person or one id would be two keys, and every guard keyed
+on them (R24, R18–R20) could be dodged.
+
+Dates are kept between 1900-01-01 and 2099-12-31: the policy's facts lie in 2017–2020, the
+oldest birth date a working-age person can carry lies after 1900, and a bound well inside
+`datetime`'s range keeps every calendar sum (a placement's 36th month, a period's end, the
+day before a statement) from overflowing.
 """
 
 from __future__ import annotations
@@ -19,15 +30,21 @@ from domain.errors import InvalidInput
 CENT = Decimal("0.01")
 MAX_MONEY_INTEGER_DIGITS = 12
 
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2099, 12, 31)
+
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+_YEAR = re.compile(r"[0-9]{4}")
 _INSTANT = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})"
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]{1,9})?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})"
 )
-_MONEY = re.compile(r"(\d+)(?:\.(\d+))?")
-_DIVISION = re.compile(r"\d{6}")
-_ID_NUMBER = re.compile(r"\d{17}[\dXx]")
+_MONEY = re.compile(r"([0-9]+)(?:\.([0-9]+))?")
+_DIVISION = re.compile(r"[0-9]{6}")
+_ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
+_POSITION = re.compile(r"[0-9]{1,18}")
 
 # GB 11643-1999 公民身份号码: ISO 7064 MOD 11-2 check character.
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -82,14 +99,17 @@ def parse_text(field: str, value: object, max_len: int = 200, required: bool = T
 def _make_date(field: str, year: int, month: int, day: int, shown: str) -> dt.date:
     if not 1 <= month <= 12:
         raise InvalidInput(field, f"{shown!r} has no month {month:02d}")
-    if year < 1:
-        raise InvalidInput(field, f"{shown!r} has no year {year:04d}")
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        raise InvalidInput(field, f"{shown!r} lies outside the years {_YEARS}")
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
         raise InvalidInput(
             field, f"{shown!r} is not a real date: {year:04d}-{month:02d} has {last} days"
         )
     return dt.date(year, month, day)
+
+
+_YEARS = f"{FIRST_DAY.year}–{LAST_DAY.year} this ledger keeps"
 
 
 def parse_date(field: str, value: object) -> dt.date:
@@ -113,6 +133,25 @@ def parse_month(field: str, value: object) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+def parse_period(field: str, value: object) -> str:
+    """A fiscal year `YYYY` or a month `YYYY-MM` (R23, reconciliation), returned as written."""
+    text = _require_str(field, value, "a period YYYY or YYYY-MM")
+    if _YEAR.fullmatch(text):
+        _make_date(field, int(text), 1, 1, text)
+        return text
+    if _MONTH.fullmatch(text) is None:
+        raise InvalidInput(field, f"should be a year YYYY or a month YYYY-MM, not {text!r}")
+    return parse_month(field, text)
+
+
+def parse_position(field: str, value: object) -> int:
+    """A position in the ledger's log: a whole number of at most 18 ASCII digits."""
+    text = _require_str(field, value, "a position (a whole number)")
+    if _POSITION.fullmatch(text) is None:
+        raise InvalidInput(field, "should be a position (a whole number of at most 18 digits)")
+    return int(text)
+
+
 def parse_instant(field: str, value: object) -> dt.datetime:
     """An RFC 3339 timestamp with its offset (e.g. `2018-03-01T09:30:00+08:00`), in UTC."""
     text = _require_str(field, value, "an RFC 3339 timestamp string")
@@ -125,9 +164,12 @@ def parse_instant(field: str, value: object) -> dt.datetime:
         )
     try:
         parsed = dt.datetime.fromisoformat(text.replace("z", "Z").replace("t", "T"))
-    except ValueError:
+        instant = parsed.astimezone(dt.UTC)
+    except (ValueError, OverflowError):  # 0001-01-01T00:00:00+01:00 has no UTC instant
         raise InvalidInput(field, f"{text!r} is not a real date and time") from None
-    return parsed.astimezone(dt.UTC)
+    if not FIRST_DAY <= instant.date() <= LAST_DAY:
+        raise InvalidInput(field, f"{text!r} lies outside the years {_YEARS}")
+    return instant
 
 
 def parse_money(field: str, value: object, allow_zero: bool = True) -> Decimal:
@@ -209,13 +251,16 @@ def id_check_char(first17: str) -> str:
 
 
 def parse_id_number(field: str, value: object) -> str:
-    """A resident identity card number (居民身份证号码, GB 11643-1999), check char upper-case."""
-    text = _require_str(field, value, "an 18-character ID number string").strip()
+    """A resident identity card number (居民身份证号码, GB 11643-1999), exactly as written:
+    18 ASCII characters, the check character a digit or an upper-case X."""
+    text = _require_str(field, value, "an 18-character ID number string")
     if len(text) != 18:
         raise InvalidInput(field, f"should be 18 characters, not {len(text)}")
     if not _ID_NUMBER.fullmatch(text):
-        raise InvalidInput(field, "should be 17 digits followed by a digit or X")
-    text = text.upper()
+        # One spelling per person (R24): ASCII digits, and the check character X upper-case.
+        raise InvalidInput(
+            field, "should be 17 ASCII digits 0-9 followed by a digit or an upper-case X"
+        )
     expected = id_check_char(text[:17])
     if text[17] != expected:
         raise InvalidInput(field, f"check digit should be {expected}, not {text[17]}")
@@ -234,9 +279,17 @@ def birth_date_of_id_number(id_number: str) -> dt.date:
     return dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
 
 
+MASK_HIDDEN = 4
+
+
 def mask_id_number(id_number: str) -> str:
-    """First 6 and last 4 characters shown, the rest hidden: 430102********1234."""
-    return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
+    """The last four characters hidden: 43010419880808****.
+
+    CONTRACT: nothing shown or stored beside it — the birth date included — may rebuild
+    the number. Characters 7–14 are the birth date, shown beside the mask anyway; the
+    hidden three-digit sequence number and the check character it determines leave 1,000
+    candidates. (The old mask, 430102********1234, hid only the birth date.)"""
+    return id_number[:-MASK_HIDDEN] + "*" * MASK_HIDDEN
 
 
 def parse_division(

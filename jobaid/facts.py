@@ -29,6 +29,7 @@ from domain.values import (
     parse_int,
     parse_money,
     parse_month,
+    parse_period,
     parse_text,
     parse_text_list,
 )
@@ -411,13 +412,6 @@ def close_period(ctx: FactContext, data: Mapping[str, Any]) -> Aggregate:
         **ctx.meta,
     )
     return account
-
-
-def parse_period(field: str, value: object) -> str:
-    """A fiscal year `YYYY` or a month `YYYY-MM`."""
-    if isinstance(value, str) and len(value) == 4 and value.isdigit():
-        return value
-    return parse_month(field, value)
 
 
 FACTS: dict[str, Callable[[FactContext, Mapping[str, Any]], Aggregate]] = {

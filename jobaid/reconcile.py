@@ -17,7 +17,7 @@ from domain import ids
 from domain.accounts import SOURCES, FundAccount, period_end
 from domain.errors import InvalidInput, NotFound
 from domain.reconciliation import LedgerEntry, Reconciliation, TreasuryLine, reconcile
-from domain.values import parse_choice, parse_date, parse_division
+from domain.values import parse_choice, parse_date, parse_division, parse_period
 from jobaid.application import Ledger
 from jobaid.store import events_of_many
 from jobaid.tables import read_table
@@ -46,9 +46,8 @@ COLUMNS = [
 
 def period_bounds(period: str) -> tuple[date, date]:
     """A fiscal year `YYYY` or a month `YYYY-MM` as its first and last day."""
-    if len(period) == 4 and period.isdigit():
-        return date(int(period), 1, 1), period_end(period)
-    first = parse_date("period", f"{period}-01")
+    period = parse_period("period", period)
+    first = date(int(period[:4]), int(period[5:7]) if len(period) > 4 else 1, 1)
     return first, period_end(period)
 
 

@@ -212,9 +212,12 @@ def test_id_number_with_the_right_check_digit_is_accepted() -> None:
     assert birth_date_of_id_number(VALID_ID) == dt.date(1990, 3, 7)
 
 
-def test_id_number_check_x_is_returned_upper_case() -> None:
-    # The standard's own example number.
-    assert parse_id_number("id_number", "11010519491231002x") == "11010519491231002X"
+def test_id_number_check_x_is_accepted_upper_case_only() -> None:
+    # The standard's own example number: one spelling per person (CONTRACT), so the
+    # lower-case x is refused rather than silently read as X.
+    assert parse_id_number("id_number", "11010519491231002X") == "11010519491231002X"
+    with pytest.raises(InvalidInput, match="upper-case X"):
+        parse_id_number("id_number", "11010519491231002x")
 
 
 def test_id_number_with_a_wrong_check_digit_is_refused_with_the_right_one() -> None:
@@ -238,8 +241,10 @@ def test_id_number_of_wrong_shape_is_refused(bad: Any) -> None:
         parse_id_number("id_number", bad)
 
 
-def test_mask_hides_all_but_the_region_and_the_last_four() -> None:
-    assert mask_id_number(VALID_ID) == "430102********1234"
+def test_mask_hides_the_last_four_so_the_birth_date_beside_it_rebuilds_nothing() -> None:
+    # CONTRACT: nothing shown beside the mask rebuilds the number; the birth date is
+    # characters 7-14, so those may show and the sequence and check character may not.
+    assert mask_id_number(VALID_ID) == "43010219900307****"
 
 
 # --- divisions ------------------------------------------------------------------------
