@@ -111,7 +111,7 @@ def test_a_reconciliation_for_period_0000_is_422(api: Api) -> None:
     answer = api.client.post(
         "/v1/reconciliations",
         params={"source": "employment_fund", "division": HOME, "period": "0000"},
-        content="date,payee,amount\n2018-01-01,o1,1.00\n".encode(),
+        content=b"date,payee,amount\n2018-01-01,o1,1.00\n",
         headers=api.headers("finance", **{"Content-Type": "text/csv"}),
     )
     refused_naming(answer, "period")
