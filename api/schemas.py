@@ -40,7 +40,7 @@ class FactIn(BaseModel):
             {
                 "worker_id": "w-430102-0001",
                 "name": "张三",
-                "id_number": "430102199003070016",
+                "id_number": "430102199003070012",
                 "birth_date": "1990-03-07",
                 "home_division": "430102",
                 "registered_on": "2017-01-01",

@@ -14,7 +14,7 @@ from jobaid.facts import FACTS
 from tests.api_support import ELSEWHERE, HOME, PROVINCE, Api, running_api
 
 TEMPLATES: dict[str, dict[str, Any]] = {
-    "WorkerRegistered": {"worker_id": "wx", "name": "张", "id_number": "430102199003070016", "birth_date": "1990-03-07",
+    "WorkerRegistered": {"worker_id": "wx", "name": "张", "id_number": "430102199003070012", "birth_date": "1990-03-07",
                          "home_division": HOME, "registered_on": "2017-01-01"},
     "OrganisationRegistered": {"org_id": "ox", "name": "厂", "division": HOME, "kind": "enterprise"},
     "BaseDesignated": {"org_id": "o1", "designated_on": "2018-01-01"},
