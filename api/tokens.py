@@ -20,9 +20,10 @@ from eventsourcing.application import AggregateNotFoundError
 
 from domain import divisions, ids
 from domain.errors import Conflict, InvalidInput, NotFound
+from domain.recorded import Actor
+from domain.tokens import ROLES, Token
 from domain.values import parse_division
 from jobaid.application import Ledger
-from jobaid.tokens import ROLES, Token
 
 TOKEN_FORMAT = re.compile(r"jat_([0-9a-f]{16})_[A-Za-z0-9_-]{43}")
 
@@ -35,6 +36,11 @@ class Principal:
     role: str
     division: str
     subject: str
+
+    @property
+    def actor(self) -> Actor:
+        """Who the ledger records as acting: the subject, and the token that proves it."""
+        return Actor(self.subject, self.token_id)
 
     def covers(self, division: str | None) -> bool:
         """A prefecture covers its counties; 430000 the whole province."""
@@ -59,7 +65,7 @@ def parse_scope(role: object, division: object) -> tuple[str, str]:
 
 
 def issue_token(
-    ledger: Ledger, role: str, division: str, subject: str | None, issued_by: str
+    ledger: Ledger, role: str, division: str, subject: str | None, issued_by: str | Actor
 ) -> IssuedToken:
     """Record a new token and answer it; the secret is never shown again."""
     role, division = parse_scope(role, division)
@@ -74,7 +80,8 @@ def issue_token(
         role=role,
         division=division,
         subject=subject,
-        issued_by=issued_by,
+        issued_by=Actor.of(issued_by).subject,
+        issued_by_token=Actor.of(issued_by).token_id,
     )
     ledger.save(issued)
     return IssuedToken(token, Principal(token_id, role, division, subject))
@@ -125,14 +132,26 @@ def forget_token(token_id: str) -> None:
                 del _trusted[hashed]
 
 
-def revoke_token(ledger: Ledger, token_id: str, revoked_by: str) -> Token:
+def revoke_token(ledger: Ledger, token_id: str, revoked_by: str | Actor) -> Token:
     found = find_token(ledger, token_id)
     if found is None:
         raise NotFound(f"unknown token {token_id}")
-    found.revoke(revoked_by)
+    found.revoke(Actor.of(revoked_by))
     ledger.save(found)
     forget_token(token_id)
     return found
+
+
+def cli_actor() -> Actor:
+    """The command line acts with the operator's access to the store, not with a token:
+    it is recorded as the operating-system user who ran it."""
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry for the uid (containers)
+        user = "unknown"
+    return Actor(f"cli:{user}")
 
 
 def token_command(args: argparse.Namespace) -> int:
@@ -140,14 +159,14 @@ def token_command(args: argparse.Namespace) -> int:
     ledger = Ledger()
     try:
         if args.token_command == "create":
-            issued = issue_token(ledger, args.role, args.division, args.subject, issued_by="cli")
+            issued = issue_token(ledger, args.role, args.division, args.subject, cli_actor())
             print(issued.token)
             print(
                 f"token {issued.principal.token_id}: {issued.principal.role} of {issued.principal.division}",
                 file=sys.stderr,
             )
             return 0
-        revoke_token(ledger, args.token_id, revoked_by="cli")
+        revoke_token(ledger, args.token_id, revoked_by=cli_actor())
         print(f"token {args.token_id} revoked", file=sys.stderr)
         return 0
     except (InvalidInput, NotFound, Conflict) as error:

@@ -37,13 +37,23 @@ def event_type(event: DomainEventProtocol[UUID]) -> str:
     return str(topic).rsplit(":", 1)[-1].rsplit(".", 1)[-1]
 
 
-def history_line(event: DomainEventProtocol[UUID]) -> dict[str, Any]:
+def history_line(
+    event: DomainEventProtocol[UUID], token: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """One recorded fact: its data, who recorded it (subject) and with which token —
+    `token` is that token and who issued it, when known."""
     fields = {k: v for k, v in vars(event).items() if k not in PRIVATE_FIELDS}
+    token_id = fields.pop("token_id", None)
     return {
         "type": event_type(event),
         "version": event.originator_version,
         "recorded_at": vars(event)["timestamp"].isoformat(),
         "recorded_by": fields.pop("recorded_by", None),
+        "token": dict(token)
+        if token is not None
+        else None
+        if token_id is None
+        else {"token_id": token_id},
         "event_id": fields.pop("event_id", None),
         "data": plain(fields),
     }

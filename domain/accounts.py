@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.domain import Aggregate
 
 from domain.errors import Conflict, InvalidInput, PolicyRefusal
-from domain.recorded import Fact
+from domain.recorded import Fact, add_token_id
 
 SOURCES = ("employment_fund", "unemployment_insurance_fund", "local_treasury")
 ZERO = Decimal("0.00")
@@ -60,7 +60,11 @@ class FundAccount(Aggregate):
         payee_id: str
         worker_id: str | None
         recorded_by: str
+        token_id: str | None
         adjustment_reason: str | None
+
+        class_version = 2  # token_id
+        upcast_v1_v2 = staticmethod(add_token_id)
 
         def apply(self, aggregate: Any) -> None:
             aggregate.paid += self.amount
@@ -77,7 +81,11 @@ class FundAccount(Aggregate):
         worker_id: str | None
         reason: str
         recorded_by: str
+        token_id: str | None
         adjustment_reason: str | None
+
+        class_version = 2  # token_id
+        upcast_v1_v2 = staticmethod(add_token_id)
 
         def apply(self, aggregate: Any) -> None:
             aggregate.reversed += self.amount

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.domain import Aggregate
 
 from domain.errors import Conflict
+from domain.recorded import add_token_id
 
 
 class Payment(Aggregate):
@@ -40,7 +41,11 @@ class Payment(Aggregate):
         claims: dict[str, list[str]]
         request_hash: str
         recorded_by: str
+        token_id: str | None
         adjustment_reason: str | None
+
+        class_version = 2  # token_id
+        upcast_v1_v2 = staticmethod(add_token_id)
 
         def apply(self, aggregate: Any) -> None:
             aggregate.__dict__.update(
@@ -55,7 +60,11 @@ class Payment(Aggregate):
         reversed_on: date
         request_hash: str
         recorded_by: str
+        token_id: str | None
         adjustment_reason: str | None
+
+        class_version = 2  # token_id
+        upcast_v1_v2 = staticmethod(add_token_id)
 
         def apply(self, aggregate: Any) -> None:
             aggregate.reversal = {

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.domain import Aggregate
 
+from domain.recorded import add_token_id
+
 
 @dataclass(frozen=True)
 class LedgerEntry:
@@ -159,6 +161,10 @@ class Reconciliation(Aggregate):
         file_name: str
         report: dict[str, Any]
         recorded_by: str
+        token_id: str | None
+
+        class_version = 2  # token_id
+        upcast_v1_v2 = staticmethod(add_token_id)
 
         def apply(self, aggregate: Any) -> None:
             aggregate.__dict__.update(

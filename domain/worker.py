@@ -11,7 +11,8 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from domain.errors import Conflict, InvalidInput, NotFound, PolicyRefusal
-from domain.recorded import Fact, FactCreated
+from domain.recorded import Fact, FactCreated, add_token_id
+from domain.values import mask_id_number
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,14 @@ class Worker(Aggregate):
         birth_date: date
         home_division: str
         registered_on: date
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 masked 430102********1234: the hidden eight were the birth date
+            stored beside it. Read it as version 2's mask, which hides the last four."""
+            add_token_id(state)
+            masked, birth = state["id_number_masked"], state["birth_date"]
+            state["id_number_masked"] = mask_id_number(masked[:6] + f"{birth:%Y%m%d}" + "0000")
 
         def apply(self, aggregate: Any) -> None:
             aggregate.start(self)

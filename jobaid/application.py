@@ -22,8 +22,9 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import DomainEvent, DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Transcoding
+from eventsourcing.utils import register_topic
 
-from domain import ids
+from domain import ids, registry
 from domain.accounts import FundAccount
 from domain.claims import Claims
 from domain.errors import Conflict, InvalidInput, NotFound
@@ -31,7 +32,9 @@ from domain.keys import Key, Receipt
 from domain.organisation import Organisation
 from domain.payments import Payment
 from domain.policy import NEEDS, Decision, Facts, PaymentRequest, decide
+from domain.recorded import Actor
 from domain.reference import ReferenceData
+from domain.tokens import Token
 from domain.values import money_str, parse_date, parse_identifier, parse_money, parse_text
 from domain.worker import Worker
 from jobaid import pgstore
@@ -39,7 +42,6 @@ from jobaid.facts import FACTS, FactContext, aggregates_named
 from jobaid.group_commit import Finish, GroupCommitter, Positions, Work
 from jobaid.settings import Settings, storage_env
 from jobaid.store import existing_ids, position_of
-from jobaid.tokens import Token  # noqa: F401 - token events share this store: every reader resolves their topics
 from jobaid.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
@@ -154,6 +156,9 @@ class Ledger(Application[UUID]):
         if config["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
             config["APPLICATION_RECORDER_TOPIC"] = pgstore.TOPIC
         config.update(env or {})
+        # Every process that opens the ledger reads every event type it may find.
+        for topic, cls in registry.stored_topics().items():
+            register_topic(topic, cls)
         super().__init__(env=config)
         group_commit = os.environ.get("JOBAID_GROUP_COMMIT", "on").lower() not in ("0", "off", "no")
         self.committer = (
@@ -169,7 +174,7 @@ class Ledger(Application[UUID]):
     # Commands.
 
     def record(
-        self, event_id: str, type: str, data: Mapping[str, Any], recorded_by: str
+        self, event_id: str, type: str, data: Mapping[str, Any], recorded_by: str | Actor
     ) -> FactRecorded:
         """Record one fact; a retry with the same `event_id` and content answers the first result."""
         return self.record_batch([{"event_id": event_id, "type": type, "data": data}], recorded_by)[
@@ -179,7 +184,7 @@ class Ledger(Application[UUID]):
     def record_batch(
         self,
         items: Sequence[Mapping[str, Any]],
-        recorded_by: str,
+        recorded_by: str | Actor,
         authorize: Authorize | None = None,
     ) -> list[FactRecorded]:
         """Record facts all or nothing, in one transaction; later items may use earlier ones.
@@ -189,7 +194,7 @@ class Ledger(Application[UUID]):
             raise InvalidInput("events", f"at most {MAX_BATCH} items per batch, not {len(items)}")
         parsed = [parse_fact_item(index, item, len(items) > 1) for index, item in enumerate(items)]
         return self._command(
-            lambda uow: self._record_work(uow, parsed, recorded_by, authorize),
+            lambda uow: self._record_work(uow, parsed, Actor.of(recorded_by), authorize),
             len(parsed),
             keys={ids.receipt_uuid("event", event_id) for event_id, _, _ in parsed},
             prefetch=self._named_by(parsed),
@@ -206,7 +211,7 @@ class Ledger(Application[UUID]):
         self,
         uow: UnitOfWork,
         items: list[tuple[str, str, Mapping[str, Any]]],
-        recorded_by: str,
+        by: Actor,
         authorize: Authorize | None = None,
     ) -> Finish[list[FactRecorded]]:
         answers: list[tuple[Receipt, bool]] = []
@@ -225,7 +230,7 @@ class Ledger(Application[UUID]):
                 # Recorded before, or earlier in this batch or group commit: a retry.
                 answers.append((receipt, True))
                 continue
-            ctx = FactContext(uow, self.settings.pii_key, recorded_by, event_id)
+            ctx = FactContext(uow, self.settings.pii_key, by, event_id)
             try:
                 aggregate = FACTS[type_](ctx, data)
             except InvalidInput as error:
@@ -269,7 +274,7 @@ class Ledger(Application[UUID]):
     def pay(
         self,
         request: Mapping[str, Any],
-        recorded_by: str,
+        recorded_by: str | Actor,
         authorize: Callable[[str, str], None] | None = None,
     ) -> PaymentRecorded:
         """Pay a subsidy: the ledger decides amount and account from the policy and the facts.
@@ -279,7 +284,7 @@ class Ledger(Application[UUID]):
         parsed = parse_payment_request(request)
         digest = request_hash(dict(request))
         return self._command(
-            lambda uow: self._pay_work(uow, parsed, digest, recorded_by, authorize),
+            lambda uow: self._pay_work(uow, parsed, digest, Actor.of(recorded_by), authorize),
             keys={ids.payment_uuid(parsed.payment_id)},
             prefetch=payment_prefetch(parsed),
         )
@@ -289,7 +294,7 @@ class Ledger(Application[UUID]):
         uow: UnitOfWork,
         request: PaymentRequest,
         digest: str,
-        recorded_by: str,
+        by: Actor,
         authorize: Callable[[str, str], None] | None,
     ) -> Finish[PaymentRecorded]:
         payment_id = ids.payment_uuid(request.payment_id)
@@ -323,16 +328,16 @@ class Ledger(Application[UUID]):
             paid_on=request.paid_on,
             payee_id=request.payee_id,
             worker_id=facts.worker.worker_id if facts.worker else None,
-            recorded_by=recorded_by,
             adjustment_reason=request.adjustment_reason,
+            **by.meta,
         )
-        payment = uow.add(new_payment(request, decision, facts, claims, digest, recorded_by))
+        payment = uow.add(new_payment(request, decision, facts, claims, digest, by))
         return lambda positions: PaymentRecorded(
             payment, positions[(payment_id, 1)].notification.id
         )
 
     def reverse(
-        self, payment_id: str, request: Mapping[str, Any], recorded_by: str
+        self, payment_id: str, request: Mapping[str, Any], recorded_by: str | Actor
     ) -> ReversalRecorded:
         """Reverse a payment: the money returns to its account and its guards are released."""
         reversal_id = parse_identifier("reversal_id", request.get("reversal_id"))
@@ -343,6 +348,7 @@ class Ledger(Application[UUID]):
             None if adjustment is None else parse_text("adjustment_reason", adjustment)
         )
         digest = request_hash({"payment_id": payment_id, **request})
+        by = Actor.of(recorded_by)
 
         def work(uow: UnitOfWork) -> Finish[ReversalRecorded]:
             receipt_id = ids.receipt_uuid("reversal", reversal_id)
@@ -367,8 +373,8 @@ class Ledger(Application[UUID]):
                 reversed_on,
                 reason=reason,
                 request_hash=digest,
-                recorded_by=recorded_by,
                 adjustment_reason=adjustment_reason,
+                **by.meta,
             )
             account = open_account(uow, payment.source, payment.division)
             account.credit(
@@ -380,8 +386,8 @@ class Ledger(Application[UUID]):
                 payee_id=payment.payee_id,
                 worker_id=payment.worker_id,
                 reason=reason,
-                recorded_by=recorded_by,
                 adjustment_reason=adjustment_reason,
+                **by.meta,
             )
             for subject, keys in payment.claims.items():
                 # 被冲销的支付不再占用 R18–R20：可以重新支付更正后的款项。
@@ -486,6 +492,24 @@ class Ledger(Application[UUID]):
         return self._get(
             ids.account_uuid(source, division), FundAccount, f"account {source}/{division}", None
         )
+
+    def get_token(self, token_id: str) -> Token:
+        return self._get(ids.derived("token", token_id), Token, f"token {token_id}", None)
+
+    def recorded_with(self, token_id: str | None) -> dict[str, Any] | None:
+        """The token a fact was recorded with, and who issued that token (subject and
+        token): a subject is a label, the chain of tokens is the proof."""
+        if token_id is None:
+            return None
+        try:
+            token = self.get_token(token_id)
+        except NotFound:
+            return {"token_id": token_id, "issued_by": None, "issued_by_token": None}
+        return {
+            "token_id": token_id,
+            "issued_by": token.issued_by,
+            "issued_by_token": token.issued_by_token,
+        }
 
     def get_reference(self) -> ReferenceData | None:
         try:
@@ -651,7 +675,7 @@ def new_payment(
     facts: Facts,
     claims: dict[str, list[str]],
     digest: str,
-    recorded_by: str,
+    by: Actor,
 ) -> Payment:
     return Payment._create(
         Payment.SubsidyPaid,
@@ -673,6 +697,6 @@ def new_payment(
         covers=list(decision.covers),
         claims=claims,
         request_hash=digest,
-        recorded_by=recorded_by,
         adjustment_reason=request.adjustment_reason,
+        **by.meta,
     )

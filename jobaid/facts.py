@@ -16,6 +16,7 @@ from domain.accounts import SOURCES, FundAccount
 from domain.errors import Conflict, InvalidInput, PolicyRefusal
 from domain.keys import Key
 from domain.organisation import KINDS, Organisation
+from domain.recorded import Actor
 from domain.reference import ReferenceData
 from domain.values import (
     birth_date_of_id_number,
@@ -46,12 +47,12 @@ class FactContext:
 
     uow: UnitOfWork
     pii_key: bytes
-    recorded_by: str
+    by: Actor
     event_id: str
 
     @property
-    def meta(self) -> dict[str, str]:
-        return {"recorded_by": self.recorded_by, "event_id": self.event_id}
+    def meta(self) -> dict[str, Any]:
+        return {**self.by.meta, "event_id": self.event_id}
 
     def worker(self, data: Mapping[str, Any], field: str = "worker_id") -> Worker:
         worker_id = parse_identifier(field, data.get(field))

@@ -15,6 +15,7 @@ from eventsourcing.application import AggregateNotFoundError
 from domain import ids
 from domain.errors import Conflict, InvalidInput, LedgerError, PolicyRefusal
 from domain.keys import Key
+from domain.recorded import Actor
 from domain.values import (
     birth_date_of_id_number,
     parse_date,
@@ -156,7 +157,10 @@ def _split(text: str) -> list[str]:
 
 
 def import_surveys(
-    ledger: Ledger, content: bytes, recorded_by: str, within: Callable[[str], bool] | None = None
+    ledger: Ledger,
+    content: bytes,
+    recorded_by: str | Actor,
+    within: Callable[[str], bool] | None = None,
 ) -> ImportReport:
     """Record every valid row; report every invalid one. `within(home_division)` limits
     the rows to a clerk's scope: a row about a worker of another county is refused."""
@@ -187,7 +191,7 @@ def import_surveys(
 
 
 def _record_chunk(
-    ledger: Ledger, rows: list[SurveyRow], recorded_by: str, report: ImportReport
+    ledger: Ledger, rows: list[SurveyRow], recorded_by: str | Actor, report: ImportReport
 ) -> None:
     """One transaction for the chunk; if the ledger refuses any row, record row by row so
     that only the refused rows are left out."""
@@ -200,7 +204,9 @@ def _record_chunk(
     _count(report, answers)
 
 
-def _record_row(ledger: Ledger, row: SurveyRow, recorded_by: str, report: ImportReport) -> None:
+def _record_row(
+    ledger: Ledger, row: SurveyRow, recorded_by: str | Actor, report: ImportReport
+) -> None:
     try:
         try:
             answers = ledger.record_batch(_items(row), recorded_by)

@@ -17,6 +17,7 @@ from domain import ids
 from domain.accounts import SOURCES, FundAccount, period_end
 from domain.errors import InvalidInput, NotFound
 from domain.reconciliation import LedgerEntry, Reconciliation, TreasuryLine, reconcile
+from domain.recorded import Actor
 from domain.values import parse_choice, parse_date, parse_division, parse_period
 from jobaid.application import Ledger
 from jobaid.store import events_of_many
@@ -114,7 +115,7 @@ def reconcile_file(
     source: str,
     division: str,
     period: str,
-    recorded_by: str,
+    recorded_by: str | Actor,
 ) -> tuple[Reconciliation, bool]:
     """The report for this file, account and period; (report, True) when the same file
     was reconciled before and its kept report is answered again."""
@@ -146,7 +147,7 @@ def reconcile_file(
         file_digest=digest,
         file_name=file_name,
         report=report,
-        recorded_by=recorded_by,
+        **Actor.of(recorded_by).meta,
     )
     ledger.save(reconciliation)
     return reconciliation, False

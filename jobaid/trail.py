@@ -1,5 +1,6 @@
 """`jobaid audit trail --worker W`: a worker's whole recorded history in order — each fact
-with its business dates, who recorded it (谁摸查、谁负责), when, and its position."""
+with its business dates, who recorded it (谁摸查、谁负责: the token's subject, the token,
+and who issued that token), when, and its position."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ def trail(ledger: Ledger, worker_id: str) -> list[dict[str, Any]]:
                 "fact": stored.topic.split(":", 1)[-1],
                 "recorded_at": event.timestamp.isoformat(),
                 "recorded_by": fields.pop("recorded_by", None),
+                "token": ledger.recorded_with(fields.pop("token_id", None)),
                 "event_id": fields.pop("event_id", None),
                 "data": fields,
             }
@@ -52,8 +54,12 @@ def render(rows: list[dict[str, Any]]) -> str:
     lines = []
     for row in rows:
         data = json.dumps(row["data"], ensure_ascii=False, sort_keys=True)
+        token = row["token"]
+        with_token = (
+            f"{token['token_id']} (issued by {token['issued_by'] or '?'})" if token else "-"
+        )
         lines.append(
             f"{row['position']:>8}  v{row['version']:<4} {row['recorded_at']}  "
-            f"{row['recorded_by'] or '-':<20} {row['fact']:<28} {data}"
+            f"{row['recorded_by'] or '-':<20} {with_token:<36} {row['fact']:<28} {data}"
         )
     return "\n".join(lines)

@@ -6,7 +6,8 @@ a few top-level fields, as text and numbers: instants as `stamp` text, dates as 
 text, amounts as Decimal, ids as text. `plain_fields` reads those from `json.loads` of
 the stored state. It steps aside for the mapper — whose fields `mapped_fields` turns
 into the same values — whenever the state may not be plain JSON of the current class
-version: a cipher or compressor, a class with upcasters, a transcoding it does not know."""
+version: a cipher or compressor, an event stored at an older class version (its
+upcasters must run), a transcoding it does not know."""
 
 from __future__ import annotations
 
@@ -63,17 +64,19 @@ class Decoder:
             and self.mapper.compressor is None
             and type(self.mapper.transcoder) is JSONTranscoder
         )
-        # An upcast class needs its upcasters run: the mapper does that.
-        self.plain_topics = {
-            topic
-            for topic in topics
-            if readable and getattr(resolve_topic(topic), "class_version", 1) == 1
-        }
+        # Each topic's current class version: a state stored at another one needs its
+        # upcasters run, and the mapper does that.
+        self.plain_versions = (
+            {topic: getattr(resolve_topic(topic), "class_version", 1) for topic in topics}
+            if readable
+            else {}
+        )
 
     def fields(self, event: Stored) -> Fields:
         """The event's top-level fields and its `originator_id`, as text."""
         _, originator_id, _, topic, state = event
-        found = plain_fields(state) if topic in self.plain_topics else None
+        version = self.plain_versions.get(topic)
+        found = plain_fields(state, version) if version is not None else None
         if found is None:
             found = self.mapped_fields(event)
         found["originator_id"] = originator_id
@@ -85,10 +88,14 @@ class Decoder:
         return {name: plain(value) for name, value in vars(decoded).items()}
 
 
-def plain_fields(state: bytes) -> Fields | None:
+def plain_fields(state: bytes, class_version: int = 1) -> Fields | None:
     """The stored JSON's top-level fields, each registered type as its plain value; None
-    when one was written by a transcoding this reading does not know."""
+    when the state was stored at another class version than `class_version` (the
+    library writes `class_version` into the state from version 2 on), or one field was
+    written by a transcoding this reading does not know."""
     fields: Fields = DECODE(state.decode())
+    if fields.pop("class_version", 1) != class_version:
+        return None
     for name, value in fields.items():
         # What the library's transcoder wrote for a registered type (its object hook).
         if type(value) is dict and len(value) == 2 and "_type_" in value and "_data_" in value:

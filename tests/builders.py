@@ -292,3 +292,10 @@ class refused:
             assert store_size(self.ledger) == self.before, "a refused command recorded events"
         self.error = error
         return True
+
+
+def parse_date_for_tests(text: str) -> Any:
+    """A `datetime.date` from YYYY-MM-DD, for building events by hand."""
+    import datetime
+
+    return datetime.date.fromisoformat(text)

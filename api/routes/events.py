@@ -66,7 +66,7 @@ def post_events(
     parsed = [parse_fact_item(index, item, len(items) > 1) for index, item in enumerate(items)]
     may_post(principal, parsed)
     with ids_in_body():
-        recorded = ledger.record_batch(items, principal.subject, fact_authorizer(principal))
+        recorded = ledger.record_batch(items, principal.actor, fact_authorizer(principal))
     runtime.wrote(max(r.position for r in recorded))
     status = 200 if all(r.replayed for r in recorded) else 201
     answers = [r.public() for r in recorded]

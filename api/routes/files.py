@@ -48,7 +48,7 @@ def import_survey_form(
 ) -> JSONResponse:
     """Import the survey form (CSV in UTF-8 or GBK, or XLSX): rows recorded, bad rows reported."""
     require_role(principal, "clerk")
-    report = import_surveys(ledger, content, principal.subject, within=principal.covers)
+    report = import_surveys(ledger, content, principal.actor, within=principal.covers)
     runtime.wrote(int(ledger.recorder.max_notification_id() or 0))
     return JSONResponse(report.public())
 
@@ -67,7 +67,7 @@ def reconcile(
     require_role(principal, "finance")
     require_scope(principal, division, "a reconciliation of an account")
     report, known = reconcile_file(
-        ledger, content, x_file_name or "upload.csv", source, division, period, principal.subject
+        ledger, content, x_file_name or "upload.csv", source, division, period, principal.actor
     )
     return JSONResponse(summary(report), status_code=200 if known else 201)
 

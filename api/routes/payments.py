@@ -54,7 +54,7 @@ def post_payment(
         require_scope(principal, division, "a payment from an account")
 
     with ids_in_body():
-        paid = ledger.pay(request, principal.subject, authorize=in_scope)
+        paid = ledger.pay(request, principal.actor, authorize=in_scope)
     runtime.wrote(paid.position)
     return JSONResponse(paid.public(), status_code=200 if paid.replayed else 201)
 
@@ -79,6 +79,6 @@ def reverse_payment(
     payment = ledger.get_payment(payment_id)  # 404 for an unknown id in the path
     require_scope(principal, payment.division, "a reversal on an account")
     request = an_object(body)
-    reversed_ = ledger.reverse(payment_id, request, principal.subject)
+    reversed_ = ledger.reverse(payment_id, request, principal.actor)
     runtime.wrote(reversed_.position)
     return JSONResponse(reversed_.public(), status_code=200 if reversed_.replayed else 201)

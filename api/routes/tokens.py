@@ -36,7 +36,7 @@ def create_token(principal: PrincipalDep, ledger: LedgerDep, body: JsonBody) -> 
     require_scope(principal, division, "a token")
     subject = body.get("subject")
     subject = None if subject is None else parse_text("subject", subject)
-    issued = issue_token(ledger, role, division, subject, issued_by=principal.subject)
+    issued = issue_token(ledger, role, division, subject, issued_by=principal.actor)
     p = issued.principal
     answer = {
         "token": issued.token,
@@ -58,5 +58,5 @@ def delete_token(token_id: str, principal: PrincipalDep, ledger: LedgerDep) -> J
     if found is None:
         raise NotFound(f"unknown token {token_id}")
     require_scope(principal, found.division, "a token")
-    revoke_token(ledger, token_id, revoked_by=principal.subject)
+    revoke_token(ledger, token_id, revoked_by=principal.actor)
     return JSONResponse({"token_id": token_id, "revoked": True})

@@ -50,4 +50,7 @@ def get_worker(
 def worker_history(worker_id: str, principal: PrincipalDep, ledger: LedgerDep) -> JSONResponse:
     """Every fact recorded about a worker, oldest first, as recorded."""
     require_read(principal, ledger.get_worker(worker_id).home_division)
-    return JSONResponse([history_line(e) for e in ledger.events_of(ids.worker_uuid(worker_id))])
+    events = ledger.events_of(ids.worker_uuid(worker_id))
+    return JSONResponse(
+        [history_line(e, ledger.recorded_with(vars(e).get("token_id"))) for e in events]
+    )

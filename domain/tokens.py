@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.domain import Aggregate
 
 from domain.errors import Conflict
+from domain.recorded import Actor
 
 ROLES = ("clerk", "finance", "auditor", "admin")
 
@@ -29,6 +30,13 @@ class Token(Aggregate):
         division: str
         subject: str
         issued_by: str
+        issued_by_token: str | None
+
+        class_version = 2  # issued_by_token: which token issued it, beside its subject
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.setdefault("issued_by_token", None)
 
         def apply(self, aggregate: Any) -> None:
             aggregate.token_id = self.token_id
@@ -37,11 +45,19 @@ class Token(Aggregate):
             aggregate.division = self.division
             aggregate.subject = self.subject
             aggregate.issued_by = self.issued_by
+            aggregate.issued_by_token = self.issued_by_token
             aggregate.revoked = False
 
     class Revoked(Aggregate.Event):
         TOPIC = "jobaid:TokenRevoked"
         revoked_by: str
+        revoked_by_token: str | None
+
+        class_version = 2  # revoked_by_token
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.setdefault("revoked_by_token", None)
 
         def apply(self, aggregate: Any) -> None:
             aggregate.revoked = True
@@ -53,9 +69,10 @@ class Token(Aggregate):
         division: str
         subject: str
         issued_by: str
+        issued_by_token: str | None
         revoked: bool
 
-    def revoke(self, revoked_by: str) -> None:
+    def revoke(self, by: Actor) -> None:
         if self.revoked:
             raise Conflict(f"token {self.token_id} is already revoked")
-        self.trigger_event(self.Revoked, revoked_by=revoked_by)
+        self.trigger_event(self.Revoked, revoked_by=by.subject, revoked_by_token=by.token_id)
