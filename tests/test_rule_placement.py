@@ -163,6 +163,26 @@ def test_R12_refuses_when_no_standard_is_in_force_on_the_start_date(ledger: Ledg
         b.pay(ledger, "R12", worker, "2018-02-01", placement_id=placement)
 
 
+def test_R12_is_paid_to_the_worker_or_the_placement_agency_or_employer_and_nobody_else(
+    ledger: Ledger,
+) -> None:
+    # 二(二)6: 接收企业及其他社会组织统一组织……包（租）车人均费用 — the group's organiser.
+    b.transport_standard(ledger, "300.00", b.HOME)
+    b.appropriate(ledger, "1000.00", "local_treasury", b.HOME)
+    agency = b.organisation(ledger, "agency", division=b.HOME)
+    stranger = b.organisation(ledger, "training_institution", division=b.HOME)
+    for payee in ("worker", "agency", "employer"):
+        worker = b.worker(ledger, home=b.HOME)
+        employer = b.organisation(ledger, division=b.ELSEWHERE)
+        placement = b.placement(ledger, worker, employer, "2018-01-15", b.ELSEWHERE, agency)
+        with b.refused("R12", ledger):
+            b.pay(ledger, "R12", stranger, "2018-02-01", placement_id=placement)
+        organiser = {"worker": worker, "agency": agency, "employer": employer}[payee]
+        paid = b.pay(ledger, "R12", organiser, "2018-02-01", placement_id=placement)
+        assert paid.public()["payee_id"] == organiser
+    assert b.balance(ledger, "local_treasury", b.HOME) == "100.00"  # 1000 − 3 × 300
+
+
 # --- R13: post subsidy to the employer, a full year on post with contributions ----------
 
 

@@ -81,8 +81,14 @@ def transport_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
             "R12",
             f"work in {placement.work_division} is not outside home {worker.home_division}",
         )
-    if request.payee_id != worker.worker_id and facts.payee is None:
-        raise PolicyRefusal("R12", "R12 is paid to the worker or a registered transport organiser")
+    # 二(二)6: 接收企业及其他社会组织统一组织贫困劳动力外出务工，包（租）车人均费用参照上述标准
+    # 执行 — the organiser of group transport is the placement's agency or employer.
+    refuse_other_payee(
+        "R12",
+        request.payee_id,
+        (worker.worker_id, placement.agency_id, placement.employer_id),
+        "the worker or the organiser of group transport (the placement's agency or employer)",
+    )
     earned_on = placement.started_on
     if request.paid_on < earned_on:
         raise PolicyRefusal("R12", f"the placement starts on {earned_on}, after paid_on")
