@@ -301,6 +301,81 @@ def test_R13_second_year_needs_24_months_on_post_and_that_year_contributions(
     assert b.balance(ledger, "employment_fund", TIANXIN) == "8000.00"
 
 
+def r13_years_setup(
+    ledger: Ledger, registered_on: str, started_on: str, months: list[str]
+) -> tuple[str, str, str]:
+    """A worker of 芙蓉区 on post from `started_on` under a 36-month contract with an
+    employer of 天心区 that contributed for `months`."""
+    employer = b.organisation(ledger, "enterprise", division=TIANXIN)
+    worker = b.worker(ledger, home=b.HOME, registered_on=registered_on)
+    placement = b.placement(ledger, worker, employer, started_on, TIANXIN, contract_months=36)
+    b.contributions(ledger, worker, employer, months)
+    b.appropriate(ledger, "10000.00", "employment_fund", TIANXIN, on="2017-01-01")
+    return worker, employer, placement
+
+
+def post_years_paid(paid: Any) -> list[str]:
+    return [key for keys in paid.payment.claims.values() for key in keys if "/year/" in key]
+
+
+def test_R13_pays_year_two_when_year_one_was_earned_before_the_window_R2(ledger: Ledger) -> None:
+    worker, employer, placement = r13_years_setup(
+        ledger, "2017-01-01", "2016-01-01", months_between("2016-01", "2017-12")
+    )
+    paid = b.pay(ledger, "R13", employer, "2018-01-05", placement_id=placement)
+    assert paid.public()["covers"] == months_between("2017-01", "2017-12")
+    assert paid.public()["earned_on"] == "2018-01-01"
+    assert post_years_paid(paid) == [f"R13/placement/{placement}/year/2", "R13/year/2018"]
+    b.contributions(ledger, worker, employer, months_between("2018-01", "2018-12"))
+    third = b.pay(ledger, "R13", employer, "2019-01-05", placement_id=placement)
+    assert third.public()["covers"] == months_between("2018-01", "2018-12")
+    # Year 1 can never be paid and year 4 lacks 2019's contributions: nothing qualifies,
+    # and the refusal names the earliest unpaid year's reason, year 1 outside the window.
+    with b.refused("R2", ledger):
+        b.pay(ledger, "R13", employer, "2020-01-05", placement_id=placement)
+
+
+def test_R13_pays_year_two_when_year_one_precedes_registration_R1(ledger: Ledger) -> None:
+    _, employer, placement = r13_years_setup(
+        ledger, "2018-03-01", "2017-01-01", months_between("2017-01", "2018-12")
+    )
+    with b.refused("R1", ledger):  # year 1 earned on 2018-01-01, before registration
+        b.pay(ledger, "R13", employer, "2018-12-31", placement_id=placement)
+    paid = b.pay(ledger, "R13", employer, "2019-01-05", placement_id=placement)
+    assert paid.public()["covers"] == months_between("2018-01", "2018-12")
+    assert f"R13/placement/{placement}/year/2" in post_years_paid(paid)
+
+
+def test_R13_pays_a_later_year_past_a_year_missing_a_month_and_that_year_once_it_is_recorded(
+    ledger: Ledger,
+) -> None:
+    months = [m for m in months_between("2017-07", "2019-06") if m != "2017-09"]
+    worker, employer, placement = r13_years_setup(ledger, "2017-01-01", "2017-07-01", months)
+    second = b.pay(ledger, "R13", employer, "2019-07-05", placement_id=placement)
+    assert second.public()["covers"] == months_between("2018-07", "2019-06")
+    with b.refused("R13", ledger) as refusal:  # year 1 still lacks 2017-09; year 3 incomplete
+        b.pay(ledger, "R13", employer, "2020-01-05", placement_id=placement)
+    assert refusal.error is not None and "2017-09" in refusal.error.detail
+    b.contributions(ledger, worker, employer, ["2017-09"])  # recorded late
+    first = b.pay(ledger, "R13", employer, "2020-01-05", placement_id=placement)
+    assert first.public()["covers"] == months_between("2017-07", "2018-06")
+    assert f"R13/placement/{placement}/year/1" in post_years_paid(first)
+    assert b.balance(ledger, "employment_fund", TIANXIN) == "8000.00"
+
+
+def test_R13_pays_the_year_after_an_unpayable_one_only_once_it_is_complete(
+    ledger: Ledger,
+) -> None:
+    _, employer, placement = r13_years_setup(
+        ledger, "2017-01-01", "2016-06-01", months_between("2016-06", "2018-05")
+    )
+    with b.refused("R2", ledger):  # year 1 (2017-06-01) is outside, year 2 not yet complete
+        b.pay(ledger, "R13", employer, "2018-05-31", placement_id=placement)
+    paid = b.pay(ledger, "R13", employer, "2018-06-01", placement_id=placement)
+    assert paid.public()["earned_on"] == "2018-06-01"
+    assert paid.public()["covers"] == months_between("2017-06", "2018-05")
+
+
 # --- R14: the employer's share of social insurance, at most 36 months per worker ---------
 
 

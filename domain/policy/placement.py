@@ -126,6 +126,53 @@ def post_year_months(placement: Placement, year_on_post: int) -> list[str]:
     return months_between(first, last)
 
 
+def post_year_key(placement: Placement, year_on_post: int) -> str:
+    return f"R13/placement/{placement.placement_id}/year/{year_on_post}"
+
+
+def post_year_refusal(
+    worker: Worker, placement: Placement, year_on_post: int, paid_on: date, facts: Facts
+) -> PolicyRefusal | None:
+    """Why the n-th year on post cannot be paid on `paid_on` — R13 (not complete, a month
+    without the employer's contributions), R2 (window), R1 (coverage) — or None."""
+    earned_on = months_completed_on(placement, 12 * year_on_post)
+    if not has_months_on_post(placement, 12 * year_on_post, paid_on):
+        return PolicyRefusal(
+            "R13", f"year {year_on_post} on post completes on {earned_on}, not by {paid_on}"
+        )
+    months = post_year_months(placement, year_on_post)
+    missing = [m for m in months if (placement.employer_id, m) not in worker.contributions]
+    if missing:
+        return PolicyRefusal(
+            "R13",
+            f"year {year_on_post}: no social insurance contributions recorded for "
+            f"{', '.join(missing)}",
+        )
+    try:
+        check_earned_and_covered(worker, earned_on, facts)
+    except PolicyRefusal as refusal:
+        return refusal
+    return None
+
+
+def payable_post_year(worker: Worker, placement: Placement, paid_on: date, facts: Facts) -> int:
+    """POLICY "R13's years": the earliest full year on post not yet paid whose conditions
+    hold on `paid_on`. A year that cannot be paid does not hold back the years after it and
+    stays claimable; when none qualifies, the earliest unpaid year's reason is the refusal.
+    The search stops at the first year not complete by `paid_on`: it is never paid."""
+    earliest: PolicyRefusal | None = None
+    year_on_post = 1
+    while True:
+        if post_year_key(placement, year_on_post) not in facts.claimed:
+            refusal = post_year_refusal(worker, placement, year_on_post, paid_on, facts)
+            if refusal is None:
+                return year_on_post
+            earliest = earliest or refusal
+        if earliest is not None and not has_months_on_post(placement, 12 * year_on_post, paid_on):
+            raise earliest
+        year_on_post += 1
+
+
 def post_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
     """R13 岗位补贴. 二(三)1: 依法签订劳动合同且实际在岗12个月以上，并依法缴纳社会保险费的，
     按每人每年1000元标准给予用人单位岗位补贴，其中贫困地区对企业吸纳当地建档立卡贫困劳动力补贴
@@ -135,22 +182,9 @@ def post_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
     refuse_other_payee("R13", request.payee_id, (placement.employer_id,), "the employer")
     if placement.contract_months <= 0:
         raise PolicyRefusal("R13", f"placement {placement.placement_id} has no labour contract")
-    paid_years = facts.claimed.keys()
-    year = 1
-    while f"R13/placement/{placement.placement_id}/year/{year}" in paid_years:
-        year += 1
+    year = payable_post_year(worker, placement, request.paid_on, facts)
     earned_on = months_completed_on(placement, 12 * year)
-    if not has_months_on_post(placement, 12 * year, request.paid_on):
-        raise PolicyRefusal(
-            "R13", f"year {year} on post completes on {earned_on}, not by {request.paid_on}"
-        )
     months = post_year_months(placement, year)
-    missing = [m for m in months if (placement.employer_id, m) not in worker.contributions]
-    if missing:
-        raise PolicyRefusal(
-            "R13", f"no social insurance contributions recorded for {', '.join(missing)}"
-        )
-    check_earned_and_covered(worker, earned_on, facts)
     # 贫困地区对企业吸纳当地建档立卡贫困劳动力: the area must hold the employer and the worker's home.
     area = (
         facts.reference.poor_area_of(employer.division, earned_on, local_to=worker.home_division)
@@ -173,7 +207,7 @@ def post_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
         ),
         subject=worker_subject(worker),
         claims={
-            f"R13/placement/{placement.placement_id}/year/{year}": "R20",
+            post_year_key(placement, year): "R20",
             f"R13/year/{request.paid_on.year}": "R18",
         },
         covers=tuple(months),
