@@ -471,3 +471,51 @@ def test_R14_covers_at_most_36_months_per_worker_paying_the_earliest_months_of_a
     assert cut.public()["amount"] == "975.00"  # 160 + 161 + … + 165
     with b.refused("R18", ledger):
         b.pay(ledger, "R14", employer, "2022-01-06", placement_id=placement)
+
+
+def two_employers(ledger: Ledger, started_on: str) -> tuple[str, list[tuple[str, str]]]:
+    """A worker of 芙蓉区 on post with two employers of 天心区 at once, from `started_on`."""
+    worker = b.worker(ledger, home=b.HOME)
+    jobs = []
+    for _ in range(2):
+        employer = b.organisation(ledger, "enterprise", division=TIANXIN)
+        placement = b.placement(ledger, worker, employer, started_on, TIANXIN, contract_months=48)
+        jobs.append((employer, placement))
+    b.appropriate(ledger, "100000.00", "employment_fund", TIANXIN)
+    return worker, jobs
+
+
+def test_R14_cap_counts_a_calendar_month_paid_to_two_employers_once(ledger: Ledger) -> None:
+    # 二(三)2: 补贴期限不超过三年 — a period of time, not a count of employer-months.
+    worker, [(first, first_job), (second, second_job)] = two_employers(ledger, "2018-01-01")
+    shared = months_between("2018-01", "2019-06")  # 18 months, both employers
+    b.contributions(ledger, worker, first, shared)
+    b.contributions(ledger, worker, second, shared)
+    assert (
+        b.pay(ledger, "R14", first, "2019-07-01", placement_id=first_job).public()["covers"]
+        == shared
+    )
+    assert (
+        b.pay(ledger, "R14", second, "2020-01-02", placement_id=second_job).public()["covers"]
+        == shared
+    )
+    later = months_between("2019-07", "2020-06")  # 18 distinct months used: 18 remain
+    b.contributions(ledger, worker, first, later)
+    paid = b.pay(ledger, "R14", first, "2021-01-04", placement_id=first_job)
+    assert (paid.public()["covers"], paid.public()["amount"]) == (later, "1920.00")
+
+
+def test_R14_cut_claim_pays_months_already_subsidised_and_the_earliest_new_months(
+    ledger: Ledger,
+) -> None:
+    worker, [(first, first_job), (second, second_job)] = two_employers(ledger, "2017-07-01")
+    b.contributions(ledger, worker, first, months_between("2017-07", "2019-12"))  # 30 months
+    b.pay(ledger, "R14", first, "2020-01-06", placement_id=first_job)
+    # The second employer: 2019's 12 months, already subsidised for the first, use no more
+    # of the cap and are paid; of 2020's 12 new months the 6 left under the cap, earliest first.
+    b.contributions(ledger, worker, second, months_between("2019-01", "2020-12"))
+    cut = b.pay(ledger, "R14", second, "2021-01-05", placement_id=second_job)
+    assert cut.public()["covers"] == months_between("2019-01", "2020-06")
+    assert cut.public()["amount"] == "2880.00"  # 18 × 160.00
+    with b.refused("R18", ledger):  # 36 distinct months subsidised: 2020-07… stay unpaid
+        b.pay(ledger, "R14", second, "2022-01-04", placement_id=second_job)

@@ -3,6 +3,7 @@ insurance."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -230,22 +231,7 @@ def social_insurance_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
             "R14",
             f"12 months on post complete on {months_completed_on(placement, 12)}, not by {request.paid_on}",
         )
-    months = contribution_months(worker, placement, request.paid_on)
-    if not months:
-        raise PolicyRefusal(
-            "R14", "no contributions by the employer are recorded for this placement"
-        )
-    unpaid = [m for m in months if f"R14/month/{placement.employer_id}/{m}" not in facts.claimed]
-    if not unpaid:
-        raise PolicyRefusal("R20", "every recorded month of contributions was already subsidised")
-    eligible, why_not = months_within_policy(worker, placement, unpaid, facts)
-    if not eligible:
-        raise PolicyRefusal(why_not[0], why_not[1])
-    used = sum(1 for key in facts.claimed if key.startswith("R14/month/"))
-    remaining = SOCIAL_INSURANCE_MONTHS_CAP - used
-    if remaining <= 0:
-        raise PolicyRefusal("R18", f"{used} months already subsidised: the cap is 36")
-    paid_months = eligible[:remaining]  # a claim cut by the cap pays its earliest months
+    paid_months = payable_contribution_months(worker, placement, request.paid_on, facts)
     amount = sum(
         (worker.contributions[(placement.employer_id, m)].employer_share for m in paid_months),
         Decimal("0.00"),
@@ -264,6 +250,54 @@ def social_insurance_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
         claims=claims,
         covers=tuple(paid_months),
     )
+
+
+def payable_contribution_months(
+    worker: Worker, placement: Placement, paid_on: date, facts: Facts
+) -> list[str]:
+    """The employer's months of contributions this claim pays: recorded by `paid_on`, not yet
+    subsidised for this employer (R20), inside the window and covered (R2, R1), and under the
+    36-month cap (R18)."""
+    months = contribution_months(worker, placement, paid_on)
+    if not months:
+        raise PolicyRefusal(
+            "R14", "no contributions by the employer are recorded for this placement"
+        )
+    unpaid = [m for m in months if f"R14/month/{placement.employer_id}/{m}" not in facts.claimed]
+    if not unpaid:
+        raise PolicyRefusal("R20", "every recorded month of contributions was already subsidised")
+    eligible, why_not = months_within_policy(worker, placement, unpaid, facts)
+    if not eligible:
+        raise PolicyRefusal(why_not[0], why_not[1])
+    subsidised = subsidised_months(facts.claimed)
+    paid_months = months_under_cap(eligible, subsidised)
+    if not paid_months:
+        raise PolicyRefusal(
+            "R18", f"{len(subsidised)} calendar months already subsidised: the cap is 36"
+        )
+    return paid_months
+
+
+def subsidised_months(claimed: Mapping[str, str]) -> set[str]:
+    """The calendar months already subsidised for the worker, whichever employer was paid
+    (claim keys `R14/month/{employer}/{month}`)."""
+    return {key.rsplit("/", 1)[1] for key in claimed if key.startswith("R14/month/")}
+
+
+def months_under_cap(months: list[str], subsidised: set[str]) -> list[str]:
+    """POLICY "R14's three years" (二(三)2: 补贴期限不超过三年) is a period of time: the cap
+    counts distinct calendar months. A month already subsidised for another employer is paid
+    without using more of it; new months use it, earliest first (a cut claim pays its
+    earliest months)."""
+    room = SOCIAL_INSURANCE_MONTHS_CAP - len(subsidised)
+    paid: list[str] = []
+    for month in months:
+        if month not in subsidised:
+            if room <= 0:
+                continue
+            room -= 1
+        paid.append(month)
+    return paid
 
 
 def contribution_months(worker: Worker, placement: Placement, paid_on: date) -> list[str]:
