@@ -376,6 +376,29 @@ def test_R13_pays_the_year_after_an_unpayable_one_only_once_it_is_complete(
     assert paid.public()["covers"] == months_between("2017-06", "2018-05")
 
 
+@pytest.mark.parametrize("rule", ["R13", "R14"])
+@pytest.mark.parametrize("division", [CHANGSHA, "430000"], ids=["prefecture", "province"])
+def test_R13_and_R14_are_refused_naming_the_rule_when_the_employer_division_is_not_a_county(
+    ledger: Ledger, rule: str, division: str
+) -> None:
+    # 二(三)1/2: 所需资金从用人单位所在地就业补助资金中列支 — the employer's county's fund.
+    _, employer, placement = r13_setup(ledger, employer_division=division)
+    with b.refused(rule, ledger) as refusal:
+        b.pay(ledger, rule, employer, "2019-01-15", placement_id=placement)
+    assert refusal.error is not None and "county" in refusal.error.detail
+
+
+def test_R13_and_R14_keep_refusing_an_employer_account_outside_hunan(ledger: Ledger) -> None:
+    employer = b.organisation(ledger, "enterprise", division=b.ELSEWHERE)
+    worker = b.worker(ledger, home=b.HOME)
+    placement = b.placement(ledger, worker, employer, "2018-01-15", contract_months=24)
+    b.contributions(ledger, worker, employer, months_between("2018-01", "2018-12"))
+    for rule in ("R13", "R14"):
+        with b.refused(rule, ledger) as refusal:
+            b.pay(ledger, rule, employer, "2019-01-15", placement_id=placement)
+        assert refusal.error is not None and "outside Hunan" in refusal.error.detail
+
+
 # --- R14: the employer's share of social insurance, at most 36 months per worker ---------
 
 

@@ -14,6 +14,7 @@ from domain.policy.common import (
     Facts,
     PaymentRequest,
     check_earned_and_covered,
+    county_account,
     has_months_on_post,
     hunan_account,
     ineligibility,
@@ -194,7 +195,8 @@ def post_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
     )
     local = area is not None and divisions.contains(area, worker.home_division)
     amount = POST_SUBSIDY_POOR_AREA if local else POST_SUBSIDY
-    source, division = hunan_account("R13", "employment_fund", employer.division)
+    # 所需资金从用人单位所在地就业补助资金中列支: the employer's county (POLICY "Paying county").
+    source, division = county_account("R13", "employment_fund", employer.division)
     return Decision(
         rule="R13",
         amount=amount,
@@ -236,7 +238,8 @@ def social_insurance_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
         (worker.contributions[(placement.employer_id, m)].employer_share for m in paid_months),
         Decimal("0.00"),
     )
-    source, division = hunan_account("R14", "employment_fund", employer.division)
+    # 所需资金从用人单位所在地就业补助资金中列支: the employer's county (POLICY "Paying county").
+    source, division = county_account("R14", "employment_fund", employer.division)
     claims = {f"R14/month/{placement.employer_id}/{m}": "R20" for m in paid_months}
     claims[f"R14/year/{request.paid_on.year}"] = "R18"
     return Decision(
