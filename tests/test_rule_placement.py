@@ -10,6 +10,7 @@ import pytest
 from domain.errors import Conflict, InvalidInput
 from domain.values import months_between
 from jobaid.application import Ledger
+from projections import Projections
 from tests import builders as b
 
 CHANGSHA = "430100"  # 长沙市, the prefecture holding HOME (芙蓉区)
@@ -17,6 +18,8 @@ TIANXIN = "430103"  # 天心区, another county of 长沙市
 XIANGXI = "433100"  # 湘西州
 JISHOU = "433101"  # 吉首市, 湘西州
 FENGHUANG = "433123"  # 凤凰县, 湘西州
+NINGXIANG_COUNTY = "430124"  # 宁乡县, retired: now 宁乡市
+NINGXIANG_CITY = "430182"  # 宁乡市, its successor (shared/data/successors.csv)
 
 
 def account_of(paid: Any) -> dict[str, str]:
@@ -133,6 +136,49 @@ def test_R12_pays_work_in_another_county_prefecture_or_province(ledger: Ledger) 
         assert paid.public()["amount"] == "300.00", work_division
         assert account_of(paid) == {"source": "local_treasury", "division": b.HOME}
     assert b.balance(ledger, "local_treasury", b.HOME) == "2100.00"  # 3 × (1000 − 300)
+
+
+@pytest.mark.parametrize(
+    ("home", "work"),
+    [(NINGXIANG_COUNTY, NINGXIANG_CITY), (NINGXIANG_CITY, NINGXIANG_COUNTY)],
+    ids=["home-retired-code", "work-retired-code"],
+)
+def test_R12_refuses_work_in_the_successor_or_the_retired_code_of_the_home_county(
+    ledger: Ledger, home: str, work: str
+) -> None:
+    # A retired code and its successor are one county: 宁乡县 → 宁乡市 is not 跨县区.
+    b.transport_standard(ledger, "300.00", CHANGSHA)
+    b.appropriate(ledger, "1000.00", "local_treasury", home)
+    worker = b.worker(ledger, home=home)
+    placement = b.placement(
+        ledger, worker, b.organisation(ledger, division=work), work_division=work
+    )
+    with b.refused("R12", ledger):
+        b.pay(ledger, "R12", worker, "2018-02-01", placement_id=placement)
+    elsewhere = b.placement(ledger, worker, b.organisation(ledger), work_division=TIANXIN)
+    paid = b.pay(ledger, "R12", worker, "2018-02-01", placement_id=elsewhere)
+    assert paid.public()["account"] == {"source": "local_treasury", "division": home}
+
+
+def test_R4_targets_count_a_retired_home_code_under_its_successor_county(ledger: Ledger) -> None:
+    employer = b.organisation(ledger)
+    for home, work in (
+        (NINGXIANG_COUNTY, NINGXIANG_CITY),  # local work: counted, not cross-region
+        (NINGXIANG_CITY, NINGXIANG_COUNTY),  # local work too
+        (NINGXIANG_COUNTY, b.ELSEWHERE),  # cross-region
+    ):
+        b.placement(ledger, b.worker(ledger, home=home), employer, work_division=work)
+    projections = Projections(ledger)
+    try:
+        projections.catch_up()
+        report = projections.targets()
+    finally:
+        projections.close()
+    assert report["placements"] == {"target": 350000, "achieved": 3, "cross_region": 1}
+    rows = {r["division"]: r for r in report["by_division"]}
+    assert NINGXIANG_COUNTY not in rows
+    assert (rows[NINGXIANG_CITY]["placements"], rows[NINGXIANG_CITY]["cross_region"]) == (3, 1)
+    assert (rows[CHANGSHA]["placements"], rows[CHANGSHA]["cross_region"]) == (3, 1)
 
 
 def test_R12_pays_the_sending_county_standard_in_force_on_the_start_date(ledger: Ledger) -> None:

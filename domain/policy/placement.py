@@ -70,7 +70,9 @@ def introduction_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
 
 
 def is_cross_region(home_division: str, work_division: str) -> bool:
-    """R4: work outside the home county, in a division that does not contain it."""
+    """R4: work outside the home county, in a division that does not contain it. 跨区域
+    （包括跨省、跨市州、跨县区）: a retired code and its successor are one county, so
+    `divisions.contains` reads both through `divisions.canonical_place`."""
     return not divisions.contains(work_division, home_division)
 
 
