@@ -1,8 +1,9 @@
 """Administrative divisions of China by GB/T 2260 code (行政区划代码).
 
 Work places are checked against the national list and worker homes, accounts and scopes
-against Hunan's (see `domain/data/README` in the shared docs). Both lists are read once,
-on first use, from the CSV files shipped beside this module.
+against Hunan's (see `domain/data/README` in the shared docs); `successors.csv` pairs each
+retired Hunan code with the code that replaced it. The lists are read once, on first use,
+from the CSV files shipped beside this module.
 """
 
 from __future__ import annotations
@@ -55,6 +56,13 @@ def _hunan() -> dict[str, Division]:
     return _load("hunan-divisions.csv")
 
 
+@functools.cache
+def _successors() -> dict[str, str]:
+    """Retired code → the code that replaced it (successors.csv)."""
+    with (_DATA / "successors.csv").open(encoding="utf-8", newline="") as f:
+        return {row["retired"]: row["successor"] for row in csv.DictReader(f)}
+
+
 def _get(code: str) -> Division:
     try:
         return _national()[code]
@@ -102,10 +110,22 @@ def ancestors(code: str) -> tuple[str, ...]:
     return tuple(chain)
 
 
+def canonical_place(code: str) -> str:
+    """The code in use for the place `code` names: the successor of a retired code, else
+    `code` itself. POLICY: a retired division code and its successor are the same place
+    (宁乡县 430124 and 宁乡市 430182 are one county) — in R4, R12 and the targets alike."""
+    successors = _successors()
+    while code in successors:
+        code = successors[code]
+    return code
+
+
 def contains(outer: str, inner: str) -> bool:
-    """True if `outer` is `inner` or one of its ancestors; False if either is unknown."""
+    """True if `outer` is the same place as `inner` or one of its ancestors (a retired code
+    read as its successor); False if either is unknown."""
     if not (is_known(outer) and is_known(inner)):
         return False
+    outer, inner = canonical_place(outer), canonical_place(inner)
     return outer == inner or outer in ancestors(inner)
 
 

@@ -360,6 +360,8 @@ class Worker(Aggregate):
         )
 
     def survey_on(self, day: date) -> Survey | None:
-        """The survey in force on `day`: the latest dated on or before it."""
+        """The survey in force on `day`: the latest dated on or before it; of two dated the
+        same day, the one recorded later (R3; 二(一)1: 对信息不准确的重新摸查和录入)."""
         earlier = [s for s in self.surveys if s.surveyed_on <= day]
-        return max(earlier, key=lambda s: s.surveyed_on) if earlier else None
+        # `surveys` is in recorded order and sorted() is stable: the last is the latest.
+        return sorted(earlier, key=lambda s: s.surveyed_on)[-1] if earlier else None

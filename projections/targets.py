@@ -1,7 +1,7 @@
 """The targets report (一(三)): persons, not records — distinct workers placed inside the
 policy window (转移就业, local non-farm work included; the cross-region part beside it) and
 distinct two-after students (“两后生”) who completed a course inside it — by the worker's
-home prefecture and county."""
+home prefecture and county (a retired county code counted under its successor)."""
 
 from __future__ import annotations
 
@@ -42,8 +42,20 @@ def per_home(cur: SqlCursor) -> dict[str, dict[str, int]]:
     return found
 
 
+def per_home_county(cur: SqlCursor) -> dict[str, dict[str, int]]:
+    """`per_home` with a retired home code counted under its successor county: POLICY, the
+    two are the same place (宁乡县 430124 and 宁乡市 430182 are one county). A person still
+    has one home, so the merged counts stay counts of distinct persons."""
+    merged: dict[str, dict[str, int]] = {}
+    for home, counts in per_home(cur).items():
+        county = merged.setdefault(divisions.canonical_place(home), dict.fromkeys(COUNTS, 0))
+        for count in COUNTS:
+            county[count] += counts[count]
+    return merged
+
+
 def targets(cur: SqlCursor, within: Callable[[str], bool] | None) -> dict[str, Any]:
-    homes = {home: n for home, n in per_home(cur).items() if within is None or within(home)}
+    homes = {home: n for home, n in per_home_county(cur).items() if within is None or within(home)}
     rows: dict[str, dict[str, Any]] = {}
     for home, counts in homes.items():
         prefecture = divisions.prefecture_of(home) if divisions.is_known(home) else None

@@ -66,3 +66,22 @@ def test_retired_codes_are_known_but_listed_only_on_request() -> None:
     assert "430124" not in divisions.hunan_counties()
     assert "430124" in divisions.hunan_counties(include_retired=True)
     assert "430182" in divisions.hunan_counties()
+
+
+def test_R4_a_retired_code_and_its_successor_are_the_same_place() -> None:
+    # shared/data/successors.csv: 宁乡县 430124 → 宁乡市 430182, 株洲县 430221 → 渌口区 430212, …
+    assert divisions.canonical_place("430124") == "430182"
+    assert divisions.canonical_place("430221") == "430212"
+    assert divisions.canonical_place("430182") == "430182"
+    assert divisions.canonical_place("430102") == "430102"
+    assert divisions.contains("430182", "430124")  # work in the successor, home the retired code
+    assert divisions.contains("430124", "430182")  # and the other way round
+    assert not divisions.contains("430124", "430102")
+
+
+def test_R4_a_retired_county_stays_inside_its_prefecture_and_province() -> None:
+    assert divisions.parent("430124") == "430100"
+    assert divisions.contains("430100", "430124")
+    assert divisions.contains(divisions.PROVINCE, "430124")
+    assert not divisions.contains("430124", "430100")
+    assert not divisions.contains("430200", "430124")

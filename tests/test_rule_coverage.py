@@ -184,3 +184,17 @@ def test_R24_refuses_a_lowercase_x_spelling_of_an_id_number(ledger: Ledger) -> N
     register(ledger, "w-upper", first17 + "X")
     with b.refused("R24", ledger):
         register(ledger, "w-again", first17 + "X")
+
+
+def test_R3_of_two_surveys_on_the_same_date_the_one_recorded_later_decides(
+    ledger: Ledger,
+) -> None:
+    # 二(一)1: 对信息不准确的重新摸查和录入 — a re-survey dated the same day supersedes.
+    worker, placement = transport_claim(ledger, "2018-03-01")
+    survey(ledger, worker, "2018-03-01", status="unemployed", willing_to_work=False)
+    survey(ledger, worker, "2018-03-01", status="unemployed", willing_to_work=True)
+    assert pays(ledger, worker, placement, "2018-03-01") == "300.00"
+    survey(ledger, worker, "2018-03-01", status="unemployed", willing_to_work=False)
+    _, next_year = transport_claim(ledger, "2019-01-15", worker=worker)
+    with b.refused("R1", ledger):  # a third, recorded later still, decides in its turn
+        pays(ledger, worker, next_year, "2019-01-15")

@@ -10,6 +10,7 @@ import pytest
 from domain.errors import Conflict, InvalidInput
 from domain.values import months_between
 from jobaid.application import Ledger
+from projections import Projections
 from tests import builders as b
 
 CHANGSHA = "430100"  # 长沙市, the prefecture holding HOME (芙蓉区)
@@ -17,6 +18,8 @@ TIANXIN = "430103"  # 天心区, another county of 长沙市
 XIANGXI = "433100"  # 湘西州
 JISHOU = "433101"  # 吉首市, 湘西州
 FENGHUANG = "433123"  # 凤凰县, 湘西州
+NINGXIANG_COUNTY = "430124"  # 宁乡县, retired: now 宁乡市
+NINGXIANG_CITY = "430182"  # 宁乡市, its successor (shared/data/successors.csv)
 
 
 def account_of(paid: Any) -> dict[str, str]:
@@ -135,6 +138,49 @@ def test_R12_pays_work_in_another_county_prefecture_or_province(ledger: Ledger) 
     assert b.balance(ledger, "local_treasury", b.HOME) == "2100.00"  # 3 × (1000 − 300)
 
 
+@pytest.mark.parametrize(
+    ("home", "work"),
+    [(NINGXIANG_COUNTY, NINGXIANG_CITY), (NINGXIANG_CITY, NINGXIANG_COUNTY)],
+    ids=["home-retired-code", "work-retired-code"],
+)
+def test_R12_refuses_work_in_the_successor_or_the_retired_code_of_the_home_county(
+    ledger: Ledger, home: str, work: str
+) -> None:
+    # A retired code and its successor are one county: 宁乡县 → 宁乡市 is not 跨县区.
+    b.transport_standard(ledger, "300.00", CHANGSHA)
+    b.appropriate(ledger, "1000.00", "local_treasury", home)
+    worker = b.worker(ledger, home=home)
+    placement = b.placement(
+        ledger, worker, b.organisation(ledger, division=work), work_division=work
+    )
+    with b.refused("R12", ledger):
+        b.pay(ledger, "R12", worker, "2018-02-01", placement_id=placement)
+    elsewhere = b.placement(ledger, worker, b.organisation(ledger), work_division=TIANXIN)
+    paid = b.pay(ledger, "R12", worker, "2018-02-01", placement_id=elsewhere)
+    assert paid.public()["account"] == {"source": "local_treasury", "division": home}
+
+
+def test_R4_targets_count_a_retired_home_code_under_its_successor_county(ledger: Ledger) -> None:
+    employer = b.organisation(ledger)
+    for home, work in (
+        (NINGXIANG_COUNTY, NINGXIANG_CITY),  # local work: counted, not cross-region
+        (NINGXIANG_CITY, NINGXIANG_COUNTY),  # local work too
+        (NINGXIANG_COUNTY, b.ELSEWHERE),  # cross-region
+    ):
+        b.placement(ledger, b.worker(ledger, home=home), employer, work_division=work)
+    projections = Projections(ledger)
+    try:
+        projections.catch_up()
+        report = projections.targets()
+    finally:
+        projections.close()
+    assert report["placements"] == {"target": 350000, "achieved": 3, "cross_region": 1}
+    rows = {r["division"]: r for r in report["by_division"]}
+    assert NINGXIANG_COUNTY not in rows
+    assert (rows[NINGXIANG_CITY]["placements"], rows[NINGXIANG_CITY]["cross_region"]) == (3, 1)
+    assert (rows[CHANGSHA]["placements"], rows[CHANGSHA]["cross_region"]) == (3, 1)
+
+
 def test_R12_pays_the_sending_county_standard_in_force_on_the_start_date(ledger: Ledger) -> None:
     b.transport_standard(ledger, "300.00", b.HOME, effective_from="2017-07-01")
     b.transport_standard(ledger, "500.00", b.HOME, effective_from="2018-02-01")
@@ -161,6 +207,26 @@ def test_R12_refuses_when_no_standard_is_in_force_on_the_start_date(ledger: Ledg
     worker, placement = r12_setup(ledger, b.ELSEWHERE, started_on="2018-01-15")
     with b.refused("R12", ledger):
         b.pay(ledger, "R12", worker, "2018-02-01", placement_id=placement)
+
+
+def test_R12_is_paid_to_the_worker_or_the_placement_agency_or_employer_and_nobody_else(
+    ledger: Ledger,
+) -> None:
+    # 二(二)6: 接收企业及其他社会组织统一组织……包（租）车人均费用 — the group's organiser.
+    b.transport_standard(ledger, "300.00", b.HOME)
+    b.appropriate(ledger, "1000.00", "local_treasury", b.HOME)
+    agency = b.organisation(ledger, "agency", division=b.HOME)
+    stranger = b.organisation(ledger, "training_institution", division=b.HOME)
+    for payee in ("worker", "agency", "employer"):
+        worker = b.worker(ledger, home=b.HOME)
+        employer = b.organisation(ledger, division=b.ELSEWHERE)
+        placement = b.placement(ledger, worker, employer, "2018-01-15", b.ELSEWHERE, agency)
+        with b.refused("R12", ledger):
+            b.pay(ledger, "R12", stranger, "2018-02-01", placement_id=placement)
+        organiser = {"worker": worker, "agency": agency, "employer": employer}[payee]
+        paid = b.pay(ledger, "R12", organiser, "2018-02-01", placement_id=placement)
+        assert paid.public()["payee_id"] == organiser
+    assert b.balance(ledger, "local_treasury", b.HOME) == "100.00"  # 1000 − 3 × 300
 
 
 # --- R13: post subsidy to the employer, a full year on post with contributions ----------
@@ -281,6 +347,104 @@ def test_R13_second_year_needs_24_months_on_post_and_that_year_contributions(
     assert b.balance(ledger, "employment_fund", TIANXIN) == "8000.00"
 
 
+def r13_years_setup(
+    ledger: Ledger, registered_on: str, started_on: str, months: list[str]
+) -> tuple[str, str, str]:
+    """A worker of 芙蓉区 on post from `started_on` under a 36-month contract with an
+    employer of 天心区 that contributed for `months`."""
+    employer = b.organisation(ledger, "enterprise", division=TIANXIN)
+    worker = b.worker(ledger, home=b.HOME, registered_on=registered_on)
+    placement = b.placement(ledger, worker, employer, started_on, TIANXIN, contract_months=36)
+    b.contributions(ledger, worker, employer, months)
+    b.appropriate(ledger, "10000.00", "employment_fund", TIANXIN, on="2017-01-01")
+    return worker, employer, placement
+
+
+def post_years_paid(paid: Any) -> list[str]:
+    return [key for keys in paid.payment.claims.values() for key in keys if "/year/" in key]
+
+
+def test_R13_pays_year_two_when_year_one_was_earned_before_the_window_R2(ledger: Ledger) -> None:
+    worker, employer, placement = r13_years_setup(
+        ledger, "2017-01-01", "2016-01-01", months_between("2016-01", "2017-12")
+    )
+    paid = b.pay(ledger, "R13", employer, "2018-01-05", placement_id=placement)
+    assert paid.public()["covers"] == months_between("2017-01", "2017-12")
+    assert paid.public()["earned_on"] == "2018-01-01"
+    assert post_years_paid(paid) == [f"R13/placement/{placement}/year/2", "R13/year/2018"]
+    b.contributions(ledger, worker, employer, months_between("2018-01", "2018-12"))
+    third = b.pay(ledger, "R13", employer, "2019-01-05", placement_id=placement)
+    assert third.public()["covers"] == months_between("2018-01", "2018-12")
+    # Year 1 can never be paid and year 4 lacks 2019's contributions: nothing qualifies,
+    # and the refusal names the earliest unpaid year's reason, year 1 outside the window.
+    with b.refused("R2", ledger):
+        b.pay(ledger, "R13", employer, "2020-01-05", placement_id=placement)
+
+
+def test_R13_pays_year_two_when_year_one_precedes_registration_R1(ledger: Ledger) -> None:
+    _, employer, placement = r13_years_setup(
+        ledger, "2018-03-01", "2017-01-01", months_between("2017-01", "2018-12")
+    )
+    with b.refused("R1", ledger):  # year 1 earned on 2018-01-01, before registration
+        b.pay(ledger, "R13", employer, "2018-12-31", placement_id=placement)
+    paid = b.pay(ledger, "R13", employer, "2019-01-05", placement_id=placement)
+    assert paid.public()["covers"] == months_between("2018-01", "2018-12")
+    assert f"R13/placement/{placement}/year/2" in post_years_paid(paid)
+
+
+def test_R13_pays_a_later_year_past_a_year_missing_a_month_and_that_year_once_it_is_recorded(
+    ledger: Ledger,
+) -> None:
+    months = [m for m in months_between("2017-07", "2019-06") if m != "2017-09"]
+    worker, employer, placement = r13_years_setup(ledger, "2017-01-01", "2017-07-01", months)
+    second = b.pay(ledger, "R13", employer, "2019-07-05", placement_id=placement)
+    assert second.public()["covers"] == months_between("2018-07", "2019-06")
+    with b.refused("R13", ledger) as refusal:  # year 1 still lacks 2017-09; year 3 incomplete
+        b.pay(ledger, "R13", employer, "2020-01-05", placement_id=placement)
+    assert refusal.error is not None and "2017-09" in refusal.error.detail
+    b.contributions(ledger, worker, employer, ["2017-09"])  # recorded late
+    first = b.pay(ledger, "R13", employer, "2020-01-05", placement_id=placement)
+    assert first.public()["covers"] == months_between("2017-07", "2018-06")
+    assert f"R13/placement/{placement}/year/1" in post_years_paid(first)
+    assert b.balance(ledger, "employment_fund", TIANXIN) == "8000.00"
+
+
+def test_R13_pays_the_year_after_an_unpayable_one_only_once_it_is_complete(
+    ledger: Ledger,
+) -> None:
+    _, employer, placement = r13_years_setup(
+        ledger, "2017-01-01", "2016-06-01", months_between("2016-06", "2018-05")
+    )
+    with b.refused("R2", ledger):  # year 1 (2017-06-01) is outside, year 2 not yet complete
+        b.pay(ledger, "R13", employer, "2018-05-31", placement_id=placement)
+    paid = b.pay(ledger, "R13", employer, "2018-06-01", placement_id=placement)
+    assert paid.public()["earned_on"] == "2018-06-01"
+    assert paid.public()["covers"] == months_between("2017-06", "2018-05")
+
+
+@pytest.mark.parametrize("rule", ["R13", "R14"])
+@pytest.mark.parametrize("division", [CHANGSHA, "430000"], ids=["prefecture", "province"])
+def test_R13_and_R14_are_refused_naming_the_rule_when_the_employer_division_is_not_a_county(
+    ledger: Ledger, rule: str, division: str
+) -> None:
+    # 二(三)1/2: 所需资金从用人单位所在地就业补助资金中列支 — the employer's county's fund.
+    _, employer, placement = r13_setup(ledger, employer_division=division)
+    with b.refused(rule, ledger) as refusal:
+        b.pay(ledger, rule, employer, "2019-01-15", placement_id=placement)
+    assert refusal.error is not None and "county" in refusal.error.detail
+
+
+def test_R13_and_R14_keep_refusing_an_employer_account_outside_hunan(ledger: Ledger) -> None:
+    employer = b.organisation(ledger, "enterprise", division=b.ELSEWHERE)
+    worker = b.worker(ledger, home=b.HOME)
+    placement = b.placement(ledger, worker, employer, "2018-01-15", contract_months=24)
+    b.contributions(ledger, worker, employer, months_between("2018-01", "2018-12"))
+    for rule in ("R13", "R14"):
+        with b.refused(rule, ledger) as refusal:
+            b.pay(ledger, rule, employer, "2019-01-15", placement_id=placement)
+        assert refusal.error is not None and "outside Hunan" in refusal.error.detail
+
+
 # --- R14: the employer's share of social insurance, at most 36 months per worker ---------
 
 
@@ -376,3 +540,51 @@ def test_R14_covers_at_most_36_months_per_worker_paying_the_earliest_months_of_a
     assert cut.public()["amount"] == "975.00"  # 160 + 161 + … + 165
     with b.refused("R18", ledger):
         b.pay(ledger, "R14", employer, "2022-01-06", placement_id=placement)
+
+
+def two_employers(ledger: Ledger, started_on: str) -> tuple[str, list[tuple[str, str]]]:
+    """A worker of 芙蓉区 on post with two employers of 天心区 at once, from `started_on`."""
+    worker = b.worker(ledger, home=b.HOME)
+    jobs = []
+    for _ in range(2):
+        employer = b.organisation(ledger, "enterprise", division=TIANXIN)
+        placement = b.placement(ledger, worker, employer, started_on, TIANXIN, contract_months=48)
+        jobs.append((employer, placement))
+    b.appropriate(ledger, "100000.00", "employment_fund", TIANXIN)
+    return worker, jobs
+
+
+def test_R14_cap_counts_a_calendar_month_paid_to_two_employers_once(ledger: Ledger) -> None:
+    # 二(三)2: 补贴期限不超过三年 — a period of time, not a count of employer-months.
+    worker, [(first, first_job), (second, second_job)] = two_employers(ledger, "2018-01-01")
+    shared = months_between("2018-01", "2019-06")  # 18 months, both employers
+    b.contributions(ledger, worker, first, shared)
+    b.contributions(ledger, worker, second, shared)
+    assert (
+        b.pay(ledger, "R14", first, "2019-07-01", placement_id=first_job).public()["covers"]
+        == shared
+    )
+    assert (
+        b.pay(ledger, "R14", second, "2020-01-02", placement_id=second_job).public()["covers"]
+        == shared
+    )
+    later = months_between("2019-07", "2020-06")  # 18 distinct months used: 18 remain
+    b.contributions(ledger, worker, first, later)
+    paid = b.pay(ledger, "R14", first, "2021-01-04", placement_id=first_job)
+    assert (paid.public()["covers"], paid.public()["amount"]) == (later, "1920.00")
+
+
+def test_R14_cut_claim_pays_months_already_subsidised_and_the_earliest_new_months(
+    ledger: Ledger,
+) -> None:
+    worker, [(first, first_job), (second, second_job)] = two_employers(ledger, "2017-07-01")
+    b.contributions(ledger, worker, first, months_between("2017-07", "2019-12"))  # 30 months
+    b.pay(ledger, "R14", first, "2020-01-06", placement_id=first_job)
+    # The second employer: 2019's 12 months, already subsidised for the first, use no more
+    # of the cap and are paid; of 2020's 12 new months the 6 left under the cap, earliest first.
+    b.contributions(ledger, worker, second, months_between("2019-01", "2020-12"))
+    cut = b.pay(ledger, "R14", second, "2021-01-05", placement_id=second_job)
+    assert cut.public()["covers"] == months_between("2019-01", "2020-06")
+    assert cut.public()["amount"] == "2880.00"  # 18 × 160.00
+    with b.refused("R18", ledger):  # 36 distinct months subsidised: 2020-07… stay unpaid
+        b.pay(ledger, "R14", second, "2022-01-04", placement_id=second_job)

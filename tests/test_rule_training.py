@@ -229,3 +229,21 @@ def test_R11_pays_from_the_unemployment_insurance_fund_when_drawing_benefits_on_
         assert paid.public()["account"] == {"source": source, "division": b.HOME}
         assert paid.public()["funding_rule"] == ("R11" if insurance_pays else rule)
     assert b.balance(ledger, source, b.HOME) == "8260.00"
+
+
+# --- Paying county: R8–R10 come from the training county's fund, never a higher one -----
+
+
+@pytest.mark.parametrize("rule", ["R8", "R9", "R10"])
+@pytest.mark.parametrize("division", [CHANGSHA, "430000"], ids=["prefecture", "province"])
+def test_R8_to_R10_are_refused_naming_the_rule_when_the_training_division_is_not_a_county(
+    ledger: Ledger, rule: str, division: str
+) -> None:
+    # 二(二)3: 所需资金从当地就业补助资金中列支 — the county's fund, not the province's.
+    b.training_standard(ledger, "1000.00", "430000", "电工", "2017-07-01")
+    b.appropriate(ledger, "10000.00", "employment_fund", division)
+    kind = "upgrade" if rule == "R9" else "pre_employment"
+    worker, _, enrolled = course(ledger, kind, division, "2018-05-31")
+    with b.refused(rule, ledger) as refusal:
+        b.pay(ledger, rule, worker, "2018-06-15", enrollment_id=enrolled)
+    assert refusal.error is not None and "county" in refusal.error.detail

@@ -9,12 +9,8 @@ from dataclasses import replace
 from domain.errors import InvalidInput, PolicyRefusal
 from domain.policy.awards import loan_interest_subsidy, model_unit_award, pilot_award
 from domain.policy.common import Decision, Facts, PaymentRequest
-from domain.policy.placement import (
-    introduction_subsidy,
-    post_subsidy,
-    social_insurance_subsidy,
-    transport_subsidy,
-)
+from domain.policy.employer import post_subsidy, social_insurance_subsidy
+from domain.policy.placement import introduction_subsidy, transport_subsidy
 from domain.policy.training import course_subsidy, living_allowance
 
 SUBSIDIES: dict[str, Callable[[PaymentRequest, Facts], Decision]] = {

@@ -158,6 +158,21 @@ def hunan_account(rule: str, source: str, division: str) -> tuple[str, str]:
     return source, division
 
 
+def county_account(rule: str, source: str, division: str) -> tuple[str, str]:
+    """POLICY "Paying county" (R8–R10, R13–R14): 从当地就业补助资金中列支 / 从用人单位所在地
+    就业补助资金中列支 — a county's (县市区) fund of Hunan, never a prefecture's or the
+    province's."""
+    source, division = hunan_account(rule, source, division)
+    found = divisions.level(division)
+    if found != "county":
+        raise PolicyRefusal(
+            rule,
+            f"the paying account {source}/{division} is a {found}'s; {rule} is paid from a "
+            "county's (县市区) fund",
+        )
+    return source, division
+
+
 def refuse_other_payee(rule: str, payee_id: str, allowed: tuple[str | None, ...], who: str) -> None:
     if payee_id not in allowed:
         raise PolicyRefusal(rule, f"{rule} is paid to {who}, not {payee_id}")

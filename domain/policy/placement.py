@@ -1,5 +1,6 @@
-"""Subsidies earned by a placement: R7 introduction, R12 transport, R13 post, R14 social
-insurance."""
+"""Subsidies earned by a placement through the services around it (二(二)): R7 introduction
+and R12 transport, and R4's cross-region test. R13 and R14, paid to the employer, are in
+`employer.py`."""
 
 from __future__ import annotations
 
@@ -15,19 +16,14 @@ from domain.policy.common import (
     check_earned_and_covered,
     has_months_on_post,
     hunan_account,
-    ineligibility,
     months_completed_on,
     on_post_through,
     refuse_other_payee,
     worker_subject,
 )
-from domain.values import add_months, month_first_day, month_of, months_between
 from domain.worker import Placement, Worker
 
 INTRODUCTION_SUBSIDY = Decimal("200.00")
-POST_SUBSIDY = Decimal("1000.00")
-POST_SUBSIDY_POOR_AREA = Decimal("1500.00")
-SOCIAL_INSURANCE_MONTHS_CAP = 36  # 二(三)2: 补贴期限不超过三年
 
 
 def placement_of(request: PaymentRequest, facts: Facts) -> tuple[Worker, Placement]:
@@ -68,8 +64,25 @@ def introduction_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
 
 
 def is_cross_region(home_division: str, work_division: str) -> bool:
-    """R4: work outside the home county, in a division that does not contain it."""
+    """R4: work outside the home county, in a division that does not contain it. 跨区域
+    （包括跨省、跨市州、跨县区）: a retired code and its successor are one county, so
+    `divisions.contains` reads both through `divisions.canonical_place`."""
     return not divisions.contains(work_division, home_division)
+
+
+def transport_standard(worker: Worker, earned_on: date, facts: Facts) -> tuple[str, Decimal]:
+    """各地要根据实际情况制定具体标准: the sending county's standard in force on `earned_on`
+    (else its prefecture's or the province's), and who published it."""
+    standard = (
+        facts.reference.transport_standard(worker.home_division, earned_on)
+        if facts.reference
+        else None
+    )
+    if standard is None:
+        raise PolicyRefusal(
+            "R12", f"no transport standard for {worker.home_division} is in force on {earned_on}"
+        )
+    return standard
 
 
 def transport_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
@@ -81,22 +94,19 @@ def transport_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
             "R12",
             f"work in {placement.work_division} is not outside home {worker.home_division}",
         )
-    if request.payee_id != worker.worker_id and facts.payee is None:
-        raise PolicyRefusal("R12", "R12 is paid to the worker or a registered transport organiser")
+    # 二(二)6: 接收企业及其他社会组织统一组织贫困劳动力外出务工，包（租）车人均费用参照上述标准
+    # 执行 — the organiser of group transport is the placement's agency or employer.
+    refuse_other_payee(
+        "R12",
+        request.payee_id,
+        (worker.worker_id, placement.agency_id, placement.employer_id),
+        "the worker or the organiser of group transport (the placement's agency or employer)",
+    )
     earned_on = placement.started_on
     if request.paid_on < earned_on:
         raise PolicyRefusal("R12", f"the placement starts on {earned_on}, after paid_on")
     check_earned_and_covered(worker, earned_on, facts)
-    standard = (
-        facts.reference.transport_standard(worker.home_division, earned_on)
-        if facts.reference
-        else None
-    )
-    if standard is None:
-        raise PolicyRefusal(
-            "R12", f"no transport standard for {worker.home_division} is in force on {earned_on}"
-        )
-    published_by, amount = standard
+    published_by, amount = transport_standard(worker, earned_on, facts)
     source, division = hunan_account("R12", "local_treasury", worker.home_division)
     return Decision(
         rule="R12",
@@ -111,151 +121,3 @@ def transport_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
             f"R12/year/{request.paid_on.year}": "R18",
         },
     )
-
-
-def post_year_months(placement: Placement, year_on_post: int) -> list[str]:
-    """The 12 calendar months of the n-th year on post, counted from the start month."""
-    first = month_of(add_months(placement.started_on.replace(day=1), 12 * (year_on_post - 1)))
-    last = month_of(add_months(month_first_day(first), 11))
-    return months_between(first, last)
-
-
-def post_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
-    """R13 岗位补贴. 二(三)1: 依法签订劳动合同且实际在岗12个月以上，并依法缴纳社会保险费的，
-    按每人每年1000元标准给予用人单位岗位补贴，其中贫困地区对企业吸纳当地建档立卡贫困劳动力补贴
-    标准提高至每人每年1500元。所需资金从用人单位所在地就业补助资金中列支。"""
-    worker, placement = placement_of(request, facts)
-    employer = facts.the_employer()
-    refuse_other_payee("R13", request.payee_id, (placement.employer_id,), "the employer")
-    if placement.contract_months <= 0:
-        raise PolicyRefusal("R13", f"placement {placement.placement_id} has no labour contract")
-    paid_years = facts.claimed.keys()
-    year = 1
-    while f"R13/placement/{placement.placement_id}/year/{year}" in paid_years:
-        year += 1
-    earned_on = months_completed_on(placement, 12 * year)
-    if not has_months_on_post(placement, 12 * year, request.paid_on):
-        raise PolicyRefusal(
-            "R13", f"year {year} on post completes on {earned_on}, not by {request.paid_on}"
-        )
-    months = post_year_months(placement, year)
-    missing = [m for m in months if (placement.employer_id, m) not in worker.contributions]
-    if missing:
-        raise PolicyRefusal(
-            "R13", f"no social insurance contributions recorded for {', '.join(missing)}"
-        )
-    check_earned_and_covered(worker, earned_on, facts)
-    # 贫困地区对企业吸纳当地建档立卡贫困劳动力: the area must hold the employer and the worker's home.
-    area = (
-        facts.reference.poor_area_of(employer.division, earned_on, local_to=worker.home_division)
-        if facts.reference
-        else None
-    )
-    local = area is not None and divisions.contains(area, worker.home_division)
-    amount = POST_SUBSIDY_POOR_AREA if local else POST_SUBSIDY
-    source, division = hunan_account("R13", "employment_fund", employer.division)
-    return Decision(
-        rule="R13",
-        amount=amount,
-        source=source,
-        division=division,
-        earned_on=earned_on,
-        basis=(
-            f"year {year} on post; worker local to designated poor area {area}"
-            if local
-            else f"year {year} on post"
-        ),
-        subject=worker_subject(worker),
-        claims={
-            f"R13/placement/{placement.placement_id}/year/{year}": "R20",
-            f"R13/year/{request.paid_on.year}": "R18",
-        },
-        covers=tuple(months),
-    )
-
-
-def social_insurance_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
-    """R14 社会保险补贴. 二(三)2: 签订1年以上劳动合同且实际在岗12个月，按其为贫困劳动力实际
-    缴纳的基本养老保险费、基本医疗保险费和失业保险费给予补贴（不包括个人应缴纳部分），补贴期限
-    不超过三年。所需资金从用人单位所在地就业补助资金中列支。"""
-    worker, placement = placement_of(request, facts)
-    employer = facts.the_employer()
-    refuse_other_payee("R14", request.payee_id, (placement.employer_id,), "the employer")
-    if placement.contract_months < 12:
-        raise PolicyRefusal(
-            "R14", f"the labour contract is {placement.contract_months} months, under 1 year"
-        )
-    if not has_months_on_post(placement, 12, request.paid_on):
-        raise PolicyRefusal(
-            "R14",
-            f"12 months on post complete on {months_completed_on(placement, 12)}, not by {request.paid_on}",
-        )
-    months = contribution_months(worker, placement, request.paid_on)
-    if not months:
-        raise PolicyRefusal(
-            "R14", "no contributions by the employer are recorded for this placement"
-        )
-    unpaid = [m for m in months if f"R14/month/{placement.employer_id}/{m}" not in facts.claimed]
-    if not unpaid:
-        raise PolicyRefusal("R20", "every recorded month of contributions was already subsidised")
-    eligible, why_not = months_within_policy(worker, placement, unpaid, facts)
-    if not eligible:
-        raise PolicyRefusal(why_not[0], why_not[1])
-    used = sum(1 for key in facts.claimed if key.startswith("R14/month/"))
-    remaining = SOCIAL_INSURANCE_MONTHS_CAP - used
-    if remaining <= 0:
-        raise PolicyRefusal("R18", f"{used} months already subsidised: the cap is 36")
-    paid_months = eligible[:remaining]  # a claim cut by the cap pays its earliest months
-    amount = sum(
-        (worker.contributions[(placement.employer_id, m)].employer_share for m in paid_months),
-        Decimal("0.00"),
-    )
-    source, division = hunan_account("R14", "employment_fund", employer.division)
-    claims = {f"R14/month/{placement.employer_id}/{m}": "R20" for m in paid_months}
-    claims[f"R14/year/{request.paid_on.year}"] = "R18"
-    return Decision(
-        rule="R14",
-        amount=amount,
-        source=source,
-        division=division,
-        earned_on=first_day_on_post(placement, paid_months[-1]),
-        basis=f"employer's share for {len(paid_months)} months ({paid_months[0]}…{paid_months[-1]})",
-        subject=worker_subject(worker),
-        claims=claims,
-        covers=tuple(paid_months),
-    )
-
-
-def contribution_months(worker: Worker, placement: Placement, paid_on: date) -> list[str]:
-    """Months the employer contributed for this worker while on this placement, earned
-    (first day on post in the month) by `paid_on`."""
-    first = month_of(placement.started_on)
-    last = month_of(placement.ended_on or paid_on)
-    return [
-        month
-        for (employer_id, month) in sorted(worker.contributions, key=lambda k: k[1])
-        if employer_id == placement.employer_id
-        and first <= month <= last
-        and first_day_on_post(placement, month) <= paid_on
-    ]
-
-
-def first_day_on_post(placement: Placement, month: str) -> date:
-    return max(month_first_day(month), placement.started_on)
-
-
-def months_within_policy(
-    worker: Worker, placement: Placement, months: list[str], facts: Facts
-) -> tuple[list[str], tuple[str, str]]:
-    """R1 and R2 month by month (R1 read on the month's first day on post)."""
-    eligible: list[str] = []
-    why_not = ("R2", "no month lies inside the policy's window 2017-07…2020-12")
-    for month in months:
-        if not "2017-07" <= month <= "2020-12":
-            continue
-        reason = ineligibility(worker, first_day_on_post(placement, month), facts.reference)
-        if reason is not None:
-            why_not = ("R1", reason)
-            continue
-        eligible.append(month)
-    return eligible, why_not

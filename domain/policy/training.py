@@ -13,7 +13,7 @@ from domain.policy.common import (
     cents,
     check_earned_and_covered,
     check_window,
-    hunan_account,
+    county_account,
     ineligibility,
     refuse_other_payee,
     worker_subject,
@@ -34,10 +34,11 @@ def training_account(rule: str, worker: Worker, enrollment: Enrollment) -> tuple
     """R11: 正在领取失业保险金的失业人员进行再就业培训的补贴资金，在失业保险基金中列支 —
     read on the course's first attended day; otherwise 从当地就业补助资金中列支."""
     first_day = enrollment.days[0] if enrollment.days else enrollment.started_on
+    # The training's county pays (当地), whichever fund: POLICY "Paying county".
     if worker.draws_benefits_on(first_day):
-        source, division = hunan_account(rule, "unemployment_insurance_fund", enrollment.division)
+        source, division = county_account(rule, "unemployment_insurance_fund", enrollment.division)
         return source, division, "R11"
-    source, division = hunan_account(rule, "employment_fund", enrollment.division)
+    source, division = county_account(rule, "employment_fund", enrollment.division)
     return source, division, rule
 
 
