@@ -58,7 +58,8 @@ def require_role(principal: Principal, *roles: str) -> None:
 def require_read(principal: Principal, division: str | None) -> None:
     """Clerks and finance read within their scope; auditors and admins read everything."""
     if principal.role not in READS_EVERYTHING and not principal.covers(division):
-        raise forbidden(f"{division} lies outside the token's scope {principal.division}")
+        # Never name what is protected (a worker's home county): only the caller's own scope.
+        raise forbidden(f"this lies outside the token's scope {principal.division}")
 
 
 def may_post(principal: Principal, items: list[tuple[str, str, Mapping[str, Any]]]) -> None:
@@ -128,16 +129,14 @@ def authorize_worker_fact(
     places = [home] + [organisation_division(uow, {"org_id": o}, "org_id") for o in org_ids]
     if not any(principal.covers(place) for place in places if divisions.is_hunan(place)):
         raise forbidden(
-            f"{type_} about worker {worker_id} lies outside the token's scope {principal.division}"
+            f"{type_} about worker {worker_id} is outside the token's scope {principal.division}"
         )
     return None
 
 
 def require_scope(principal: Principal, division: str, what: str) -> None:
     if not principal.covers(division):
-        raise forbidden(
-            f"{what} for {division} lies outside the token's scope {principal.division}"
-        )
+        raise forbidden(f"{what} outside the token's scope {principal.division} is not allowed")
 
 
 def worker_home(uow: UnitOfWork, worker_id: str) -> str:

@@ -31,7 +31,7 @@ from domain.errors import Conflict, InvalidInput, NotFound
 from domain.keys import Key, Receipt
 from domain.organisation import Organisation
 from domain.payments import Payment
-from domain.policy import NEEDS, Decision, Facts, PaymentRequest, decide
+from domain.policy import NEEDS, Decision, Facts, PaymentRequest, decide, paying_division
 from domain.recorded import Actor
 from domain.reference import ReferenceData
 from domain.tokens import Token
@@ -312,6 +312,13 @@ class Ledger(Application[UUID]):
                 existing, self._position(positions, (payment_id, 1)), replayed=True
             )
         facts = gather_facts(uow, request)
+        if authorize is not None:
+            # Scope first: a payment from another county's account is refused before the
+            # policy decides anything about it (CONTRACT "Personal data and hostile input").
+            division = paying_division(request, facts)
+            if division is not None:
+                authorize("", division)
+        check_named_worker(request, facts)
         decision = decide(request, facts)
         if authorize is not None:
             authorize(decision.source, decision.division)
@@ -628,8 +635,6 @@ def gather_facts(uow: UnitOfWork, request: PaymentRequest) -> Facts:
             raise InvalidInput(field, f"unknown {namespace} {value}")
         uow.prefetch({ids.worker_uuid(key.owner), ids.claims_uuid(f"worker:{key.owner}")})
         worker = uow.find(ids.worker_uuid(key.owner), Worker)
-        if request.worker_id is not None and request.worker_id != key.owner:
-            raise InvalidInput("worker_id", f"{namespace} {value} belongs to worker {key.owner}")
     elif request.worker_id is not None:
         worker = uow.find(ids.worker_uuid(request.worker_id), Worker)
         if worker is None:
@@ -649,6 +654,16 @@ def gather_facts(uow: UnitOfWork, request: PaymentRequest) -> Facts:
     return Facts(
         reference=reference, worker=worker, payee=payee, employer=employer, claimed=claimed
     )
+
+
+def check_named_worker(request: PaymentRequest, facts: Facts) -> None:
+    """A `worker_id` sent beside a placement or enrollment must be its worker's. Checked
+    after the scope: the answer names no worker the caller may not see."""
+    if request.worker_id is None or facts.worker is None:
+        return
+    if request.worker_id != facts.worker.worker_id:
+        named = "placement_id" if request.placement_id is not None else "enrollment_id"
+        raise InvalidInput("worker_id", f"is not the worker of that {named.removesuffix('_id')}")
 
 
 def claims_of(uow: UnitOfWork, subject: str) -> Claims:

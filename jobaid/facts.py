@@ -120,7 +120,8 @@ def register_worker(ctx: FactContext, data: Mapping[str, Any]) -> Aggregate:
     person = ctx.uow.find(ids.key_uuid("person", id_hash), Key)
     if person is not None:
         # R24: one person, one worker — else every per-worker guard could be dodged.
-        raise PolicyRefusal("R24", f"this ID number is already registered as worker {person.owner}")
+        # The other worker is not named: it may lie outside the caller's scope (CONTRACT).
+        raise PolicyRefusal("R24", "this ID number is already registered as another worker")
     ctx.reserve("person", id_hash, worker_id, "id_number")
     worker = Worker._create(
         Worker.Registered,

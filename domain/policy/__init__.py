@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from domain.errors import InvalidInput, PolicyRefusal
 from domain.policy.awards import loan_interest_subsidy, model_unit_award, pilot_award
-from domain.policy.common import Decision, Facts, PaymentRequest
+from domain.policy.common import PROVINCE, Decision, Facts, PaymentRequest
 from domain.policy.employer import post_subsidy, social_insurance_subsidy
 from domain.policy.placement import introduction_subsidy, transport_subsidy
 from domain.policy.training import course_subsidy, living_allowance
@@ -39,6 +39,34 @@ NEEDS: dict[str, str] = {
 }
 
 
+# Whose division pays each rule, read off the facts alone (POLICY "paid from").
+PAID_BY = {
+    "R7": "home", "R12": "home", "R17": "home",
+    "R8": "training", "R9": "training", "R10": "training",
+    "R13": "employer", "R14": "employer",
+    "R15": "province", "R16": "province",
+}  # fmt: skip
+
+
+def paying_division(request: PaymentRequest, facts: Facts) -> str | None:
+    """The division whose account would pay `request`, before anything is decided — so
+    that a caller outside that division's scope is refused before the policy is read,
+    and learns nothing of what it would have decided (CONTRACT: 403 before any policy
+    refusal). None when the facts it needs are not recorded (decide() says which)."""
+    paid_by = PAID_BY.get(request.rule)
+    worker = facts.worker
+    if paid_by == "province":
+        return PROVINCE
+    if paid_by == "employer":
+        return facts.employer.division if facts.employer is not None else None
+    if worker is None:
+        return None
+    if paid_by == "training":
+        enrollment = worker.enrollments.get(request.enrollment_id or "")
+        return enrollment.division if enrollment is not None else None
+    return worker.home_division
+
+
 def decide(request: PaymentRequest, facts: Facts) -> Decision:
     """The amount, account and rule for `request`, or a refusal naming its rule."""
     try:
@@ -57,4 +85,12 @@ def decide(request: PaymentRequest, facts: Facts) -> Decision:
     return decision if decision.funding_rule else replace(decision, funding_rule=decision.rule)
 
 
-__all__ = ["NEEDS", "SUBSIDIES", "Decision", "Facts", "PaymentRequest", "decide"]
+__all__ = [
+    "NEEDS",
+    "SUBSIDIES",
+    "Decision",
+    "Facts",
+    "PaymentRequest",
+    "decide",
+    "paying_division",
+]
