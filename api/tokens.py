@@ -171,6 +171,6 @@ def token_command(args: argparse.Namespace) -> int:
         return 0
     except (InvalidInput, NotFound, Conflict) as error:
         print(f"jobaid token: {error.detail}", file=sys.stderr)
-        return 1
+        return 2
     finally:
         ledger.close()

@@ -25,6 +25,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError, Notification
 
 from jobaid.application import Ledger
+from jobaid.logs import log_retry
 from projections.sqlstore import SqlCursor, ViewStore
 
 log = logging.getLogger(__name__)
@@ -249,9 +250,9 @@ class SealingThread:
             try:
                 sealed = self.sealer.step()
                 failures = 0
-            except Exception:  # the store is away: keep trying, with back-off
+            except Exception as error:  # the store is busy or away: keep trying, with back-off
                 failures += 1
-                log.exception("sealing failed (attempt %d)", failures)
+                log_retry(log, "sealing", failures, error)
                 self.stopping.wait(min(30.0, 0.1 * 2 ** min(failures, 8)))
                 continue
             if not sealed:

@@ -77,7 +77,41 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every failure a person can act on is one line on stderr and exit
+    status 2 — a missing file, a bad JOBAID_DATABASE_URL, a store that does not answer,
+    a refused fact — never a traceback."""
     args = build_parser().parse_args(argv)
+    try:
+        return dispatch(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        reason = failure_reason(error)
+        if reason is None:
+            raise
+        print(f"jobaid {args.command}: {reason}", file=sys.stderr)
+        return 2
+
+
+def failure_reason(error: Exception) -> str | None:
+    """What went wrong, in one line, for the failures that are not the program's fault."""
+    from domain.errors import LedgerError
+    from jobaid.logs import is_transient
+    from jobaid.settings import ConfigurationError
+
+    if isinstance(error, LedgerError):
+        return error.detail
+    if isinstance(error, ConfigurationError):
+        return str(error)
+    if isinstance(error, OSError) and error.filename is not None:
+        return f"{error.filename}: {error.strerror or error}"
+    if is_transient(error):
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        return f"the store does not answer ({type(error).__name__}: {first_line})"
+    return None
+
+
+def dispatch(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from api.server import serve
 

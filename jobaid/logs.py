@@ -29,3 +29,38 @@ def configure_logging() -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(os.environ.get("JOBAID_LOG_LEVEL", "INFO"))
+
+
+# A store that is busy (another process writing, SQLite's lock) or away for a moment:
+# the work is retried, nothing is lost, so it is no error — until it lasts.
+TRANSIENT_ATTEMPTS = 10  # at the back-off below, about 10 s of trying
+
+
+def is_transient(error: BaseException) -> bool:
+    """The store is busy or unreachable, as opposed to a fault in the work itself."""
+    import sqlite3
+
+    import psycopg
+    import psycopg_pool
+    from eventsourcing import persistence
+
+    return isinstance(
+        error,
+        persistence.OperationalError
+        | persistence.InterfaceError
+        | psycopg.OperationalError
+        | psycopg_pool.PoolTimeout
+        | sqlite3.OperationalError,
+    )
+
+
+def log_retry(log: logging.Logger, what: str, attempt: int, error: BaseException) -> None:
+    """A background step failed and will be retried: debug while the store is only busy,
+    a warning once that lasts, an error with its traceback for any other failure (the
+    step cannot succeed on its own, so its work is held up until someone acts)."""
+    if not is_transient(error):
+        log.error("%s failed (attempt %d)", what, attempt, exc_info=error)
+    elif attempt < TRANSIENT_ATTEMPTS:
+        log.debug("%s waits for the store (attempt %d): %s", what, attempt, error)
+    elif attempt == TRANSIENT_ATTEMPTS or attempt % 100 == 0:
+        log.warning("%s still waits for the store (attempt %d): %s", what, attempt, error)

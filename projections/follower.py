@@ -11,6 +11,7 @@ import threading
 
 from eventsourcing.persistence import ConnectionPoolClosedError
 
+from jobaid.logs import log_retry
 from projections.runner import Runner
 from projections.sqlstore import ViewStore
 
@@ -63,7 +64,7 @@ class Follower:
             except Exception as error:  # keep serving reads; retry with back-off
                 self.error = error
                 failures += 1
-                log.exception("projection step failed (attempt %d)", failures)
+                log_retry(log, "projection step", failures, error)
                 self.stopping.wait(min(30.0, 0.1 * 2 ** min(failures, 8)))
                 continue
             if not moved:

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.sqlite import SQLiteCursor, SQLiteTransaction
 
 TRACKING_TABLE = "projection_tracking"
 UPSTREAM = "jobaid"  # the Ledger application's name: what the tracking row follows
@@ -92,6 +93,15 @@ class SqlCursor:
         return self.raw.fetchone()
 
 
+class _Immediate(SQLiteTransaction):
+    """The library's SQLite transaction (its error mapping on exit), begun IMMEDIATE."""
+
+    def __enter__(self) -> SQLiteCursor:
+        cursor = self.connection.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        return cursor
+
+
 class ViewStore:
     """Transactions, DDL and tracking on the ledger's database."""
 
@@ -105,6 +115,16 @@ class ViewStore:
 
     @contextmanager
     def transaction(self, *, commit: bool = True) -> Iterator[SqlCursor]:
+        """One transaction. On SQLite one that writes takes the write lock as it begins
+        (BEGIN IMMEDIATE), so that another process writing meanwhile — `jobaid import`
+        beside `jobaid serve` — makes it wait out the busy timeout: a deferred transaction
+        that read first and then writes fails at once with `database is locked`, because
+        waiting could not help it (its snapshot is already stale)."""
+        if commit and not self.postgres:
+            with self.datastore.get_connection(commit=True) as conn:
+                with _Immediate(conn, commit=True) as raw, raw:
+                    yield SqlCursor(raw, postgres=False)
+            return
         with self.datastore.transaction(commit=commit) as raw:
             yield SqlCursor(raw, self.postgres)
 

@@ -148,7 +148,7 @@ def test_token_revoke_and_verify_on_the_command_line(env: dict[str, str], tmp_pa
         )
 
     assert run("token", "revoke", token_id).returncode == 0
-    assert run("token", "revoke", token_id).returncode == 1  # already revoked
+    assert run("token", "revoke", token_id).returncode == 2  # already revoked: a CLI error
     verified = run("verify")
     assert verified.returncode == 0 and json.loads(verified.stdout)["ok"] is True
 
