@@ -121,9 +121,12 @@ class ViewStore:
         that read first and then writes fails at once with `database is locked`, because
         waiting could not help it (its snapshot is already stale)."""
         if commit and not self.postgres:
-            with self.datastore.get_connection(commit=True) as conn:
-                with _Immediate(conn, commit=True) as raw, raw:
-                    yield SqlCursor(raw, postgres=False)
+            with (
+                self.datastore.get_connection(commit=True) as conn,
+                _Immediate(conn, commit=True) as raw,
+                raw,
+            ):
+                yield SqlCursor(raw, postgres=False)
             return
         with self.datastore.transaction(commit=commit) as raw:
             yield SqlCursor(raw, self.postgres)
