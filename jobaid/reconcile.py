@@ -7,8 +7,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
+from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
@@ -17,7 +19,13 @@ from domain import ids
 from domain.accounts import SOURCES, FundAccount, period_end
 from domain.errors import InvalidInput, NotFound
 from domain.reconciliation import LedgerEntry, Reconciliation, TreasuryLine, reconcile
-from domain.values import parse_choice, parse_date, parse_division
+from domain.values import (
+    CENT,
+    MAX_MONEY_INTEGER_DIGITS,
+    parse_choice,
+    parse_date,
+    parse_division,
+)
 from jobaid.application import Ledger
 from jobaid.store import events_of_many
 from jobaid.tables import read_table
@@ -28,6 +36,11 @@ HEADERS = {
     "amount": ("amount", "金额", "支付金额"),
     "reference": ("reference", "凭证号", "参考号", "摘要", "业务编号"),
 }
+REQUIRED = ("date", "payee", "amount")
+# Thousands groups only where they belong (1,234,567), or none at all (1234567).
+_TREASURY_AMOUNT = re.compile(
+    r"-?(?P<integer>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?", re.ASCII
+)
 COLUMNS = [
     "status",
     "treasury_line",
@@ -54,26 +67,39 @@ def period_bounds(period: str) -> tuple[date, date]:
 
 def read_treasury_file(content: bytes) -> list[TreasuryLine]:
     return [
-        TreasuryLine(
-            line=number,
-            on=parse_date(f"line {number}: date", cells["date"]),
-            payee=cells["payee"],
-            amount=_amount(number, cells["amount"]),
-            reference=cells.get("reference", ""),
-        )
-        for number, cells in read_table(content, HEADERS, ("date", "payee", "amount"))
+        _treasury_line(number, cells) for number, cells in read_table(content, HEADERS, REQUIRED)
     ]
 
 
-def _amount(line: int, text: str) -> Decimal:
-    """A signed amount with at most two decimals (commas as thousands separators allowed)."""
-    try:
-        amount = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        raise InvalidInput(f"line {line}: amount", f"{text!r} is not an amount") from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        raise InvalidInput(f"line {line}: amount", f"{text!r} is not an amount in yuan and fen")
-    return amount.quantize(Decimal("0.01"))
+def _treasury_line(number: int, cells: Mapping[str, str]) -> TreasuryLine:
+    """One line of the file; a short row or an empty required cell names its line."""
+    for name in REQUIRED:
+        if not cells.get(name):
+            raise InvalidInput(f"line {number}: {name}", "is empty")
+    return TreasuryLine(
+        line=number,
+        on=parse_date(f"line {number}: date", cells["date"]),
+        payee=cells["payee"],
+        amount=parse_treasury_amount(f"line {number}: amount", cells["amount"]),
+        reference=cells.get("reference", ""),
+    )
+
+
+def parse_treasury_amount(field: str, text: str) -> Decimal:
+    """A signed amount in yuan as the treasury writes it: ASCII digits, an optional
+    leading minus, `,` between thousands, at most two decimals and at most
+    MAX_MONEY_INTEGER_DIGITS before the point. Nothing else: no exponent (`1e30` once
+    overflowed into a 500), no NaN or Infinity, and no full-width or other non-ASCII
+    digits, which Decimal() would silently accept (CONTRACT: never normalised)."""
+    match = _TREASURY_AMOUNT.fullmatch(text)
+    if match is None:
+        raise InvalidInput(field, f"{text!r} is not an amount like 1,234.56 or -50.00")
+    integer = match["integer"].replace(",", "").lstrip("0")
+    if len(integer) > MAX_MONEY_INTEGER_DIGITS:
+        raise InvalidInput(
+            field, f"{text!r} has more than {MAX_MONEY_INTEGER_DIGITS} digits before the point"
+        )
+    return Decimal(text.replace(",", "")).quantize(CENT)
 
 
 def ledger_entries(

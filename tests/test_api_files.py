@@ -162,3 +162,16 @@ def test_auditors_verify_the_history_against_a_kept_checkpoint(api: Api) -> None
     assert not forged.json()["ok"] and forged.json()["first_bad_position"] == kept["position"]
     assert api.get("auditor", "/audit/verify?position=3").status_code == 422
     assert api.get("finance", "/audit/verify").status_code == 403
+
+
+@pytest.mark.parametrize("amount", ["1e30", "NaN", "１００.００"])
+def test_a_treasury_amount_that_is_not_a_plain_decimal_is_a_422_naming_line_and_field(
+    api: Api, amount: str
+) -> None:
+    paid(api, api.ledger)
+    treasury = f"日期,收款人,金额,凭证号\n2018-06-01,x,{amount},\n".encode()
+    path = "/reconciliations?source=employment_fund&division=430000&period=2018-06"
+    refused = upload(api, "province", path, treasury)
+    assert refused.status_code == 422, refused.text  # type: ignore[attr-defined]
+    assert refused.headers["content-type"] == "application/problem+json"  # type: ignore[attr-defined]
+    assert refused.json()["field"] == "line 2: amount"  # type: ignore[attr-defined]

@@ -5,9 +5,13 @@ the report is kept, recognised on re-upload, and downloadable as CSV and XLSX.""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
+import pytest
+
+from domain.errors import InvalidInput
 from jobaid.application import Ledger
-from jobaid.reconcile import reconcile_file, report_csv, report_xlsx, summary
+from jobaid.reconcile import read_treasury_file, reconcile_file, report_csv, report_xlsx, summary
 from tests import builders as b
 
 
@@ -86,3 +90,61 @@ def test_a_reupload_of_the_same_file_is_recognised_and_exports_open(ledger: Ledg
     book = load_workbook(io.BytesIO(report_xlsx(first)))
     assert book["reconciliation"]["A2"].value == "matched"
     assert book["totals"]["A1"].value == "matched"
+
+
+def one_line(amount: str) -> bytes:
+    return f'日期,收款人,金额,凭证号\n2018-06-01,payee-1,"{amount}",X-1\n'.encode()
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("1,234.56", "1234.56"),
+        ("-50.00", "-50.00"),
+        ("100", "100.00"),
+        ("0.5", "0.50"),
+        ("999,999,999,999.99", "999999999999.99"),
+    ],
+)
+def test_treasury_amounts_read_plain_decimals_with_thousands_separators(
+    text: str, amount: str
+) -> None:
+    (line,) = read_treasury_file(one_line(text))
+    assert line.amount == Decimal(amount) and line.amount.as_tuple().exponent == -2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1e30",  # once a 500: quantize overflowed
+        "1E3",
+        "NaN",
+        "Infinity",
+        "-inf",
+        "１００.００",  # full-width digits
+        "١٠٠",  # Arabic-Indic digits
+        "1000000000000.00",  # 13 integer digits
+        "1.234",
+        "+50.00",
+        "--50",
+        "1,23.00",
+        "12,34,567.00",
+        ",100",
+        "100.",
+        ".50",
+        "1 000.00",
+        "",
+    ],
+)
+def test_a_treasury_amount_that_is_not_a_plain_decimal_is_refused_naming_line_and_field(
+    text: str,
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        read_treasury_file(one_line(text))
+    assert refused.value.field == "line 2: amount"
+
+
+def test_a_treasury_line_without_a_payee_or_amount_cell_is_bad_input_not_a_crash() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        read_treasury_file("日期,收款人,金额\n2018-06-01\n".encode())
+    assert refused.value.field.startswith("line 2: ")
