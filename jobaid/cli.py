@@ -148,12 +148,13 @@ def reconcile_command(args: argparse.Namespace) -> int:
         if args.format == "xlsx":
             Path(args.out).write_bytes(report_xlsx(report))
         else:
-            as_json = json.dumps(summary(report), ensure_ascii=False, indent=2)
+            as_json = json.dumps(summary(report), ensure_ascii=False, indent=2) + "\n"
             text = report_csv(report) if args.format == "csv" else as_json
             if args.out:
-                Path(args.out).write_text(text)
+                # newline="": the CSV's own line ends (RFC 4180 CRLF) stay as written.
+                Path(args.out).write_text(text, encoding="utf-8", newline="")
             else:
-                print(text)
+                sys.stdout.write(text)
         totals = summary(report)["totals"]
         return 1 if any(totals[status] for status in DIFFERENCES) else 0
 

@@ -4,11 +4,9 @@ report as an event, and render it as CSV or XLSX."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -27,6 +25,7 @@ from domain.values import (
     parse_division,
 )
 from jobaid.application import Ledger
+from jobaid.sheets import Cell, Sheet, csv_text, xlsx_bytes
 from jobaid.store import events_of_many
 from jobaid.tables import read_table
 
@@ -55,6 +54,8 @@ COLUMNS = [
     "ledger_amount",
     "ledger_position",
 ]
+AMOUNTS = {"treasury_amount", "ledger_amount", "ledger_total", "treasury_total", "difference"}
+DATES = {"treasury_date", "ledger_date"}
 
 
 def period_bounds(period: str) -> tuple[date, date]:
@@ -193,32 +194,29 @@ def summary(reconciliation: Reconciliation) -> dict[str, Any]:
 
 
 def report_csv(reconciliation: Reconciliation) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, COLUMNS)
-    writer.writeheader()
-    for line in reconciliation.report["lines"]:
-        writer.writerow(line)
-    return out.getvalue()
+    return csv_text(COLUMNS, _report_rows(reconciliation))
 
 
 def report_xlsx(reconciliation: Reconciliation) -> bytes:
-    from openpyxl import Workbook
+    totals = reconciliation.report["totals"].items()
+    return xlsx_bytes(
+        Sheet("reconciliation", _report_rows(reconciliation), header=COLUMNS),
+        Sheet("totals", ([name, _cell(name, value)] for name, value in totals)),
+    )
 
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "reconciliation"
-    sheet.append(COLUMNS)
+
+def _report_rows(reconciliation: Reconciliation) -> Iterator[list[Cell]]:
     for line in reconciliation.report["lines"]:
-        sheet.append([_cell(line[column]) for column in COLUMNS])
-    totals = book.create_sheet("totals")
-    for name, value in reconciliation.report["totals"].items():
-        totals.append([name, _cell(value)])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        yield [_cell(column, line[column]) for column in COLUMNS]
 
 
-def _cell(value: Any) -> Any:
-    """Amounts stay exact text in the workbook's cells (never a binary float)."""
-    return "" if value is None else value
+def _cell(name: str, value: Any) -> Cell:
+    """The kept report holds amounts and dates as text; the files hold them as numbers
+    and dates, and counts, line numbers and positions as numbers."""
+    if value is None or value == "":
+        return None
+    if name in AMOUNTS:
+        return Decimal(value)
+    if name in DATES:
+        return date.fromisoformat(value)
+    return value if isinstance(value, int) else str(value)

@@ -3,6 +3,7 @@ close (R23) with finance's reasoned adjustments."""
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Callable, Iterator
 
@@ -175,3 +176,34 @@ def test_a_treasury_amount_that_is_not_a_plain_decimal_is_a_422_naming_line_and_
     assert refused.status_code == 422, refused.text  # type: ignore[attr-defined]
     assert refused.headers["content-type"] == "application/problem+json"  # type: ignore[attr-defined]
     assert refused.json()["field"] == "line 2: amount"  # type: ignore[attr-defined]
+
+
+def test_the_statement_csv_quotes_text_that_would_start_a_formula_but_not_amounts(
+    api: Api,
+) -> None:
+    ledger = api.ledger
+    b.appropriate(ledger, amount="500000.00", division=PROVINCE, on="2018-01-01")
+    base = b.organisation(ledger, org_id="-1-cmd")  # an id may begin with a minus
+    b.post(ledger, "BaseDesignated", org_id=base, designated_on="2018-01-01")
+    position = b.pay(ledger, "R16", base, "2018-06-01").position
+    text = api.get(
+        "auditor",
+        f"/accounts/employment_fund/{PROVINCE}/statement?from=2018-01-01&to=2018-12-31",
+        Accept="text/csv",
+        **{"X-Jobaid-After-Position": str(position)},
+    ).text
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[0] == [
+        "date",
+        "kind",
+        "rule",
+        "payee_id",
+        "worker_id",
+        "amount",
+        "balance",
+        "position",
+    ]
+    payment = next(row for row in rows if row[1] == "payment")
+    assert payment[3] == "'-1-cmd"
+    assert payment[5] == "-100000.00" and payment[6] == "400000.00"
+    assert rows[-1][1] == "closing_balance" and rows[-1][6] == "400000.00"
