@@ -6,15 +6,19 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator
+from datetime import date
 
 import pytest
 
 from jobaid.application import Ledger
+from jobaid.tables import MAX_ROWS
 from tests import builders as b
 from tests.api_support import HOME, PROVINCE, TIANXIN, Api, event, running_api
-from tests.test_imports import form_rows, to_csv
+from tests.test_imports import HEADER, form_rows, to_csv
+from tests.workbooks import row_bomb
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RECONCILE = "/reconciliations?source=employment_fund&division=430000&period=2018-06"
 
 
 @pytest.fixture
@@ -207,3 +211,33 @@ def test_the_statement_csv_quotes_text_that_would_start_a_formula_but_not_amount
     assert payment[3] == "'-1-cmd"
     assert payment[5] == "-100000.00" and payment[6] == "400000.00"
     assert rows[-1][1] == "closing_balance" and rows[-1][6] == "400000.00"
+
+
+@pytest.mark.parametrize("route", ["/imports/surveys", "/reconciliations"])
+def test_a_workbook_bomb_is_a_422_naming_the_row_bound(api: Api, route: str) -> None:
+    paid(api, api.ledger)  # the reconciliation needs its account to exist
+    who, path = ("clerk", route) if route == "/imports/surveys" else ("province", RECONCILE)
+    header = HEADER if route == "/imports/surveys" else ["日期", "收款人", "金额", "凭证号"]
+    refused = upload(api, who, path, row_bomb(tuple(header)), **{"Content-Type": XLSX})
+    assert refused.status_code == 422, refused.text  # type: ignore[attr-defined]
+    assert refused.headers["content-type"] == "application/problem+json"  # type: ignore[attr-defined]
+    problem = refused.json()  # type: ignore[attr-defined]
+    assert problem["field"] == "file" and f"more than {MAX_ROWS} rows" in problem["detail"]
+
+
+def test_a_survey_form_with_date_cells_still_imports_over_http(api: Api) -> None:
+    from openpyxl import Workbook
+
+    rows, _ = form_rows(3, 0.0)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER)
+    for row in rows:
+        row[2] = HOME
+        sheet.append([*row[:3], date(2018, 3, 15), *row[4:]])  # 摸查日期 as a date cell
+    content = io.BytesIO()
+    book.save(content)
+    answer = upload(api, "clerk", "/imports/surveys", content.getvalue())
+    assert answer.status_code == 200, answer.text  # type: ignore[attr-defined]
+    assert answer.json()["recorded"] == 3  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +21,10 @@ from jobaid.reconcile import (
     report_xlsx,
     summary,
 )
+from jobaid.tables import MAX_ROWS
 from tests import builders as b
+from tests.test_imports import cli
+from tests.workbooks import row_bomb
 
 
 def paid_bases(ledger: Ledger, count: int) -> list[tuple[str, str]]:
@@ -211,3 +215,18 @@ def test_report_exports_write_hostile_text_quoted_and_amounts_and_dates_as_numbe
     assert Decimal(repr(treasury_total.value)) == Decimal("999999999999.99") + 100000 - 4 * 50
     cells = [cell for ws in book.worksheets for row in ws.iter_rows() for cell in row]
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+
+
+def test_the_cli_refuses_a_workbook_bomb_for_reconciliation_naming_the_row_bound(
+    ledger: Ledger,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    b.appropriate(ledger, amount="1000.00", division="430000", on="2018-01-01")
+    bomb = tmp_path / "treasury.xlsx"
+    bomb.write_bytes(row_bomb(("日期", "收款人", "金额", "凭证号")))
+    argv = ["reconcile", str(bomb), "--source", "employment_fund", "--division", "430000"]
+    assert cli(database_url, monkeypatch, *argv, "--period", "2018") == 2
+    assert f"more than {MAX_ROWS} rows" in capsys.readouterr().err
