@@ -59,13 +59,12 @@ def read_table(
 
     budget = Budget()
     rows = xlsx_rows(content, budget) if content[:2] == b"PK" else _csv_rows(content, budget)
-    first = next(rows, None)
+    filled = ((number, values) for number, values in rows if any(v.strip() for v in values))
+    first = next(filled, None)  # the header: the first row with anything in it
     if first is None:
         raise InvalidInput("file", "is empty")
     columns = _columns(first[1], headers, required)
-    for number, values in rows:
-        if not any(value.strip() for value in values):
-            continue
+    for number, values in filled:
         yield number, {name: values[i].strip() for name, i in columns.items() if i < len(values)}
 
 

@@ -72,7 +72,7 @@ DAMAGED = (
 
 
 def xlsx_rows(content: bytes, budget: Budget) -> Iterator[tuple[int, list[str]]]:
-    """(row number, values) for each row element of the first sheet, as it streams."""
+    """(row number, values) for each row of the first sheet with a value, as it streams."""
     try:
         yield from _first_sheet_rows(content, budget)
     except InvalidInput:
@@ -386,8 +386,9 @@ class _Sheet(_Texts):
     def end(self, name: str) -> None:
         if name == "row" and self.values is not None:
             values, self.values = self.values, None
-            width = max(values) + 1 if values else 0
-            self.done.append((self.number, [values.get(i, "") for i in range(width)]))
+            if values:  # an empty row counts against the bound but is not worth passing on
+                row = [values.get(i, "") for i in range(max(values) + 1)]
+                self.done.append((self.number, row))
         elif name == "c" and self.values is not None:
             value = self.cell_value()
             if value and self.column >= MAX_COLUMNS:

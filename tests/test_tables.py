@@ -255,6 +255,18 @@ def test_builtin_chinese_date_format_and_the_1904_date_system() -> None:
     assert read(in_1904) == [(3, {"name": "x", "day": "2022-03-16"})]
 
 
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_blank_rows_are_skipped_above_the_header_too_and_rows_keep_their_numbers(
+    kind: str,
+) -> None:
+    if kind == "csv":
+        content = b"\n,,\nname\n\nx\n"
+    else:
+        row = b'<row r="5"><c r="A5" t="inlineStr"><is><t>x</t></is></c></row>'
+        content = workbook(sheet_of(b'<row r="1"/>' + HEADER_ROW.replace(b'"1"', b'"3"') + row))
+    assert read(content) == [(5, {"name": "x"})]
+
+
 def test_only_the_first_sheet_is_read() -> None:
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out)
