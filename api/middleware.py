@@ -11,9 +11,9 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import Problem, problem
+from jobaid.tables import MAX_FILE_BYTES  # the bound every upload reader keeps too
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
-MAX_FILE_BYTES = 32 * 1024 * 1024  # a county's survey form or a year of treasury lines
 FILE_PATHS = ("/v1/imports/", "/v1/reconciliations")
 access_log = logging.getLogger("jobaid.access")
 

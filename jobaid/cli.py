@@ -156,9 +156,10 @@ def on_ledger(command: str, run: Callable[[Ledger], int]) -> int:
 def import_command(path: str, recorded_by: str) -> int:
     """Record the file's valid rows; print the report as JSON; exit 1 if any row was bad."""
     from jobaid.imports import import_surveys
+    from jobaid.tables import read_upload
 
     def run(ledger: Ledger) -> int:
-        report = import_surveys(ledger, Path(path).read_bytes(), recorded_by)
+        report = import_surveys(ledger, read_upload(path), recorded_by)
         print(json.dumps(report.public(), ensure_ascii=False, indent=2))
         return 1 if report.errors else 0
 
@@ -169,25 +170,27 @@ def reconcile_command(args: argparse.Namespace) -> int:
     """Reconcile FILE with the account; print or write the report; exit 1 on differences."""
     from domain.reconciliation import DIFFERENCES
     from jobaid.reconcile import reconcile_file, report_csv, report_xlsx, summary
+    from jobaid.tables import read_upload
 
     if args.format == "xlsx" and not args.out:
         print("jobaid reconcile: --format xlsx needs --out FILE", file=sys.stderr)
         return 2
 
     def run(ledger: Ledger) -> int:
-        path = Path(args.file)
+        content, name = read_upload(args.file), Path(args.file).name
         report, _ = reconcile_file(
-            ledger, path.read_bytes(), path.name, args.source, args.division, args.period, args.by
+            ledger, content, name, args.source, args.division, args.period, args.by
         )
         if args.format == "xlsx":
             Path(args.out).write_bytes(report_xlsx(report))
         else:
-            as_json = json.dumps(summary(report), ensure_ascii=False, indent=2)
+            as_json = json.dumps(summary(report), ensure_ascii=False, indent=2) + "\n"
             text = report_csv(report) if args.format == "csv" else as_json
             if args.out:
-                Path(args.out).write_text(text)
+                # newline="": the CSV's own line ends (RFC 4180 CRLF) stay as written.
+                Path(args.out).write_text(text, encoding="utf-8", newline="")
             else:
-                print(text)
+                sys.stdout.write(text)
         totals = summary(report)["totals"]
         return 1 if any(totals[status] for status in DIFFERENCES) else 0
 

@@ -4,11 +4,11 @@ report as an event, and render it as CSV or XLSX."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
+import re
+from collections.abc import Iterator, Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
@@ -18,8 +18,16 @@ from domain.accounts import SOURCES, FundAccount, period_end
 from domain.errors import InvalidInput, NotFound
 from domain.reconciliation import LedgerEntry, Reconciliation, TreasuryLine, reconcile
 from domain.recorded import Actor
-from domain.values import parse_choice, parse_date, parse_division, parse_period
+from domain.values import (
+    CENT,
+    MAX_MONEY_INTEGER_DIGITS,
+    parse_choice,
+    parse_date,
+    parse_division,
+    parse_period,
+)
 from jobaid.application import Ledger
+from jobaid.sheets import Cell, Sheet, csv_text, xlsx_bytes
 from jobaid.store import events_of_many
 from jobaid.tables import read_table
 
@@ -29,6 +37,11 @@ HEADERS = {
     "amount": ("amount", "金额", "支付金额"),
     "reference": ("reference", "凭证号", "参考号", "摘要", "业务编号"),
 }
+REQUIRED = ("date", "payee", "amount")
+# Thousands groups only where they belong (1,234,567), or none at all (1234567).
+_TREASURY_AMOUNT = re.compile(
+    r"-?(?P<integer>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?", re.ASCII
+)
 COLUMNS = [
     "status",
     "treasury_line",
@@ -43,6 +56,8 @@ COLUMNS = [
     "ledger_amount",
     "ledger_position",
 ]
+AMOUNTS = {"treasury_amount", "ledger_amount", "ledger_total", "treasury_total", "difference"}
+DATES = {"treasury_date", "ledger_date"}
 
 
 def period_bounds(period: str) -> tuple[date, date]:
@@ -54,26 +69,39 @@ def period_bounds(period: str) -> tuple[date, date]:
 
 def read_treasury_file(content: bytes) -> list[TreasuryLine]:
     return [
-        TreasuryLine(
-            line=number,
-            on=parse_date(f"line {number}: date", cells["date"]),
-            payee=cells["payee"],
-            amount=_amount(number, cells["amount"]),
-            reference=cells.get("reference", ""),
-        )
-        for number, cells in read_table(content, HEADERS, ("date", "payee", "amount"))
+        _treasury_line(number, cells) for number, cells in read_table(content, HEADERS, REQUIRED)
     ]
 
 
-def _amount(line: int, text: str) -> Decimal:
-    """A signed amount with at most two decimals (commas as thousands separators allowed)."""
-    try:
-        amount = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        raise InvalidInput(f"line {line}: amount", f"{text!r} is not an amount") from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        raise InvalidInput(f"line {line}: amount", f"{text!r} is not an amount in yuan and fen")
-    return amount.quantize(Decimal("0.01"))
+def _treasury_line(number: int, cells: Mapping[str, str]) -> TreasuryLine:
+    """One line of the file; a short row or an empty required cell names its line."""
+    for name in REQUIRED:
+        if not cells.get(name):
+            raise InvalidInput(f"line {number}: {name}", "is empty")
+    return TreasuryLine(
+        line=number,
+        on=parse_date(f"line {number}: date", cells["date"]),
+        payee=cells["payee"],
+        amount=parse_treasury_amount(f"line {number}: amount", cells["amount"]),
+        reference=cells.get("reference", ""),
+    )
+
+
+def parse_treasury_amount(field: str, text: str) -> Decimal:
+    """A signed amount in yuan as the treasury writes it: ASCII digits, an optional
+    leading minus, `,` between thousands, at most two decimals and at most
+    MAX_MONEY_INTEGER_DIGITS before the point. Nothing else: no exponent (`1e30` once
+    overflowed into a 500), no NaN or Infinity, and no full-width or other non-ASCII
+    digits, which Decimal() would silently accept (CONTRACT: never normalised)."""
+    match = _TREASURY_AMOUNT.fullmatch(text)
+    if match is None:
+        raise InvalidInput(field, f"{text!r} is not an amount like 1,234.56 or -50.00")
+    integer = match["integer"].replace(",", "").lstrip("0")
+    if len(integer) > MAX_MONEY_INTEGER_DIGITS:
+        raise InvalidInput(
+            field, f"{text!r} has more than {MAX_MONEY_INTEGER_DIGITS} digits before the point"
+        )
+    return Decimal(text.replace(",", "")).quantize(CENT)
 
 
 def ledger_entries(
@@ -167,32 +195,29 @@ def summary(reconciliation: Reconciliation) -> dict[str, Any]:
 
 
 def report_csv(reconciliation: Reconciliation) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, COLUMNS)
-    writer.writeheader()
-    for line in reconciliation.report["lines"]:
-        writer.writerow(line)
-    return out.getvalue()
+    return csv_text(COLUMNS, _report_rows(reconciliation))
 
 
 def report_xlsx(reconciliation: Reconciliation) -> bytes:
-    from openpyxl import Workbook
+    totals = reconciliation.report["totals"].items()
+    return xlsx_bytes(
+        Sheet("reconciliation", _report_rows(reconciliation), header=COLUMNS),
+        Sheet("totals", ([name, _cell(name, value)] for name, value in totals)),
+    )
 
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "reconciliation"
-    sheet.append(COLUMNS)
+
+def _report_rows(reconciliation: Reconciliation) -> Iterator[list[Cell]]:
     for line in reconciliation.report["lines"]:
-        sheet.append([_cell(line[column]) for column in COLUMNS])
-    totals = book.create_sheet("totals")
-    for name, value in reconciliation.report["totals"].items():
-        totals.append([name, _cell(value)])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        yield [_cell(column, line[column]) for column in COLUMNS]
 
 
-def _cell(value: Any) -> Any:
-    """Amounts stay exact text in the workbook's cells (never a binary float)."""
-    return "" if value is None else value
+def _cell(name: str, value: Any) -> Cell:
+    """The kept report holds amounts and dates as text; the files hold them as numbers
+    and dates, and counts, line numbers and positions as numbers."""
+    if value is None or value == "":
+        return None
+    if name in AMOUNTS:
+        return Decimal(value)
+    if name in DATES:
+        return date.fromisoformat(value)
+    return value if isinstance(value, int) else str(value)

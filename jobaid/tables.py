@@ -1,16 +1,51 @@
 """Reading the tables people upload: CSV in UTF-8 or GBK (GB 18030), or an XLSX
-workbook's first sheet, with headers matched by their Chinese or English names."""
+workbook's first sheet (jobaid.xlsx_reader), with headers matched by their Chinese or
+English names.
+
+An upload is hostile until it has been read (CONTRACT "Personal data and hostile
+input"): a 459 KB workbook of one header row and millions of empty rows once drove the
+service past 5 GB. So every read is bounded in bytes, rows, columns, characters,
+unpacked bytes and time, and streams: nothing whose size the file decides is held
+whole. A file past a bound is refused with InvalidInput (422) naming the bound, when
+the bound is crossed; anything else wrong with a damaged file is InvalidInput too.
+"""
 
 from __future__ import annotations
 
 import csv
-import io
+import os
+import re
+import time
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date, datetime
 
 from domain.errors import InvalidInput
 
 Headers = Mapping[str, tuple[str, ...]]
+MB = 1024 * 1024
+
+# The upload itself: a county's survey form or a year of one account's treasury lines
+# is a few MB; the HTTP body limit (api.middleware) is this same number.
+MAX_FILE_BYTES = 32 * MB
+# A county's survey form has ~30,000 rows (湖南省农村贫困劳动力就业信息表), a year of one
+# account's treasury lines fewer. Every row element counts, empty or not, and so does
+# a row number that skips past the bound.
+MAX_ROWS = 100_000
+# The form has 13 columns and a treasury file about 10; 256 was a whole sheet's width
+# before Excel 2007. Empty cells further right (formatting) are ignored.
+MAX_COLUMNS = 256
+# Excel's own limit on the text of one cell.
+MAX_CELL_CHARS = 32_767
+# openpyxl writes ~600 bytes of sheet XML for a row of the form: a sheet at MAX_ROWS
+# unpacks to ~60 MB, and the other parts of a workbook to far less. Twice that.
+MAX_UNPACKED_BYTES = 128 * MB
+# A CSV line: MAX_COLUMNS fields of ~1,000 characters. The csv module's own field limit
+# (131,072 characters) is left as it is: it is one setting for the whole process.
+MAX_LINE_CHARS = MAX_COLUMNS * 1_000
+# A 30,000-row form reads in a few seconds here; a minute leaves room for a slow
+# machine and still frees the worker long before anyone gives up on the upload.
+READ_SECONDS = 60.0
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def read_table(
@@ -18,48 +53,108 @@ def read_table(
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(row number as a spreadsheet shows it, {canonical field: text}) for each data row.
     `headers` maps each field to the column titles it may carry."""
-    rows = _xlsx_rows(content) if content[:2] == b"PK" else _csv_rows(content)
-    header = next(rows, None)
-    if header is None:
+    if len(content) > MAX_FILE_BYTES:
+        raise InvalidInput("file", f"is larger than {MAX_FILE_BYTES // MB} MB")
+    from jobaid.xlsx_reader import xlsx_rows  # it builds on this module's Budget
+
+    budget = Budget()
+    rows = xlsx_rows(content, budget) if content[:2] == b"PK" else _csv_rows(content, budget)
+    filled = ((number, values) for number, values in rows if any(v.strip() for v in values))
+    first = next(filled, None)  # the header: the first row with anything in it
+    if first is None:
         raise InvalidInput("file", "is empty")
-    columns = _columns(header, headers, required)
-    for number, values in enumerate(rows, start=2):
-        if not any(value.strip() for value in values):
-            continue
+    columns = _columns(first[1], headers, required)
+    for number, values in filled:
         yield number, {name: values[i].strip() for name, i in columns.items() if i < len(values)}
 
 
-def _csv_rows(content: bytes) -> Iterator[list[str]]:
+def read_upload(path: str) -> bytes:
+    """A file named on the command line, refused unread if it is larger than an upload
+    may be (and read no further than that if its size cannot be known beforehand)."""
+    try:
+        with open(path, "rb") as file:
+            if os.fstat(file.fileno()).st_size > MAX_FILE_BYTES:
+                raise InvalidInput("file", f"is larger than {MAX_FILE_BYTES // MB} MB")
+            content = file.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise InvalidInput("file", f"cannot be read ({error.strerror})") from None
+    if len(content) > MAX_FILE_BYTES:
+        raise InvalidInput("file", f"is larger than {MAX_FILE_BYTES // MB} MB")
+    return content
+
+
+class Budget:
+    """What one read may still spend: rows, unpacked bytes and time."""
+
+    def __init__(self) -> None:
+        self.deadline = time.monotonic() + READ_SECONDS
+        self.rows = 0
+        self.unpacked = 0
+
+    def row(self, number: int) -> None:
+        self.rows += 1
+        if self.rows > MAX_ROWS or number > MAX_ROWS:
+            raise InvalidInput("file", f"has more than {MAX_ROWS} rows")
+        self.clock()
+
+    def unpack(self, size: int) -> None:
+        self.unpacked += size
+        if self.unpacked > MAX_UNPACKED_BYTES:
+            raise InvalidInput("file", f"unpacks to more than {MAX_UNPACKED_BYTES // MB} MB")
+        self.clock()
+
+    def clock(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise InvalidInput("file", f"took more than {READ_SECONDS:g} seconds to read")
+
+
+def _row_values(number: int, values: Sequence[str]) -> list[str]:
+    """The row's values up to its last non-empty one, within the column and cell bounds."""
+    last = max((i for i, value in enumerate(values) if value), default=-1)
+    if last >= MAX_COLUMNS:
+        raise InvalidInput("file", f"row {number} has a value beyond column {MAX_COLUMNS}")
+    if any(len(value) > MAX_CELL_CHARS for value in values):
+        raise InvalidInput("file", f"row {number} has a cell over {MAX_CELL_CHARS} characters")
+    return list(values[: last + 1])
+
+
+# CSV ---------------------------------------------------------------------------------
+
+
+def _csv_rows(content: bytes, budget: Budget) -> Iterator[tuple[int, list[str]]]:
+    number = 0
+    try:
+        for number, row in enumerate(csv.reader(_lines(_decoded(content))), start=1):
+            budget.row(number)
+            yield number, _row_values(number, row)
+    except csv.Error as error:  # a field over the csv module's limit, a stray quote
+        raise InvalidInput("file", f"row {number + 1} is not CSV ({error})") from None
+
+
+def _decoded(content: bytes) -> str:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = content.decode(encoding)
+            return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-        return iter(csv.reader(io.StringIO(text)))
     raise InvalidInput("file", "is neither UTF-8 nor GBK text, nor an XLSX workbook")
 
 
-def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise InvalidInput(
-            "file", f"is not a readable XLSX workbook ({type(error).__name__})"
-        ) from None
-    sheet = book.worksheets[0]
-    return ([_cell_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True))
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines with their ends, as csv.reader wants them (\\r\\n, \\r or \\n),
+    one at a time, each refused past MAX_LINE_CHARS before it is copied out."""
+    start = 0
+    for match in _LINE_END.finditer(text):
+        yield _line(text, start, match.end())
+        start = match.end()
+    if start < len(text):
+        yield _line(text, start, len(text))
 
 
-def _cell_text(cell: object) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, datetime):
-        return cell.date().isoformat()
-    if isinstance(cell, date):
-        return cell.isoformat()
-    return str(cell)
+def _line(text: str, start: int, end: int) -> str:
+    if end - start > MAX_LINE_CHARS:
+        raise InvalidInput("file", f"has a line longer than {MAX_LINE_CHARS} characters")
+    return text[start:end]
 
 
 def _columns(header: list[str], headers: Headers, required: Sequence[str]) -> dict[str, int]:

@@ -3,17 +3,22 @@ close (R23) with finance's reasoned adjustments."""
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Callable, Iterator
+from datetime import date
 
 import pytest
 
 from jobaid.application import Ledger
+from jobaid.tables import MAX_ROWS
 from tests import builders as b
 from tests.api_support import HOME, PROVINCE, TIANXIN, Api, event, running_api
-from tests.test_imports import form_rows, to_csv
+from tests.test_imports import HEADER, form_rows, to_csv
+from tests.workbooks import row_bomb
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RECONCILE = "/reconciliations?source=employment_fund&division=430000&period=2018-06"
 
 
 @pytest.fixture
@@ -162,3 +167,77 @@ def test_auditors_verify_the_history_against_a_kept_checkpoint(api: Api) -> None
     assert not forged.json()["ok"] and forged.json()["first_bad_position"] == kept["position"]
     assert api.get("auditor", "/audit/verify?position=3").status_code == 422
     assert api.get("finance", "/audit/verify").status_code == 403
+
+
+@pytest.mark.parametrize("amount", ["1e30", "NaN", "１００.００"])
+def test_a_treasury_amount_that_is_not_a_plain_decimal_is_a_422_naming_line_and_field(
+    api: Api, amount: str
+) -> None:
+    paid(api, api.ledger)
+    treasury = f"日期,收款人,金额,凭证号\n2018-06-01,x,{amount},\n".encode()
+    path = "/reconciliations?source=employment_fund&division=430000&period=2018-06"
+    refused = upload(api, "province", path, treasury)
+    assert refused.status_code == 422, refused.text  # type: ignore[attr-defined]
+    assert refused.headers["content-type"] == "application/problem+json"  # type: ignore[attr-defined]
+    assert refused.json()["field"] == "line 2: amount"  # type: ignore[attr-defined]
+
+
+def test_the_statement_csv_quotes_text_that_would_start_a_formula_but_not_amounts(
+    api: Api,
+) -> None:
+    ledger = api.ledger
+    b.appropriate(ledger, amount="500000.00", division=PROVINCE, on="2018-01-01")
+    base = b.organisation(ledger, org_id="-1-cmd")  # an id may begin with a minus
+    b.post(ledger, "BaseDesignated", org_id=base, designated_on="2018-01-01")
+    position = b.pay(ledger, "R16", base, "2018-06-01").position
+    text = api.get(
+        "auditor",
+        f"/accounts/employment_fund/{PROVINCE}/statement?from=2018-01-01&to=2018-12-31",
+        Accept="text/csv",
+        **{"X-Jobaid-After-Position": str(position)},
+    ).text
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[0] == [
+        "date",
+        "kind",
+        "rule",
+        "payee_id",
+        "worker_id",
+        "amount",
+        "balance",
+        "position",
+    ]
+    payment = next(row for row in rows if row[1] == "payment")
+    assert payment[3] == "'-1-cmd"
+    assert payment[5] == "-100000.00" and payment[6] == "400000.00"
+    assert rows[-1][1] == "closing_balance" and rows[-1][6] == "400000.00"
+
+
+@pytest.mark.parametrize("route", ["/imports/surveys", "/reconciliations"])
+def test_a_workbook_bomb_is_a_422_naming_the_row_bound(api: Api, route: str) -> None:
+    paid(api, api.ledger)  # the reconciliation needs its account to exist
+    who, path = ("clerk", route) if route == "/imports/surveys" else ("province", RECONCILE)
+    header = HEADER if route == "/imports/surveys" else ["日期", "收款人", "金额", "凭证号"]
+    refused = upload(api, who, path, row_bomb(tuple(header)), **{"Content-Type": XLSX})
+    assert refused.status_code == 422, refused.text  # type: ignore[attr-defined]
+    assert refused.headers["content-type"] == "application/problem+json"  # type: ignore[attr-defined]
+    problem = refused.json()  # type: ignore[attr-defined]
+    assert problem["field"] == "file" and f"more than {MAX_ROWS} rows" in problem["detail"]
+
+
+def test_a_survey_form_with_date_cells_still_imports_over_http(api: Api) -> None:
+    from openpyxl import Workbook
+
+    rows, _ = form_rows(3, 0.0)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER)
+    for row in rows:
+        row[2] = HOME
+        sheet.append([*row[:3], date(2018, 3, 15), *row[4:]])  # 摸查日期 as a date cell
+    content = io.BytesIO()
+    book.save(content)
+    answer = upload(api, "clerk", "/imports/surveys", content.getvalue())
+    assert answer.status_code == 200, answer.text  # type: ignore[attr-defined]
+    assert answer.json()["recorded"] == 3  # type: ignore[attr-defined]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import random
+import tracemalloc
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +15,9 @@ from domain import divisions
 from domain.values import id_check_char
 from jobaid.application import Ledger
 from jobaid.imports import import_surveys
+from jobaid.tables import MAX_FILE_BYTES, MAX_ROWS
 from tests import builders as b
+from tests.workbooks import row_bomb
 
 HEADER = [
     "姓名",
@@ -146,3 +150,45 @@ def _worker_of(ledger: Ledger, number: str) -> str:
     owner = _registered_as(ledger, hash_id_number(ledger.settings.pii_key, number))
     assert owner is not None
     return owner
+
+
+def cli(database_url: str, monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:
+    """`jobaid ARGV…` in this process, on the test's database, its peak memory bounded."""
+    from jobaid.cli import main
+    from tests.conftest import PII_KEY
+
+    monkeypatch.setenv("JOBAID_DATABASE_URL", database_url)
+    monkeypatch.setenv("JOBAID_PII_KEY", PII_KEY.decode())
+    tracemalloc.start()
+    try:
+        status = main(list(argv))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
+    return status
+
+
+def test_the_cli_refuses_a_workbook_bomb_naming_the_row_bound(
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bomb = tmp_path / "bomb.xlsx"
+    bomb.write_bytes(row_bomb(tuple(HEADER)))
+    assert cli(database_url, monkeypatch, "import", "surveys", str(bomb)) == 2
+    assert f"more than {MAX_ROWS} rows" in capsys.readouterr().err
+
+
+def test_the_cli_refuses_a_file_larger_than_an_upload_without_reading_it(
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as file:
+        file.truncate(MAX_FILE_BYTES + 1)  # sparse: no disk or memory spent
+    assert cli(database_url, monkeypatch, "import", "surveys", str(huge)) == 2
+    assert "larger than 32 MB" in capsys.readouterr().err

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
@@ -17,6 +17,7 @@ from api.wire import plain
 from domain.accounts import SOURCES
 from domain.errors import NotFound
 from domain.values import parse_date, parse_instant
+from jobaid.sheets import Cell, csv_text
 
 router = APIRouter(tags=["accounts"])
 AsOf = Annotated[
@@ -89,13 +90,23 @@ def account_statement(
 
 def as_csv(statement: dict[str, Any]) -> str:
     """The lines, after an opening-balance row and before a closing-balance row."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerow(["", "opening_balance", "", "", "", "", statement.get("opening_balance"), ""])
-    for line in statement.get("lines", []):
-        writer.writerow(
-            [line.get(column) if line.get(column) is not None else "" for column in CSV_COLUMNS]
-        )
-    writer.writerow(["", "closing_balance", "", "", "", "", statement.get("closing_balance"), ""])
-    return out.getvalue()
+    opening = ["", "opening_balance", "", "", "", "", statement.get("opening_balance"), ""]
+    closing = ["", "closing_balance", "", "", "", "", statement.get("closing_balance"), ""]
+    lines = [[line.get(column) for column in CSV_COLUMNS] for line in statement.get("lines", [])]
+    rows = (
+        [_cell(column, value) for column, value in zip(CSV_COLUMNS, row, strict=True)]
+        for row in [opening, *lines, closing]
+    )
+    return csv_text(CSV_COLUMNS, rows)
+
+
+def _cell(column: str, value: Any) -> Cell:
+    """Amounts and balances as numbers and dates as dates, so that only text is quoted
+    against formulas (a payment's negative amount is a number, not `'-…` text)."""
+    if value is None or value == "":
+        return None
+    if column in ("amount", "balance"):
+        return Decimal(value)
+    if column == "date":
+        return date.fromisoformat(value)
+    return value if isinstance(value, int) else str(value)
