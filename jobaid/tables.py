@@ -77,7 +77,7 @@ def read_upload(path: str) -> bytes:
                 raise InvalidInput("file", f"is larger than {MAX_FILE_BYTES // MB} MB")
             content = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
-        raise InvalidInput("file", f"cannot be read ({error.strerror})") from None
+        raise InvalidInput("file", f"{path} cannot be read ({error.strerror})") from None
     if len(content) > MAX_FILE_BYTES:
         raise InvalidInput("file", f"is larger than {MAX_FILE_BYTES // MB} MB")
     return content
