@@ -19,7 +19,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from domain.errors import Conflict, InvalidInput, LedgerError, NotFound, PolicyRefusal
+from domain.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    LedgerError,
+    NotFound,
+    PolicyRefusal,
+)
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("jobaid.api")
@@ -42,8 +49,8 @@ def unauthorized(detail: str) -> Problem:
     return Problem(401, detail, {"WWW-Authenticate": 'Bearer realm="jobaid"'})
 
 
-def forbidden(detail: str) -> Problem:
-    return Problem(403, detail)
+def forbidden(detail: str) -> Forbidden:
+    return Forbidden(detail)
 
 
 def unavailable(detail: str) -> Problem:
@@ -84,6 +91,8 @@ def answer_ledger_error(_: Request, error: Exception) -> JSONResponse:
         return problem(409, error.reason, rule=error.rule)
     if isinstance(error, InvalidInput):
         return problem(422, error.detail, field=error.field)
+    if isinstance(error, Forbidden):
+        return problem(403, error.detail)
     if isinstance(error, NotFound):
         return problem(404, str(error))
     if isinstance(error, Conflict):

@@ -20,6 +20,11 @@ class InvalidInput(LedgerError):
         self.reason = reason
 
 
+class Forbidden(LedgerError):
+    """The caller's role or scope does not allow it (HTTP 403); names nothing outside the
+    caller's scope."""
+
+
 class NotFound(LedgerError):
     """An id that names nothing recorded (HTTP 404 in a path, 422 in a body)."""
 

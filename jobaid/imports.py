@@ -13,7 +13,7 @@ from typing import Any
 from eventsourcing.application import AggregateNotFoundError
 
 from domain import ids
-from domain.errors import Conflict, InvalidInput, LedgerError, PolicyRefusal
+from domain.errors import Conflict, Forbidden, InvalidInput, LedgerError, PolicyRefusal
 from domain.keys import Key
 from domain.recorded import Actor
 from domain.values import (
@@ -24,7 +24,7 @@ from domain.values import (
     parse_identifier,
     parse_text,
 )
-from jobaid.application import FactRecorded, Ledger
+from jobaid.application import Authorize, FactRecorded, Ledger
 from jobaid.settings import hash_id_number
 from jobaid.tables import read_table
 
@@ -161,9 +161,12 @@ def import_surveys(
     content: bytes,
     recorded_by: str | Actor,
     within: Callable[[str], bool] | None = None,
+    authorize: Authorize | None = None,
 ) -> ImportReport:
     """Record every valid row; report every invalid one. `within(home_division)` limits
-    the rows to a clerk's scope: a row about a worker of another county is refused."""
+    the rows to a clerk's scope: a row about a worker of another county is refused; and
+    `authorize` checks each fact as `POST /v1/events` does — a person registered in
+    another county is not surveyed through this form."""
     report = ImportReport()
     parsed: list[SurveyRow] = []
     seen: dict[tuple[str, str], int] = {}
@@ -185,38 +188,52 @@ def import_surveys(
             continue
         parsed.append(survey_row)
     for start in range(0, len(parsed), CHUNK):
-        _record_chunk(ledger, parsed[start : start + CHUNK], recorded_by, report)
+        _record_chunk(ledger, parsed[start : start + CHUNK], recorded_by, report, authorize)
     report.errors.sort(key=lambda error: error.row)
     return report
 
 
 def _record_chunk(
-    ledger: Ledger, rows: list[SurveyRow], recorded_by: str | Actor, report: ImportReport
+    ledger: Ledger,
+    rows: list[SurveyRow],
+    recorded_by: str | Actor,
+    report: ImportReport,
+    authorize: Authorize | None,
 ) -> None:
     """One transaction for the chunk; if the ledger refuses any row, record row by row so
     that only the refused rows are left out."""
+    items = [item for row in rows for item in _items(row)]
     try:
-        answers = ledger.record_batch([item for row in rows for item in _items(row)], recorded_by)
+        answers = ledger.record_batch(items, recorded_by, authorize)
     except LedgerError:
         for row in rows:
-            _record_row(ledger, row, recorded_by, report)
+            _record_row(ledger, row, recorded_by, report, authorize)
         return
     _count(report, answers)
 
 
 def _record_row(
-    ledger: Ledger, row: SurveyRow, recorded_by: str | Actor, report: ImportReport
+    ledger: Ledger,
+    row: SurveyRow,
+    recorded_by: str | Actor,
+    report: ImportReport,
+    authorize: Authorize | None,
 ) -> None:
     try:
         try:
-            answers = ledger.record_batch(_items(row), recorded_by)
+            answers = ledger.record_batch(_items(row), recorded_by, authorize)
         except Conflict:
             # Registered before, by another channel: the survey is about that worker —
             # unless the row names another worker id for the same person (R24).
             owner = _registered_as(ledger, row.id_hash)
             if owner is None or row.worker_id not in (None, owner):
                 raise
-            answers = ledger.record_batch(_items(row, owner), recorded_by)
+            answers = ledger.record_batch(_items(row, owner), recorded_by, authorize)
+    except Forbidden:
+        # The person is registered in a county outside the caller's scope; which one, or
+        # as which worker, is not the caller's to learn.
+        reason = "this person is registered outside the token's scope"
+        report.errors.append(RowError(row.row, "id_number", reason))
     except InvalidInput as error:
         report.errors.append(RowError(row.row, error.field.split(".")[-1], error.reason))
     except PolicyRefusal as error:

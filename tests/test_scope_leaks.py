@@ -71,3 +71,22 @@ def test_a_worker_id_beside_another_workers_placement_is_refused_naming_neither(
                       "placement_id": placement})  # fmt: skip
     assert (answer.status_code, answer.json()["field"]) == (422, "worker_id"), answer.text
     names_nothing_of(answer.text, "w-other-9")
+
+
+def test_a_survey_form_cannot_survey_a_person_registered_in_another_county(api: Api) -> None:
+    """The form names the person by ID number; one registered in 吉首市 was surveyed by a
+    芙蓉区 clerk's import (the row's own county was checked, not the worker's)."""
+    number = b.id_number()
+    b.worker(api.ledger, worker_id="w-jishou-8", home=JISHOU, number=number)
+    form = ("姓名,身份证号,户籍所在地代码,摸查日期,摸查人,就业状态,就业意愿\n"
+            f"张三,{number},{FURONG},2018-03-01,王五,未就业,否\n")  # fmt: skip
+    answer = api.client.post(
+        "/v1/imports/surveys",
+        content=form.encode(),
+        headers=api.headers("clerk", **{"Content-Type": "text/csv"}),
+    )
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    assert (report["recorded"], report["rejected"]) == (0, 1), report
+    names_nothing_of(answer.text, "w-jishou-8", JISHOU)
+    assert not api.ledger.get_worker("w-jishou-8").surveys

@@ -10,7 +10,7 @@ from eventsourcing.application import AggregateNotFoundError
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.authorization import READS_EVERYTHING, require_role, require_scope
+from api.authorization import READS_EVERYTHING, fact_authorizer, require_role, require_scope
 from api.deps import LedgerDep, PrincipalDep, RuntimeDep
 from api.openapi import problems
 from domain.errors import InvalidInput, NotFound
@@ -48,7 +48,13 @@ def import_survey_form(
 ) -> JSONResponse:
     """Import the survey form (CSV in UTF-8 or GBK, or XLSX): rows recorded, bad rows reported."""
     require_role(principal, "clerk")
-    report = import_surveys(ledger, content, principal.actor, within=principal.covers)
+    report = import_surveys(
+        ledger,
+        content,
+        principal.actor,
+        within=principal.covers,
+        authorize=fact_authorizer(principal),
+    )
     runtime.wrote(int(ledger.recorder.max_notification_id() or 0))
     return JSONResponse(report.public())
 
