@@ -99,6 +99,7 @@ def fresh_projections(
         Header(
             alias="X-Jobaid-After-Position",
             description="Read only once the projections include this position (a write's `position`).",
+            json_schema_extra={"pattern": "^[0-9]{1,18}$"},
         ),
     ] = None,
 ) -> Projections:

@@ -21,9 +21,19 @@ from jobaid.sheets import Cell, csv_text
 
 router = APIRouter(tags=["accounts"])
 AsOf = Annotated[
-    str | None, Query(description="business date YYYY-MM-DD: the accounts as of that day")
+    str | None,
+    Query(
+        description="business date YYYY-MM-DD: the accounts as of that day",
+        json_schema_extra={"format": "date"},
+    ),
 ]
-KnownAt = Annotated[str | None, Query(description="RFC 3339 instant: what the ledger knew then")]
+KnownAt = Annotated[
+    str | None,
+    Query(
+        description="RFC 3339 instant: what the ledger knew then",
+        json_schema_extra={"format": "date-time"},
+    ),
+]
 CSV_COLUMNS = ("date", "kind", "rule", "payee_id", "worker_id", "amount", "balance", "position")
 
 
@@ -61,9 +71,17 @@ def account_statement(
     principal: PrincipalDep,
     projections: ProjectionsDep,
     from_: Annotated[
-        str | None, Query(alias="from", description="first business date YYYY-MM-DD")
+        str | None,
+        Query(
+            alias="from",
+            description="first business date YYYY-MM-DD",
+            json_schema_extra={"format": "date"},
+        ),
     ] = None,
-    to: Annotated[str | None, Query(description="last business date YYYY-MM-DD")] = None,
+    to: Annotated[
+        str | None,
+        Query(description="last business date YYYY-MM-DD", json_schema_extra={"format": "date"}),
+    ] = None,
     as_of: AsOf = None,
     known_at: KnownAt = None,
     accept: Annotated[str | None, Header()] = None,

@@ -32,7 +32,10 @@ def get_organisation(
     principal: PrincipalDep,
     ledger: LedgerDep,
     projections: ProjectionsDep,
-    as_of: Annotated[str | None, Query(description="business date YYYY-MM-DD")] = None,
+    as_of: Annotated[
+        str | None,
+        Query(description="business date YYYY-MM-DD", json_schema_extra={"format": "date"}),
+    ] = None,
 ) -> JSONResponse:
     """An organisation's state (employer, agency, institution or government)."""
     division = ledger.get_organisation(org_id).division

@@ -31,7 +31,10 @@ def get_worker(
     principal: PrincipalDep,
     ledger: LedgerDep,
     projections: ProjectionsDep,
-    as_of: Annotated[str | None, Query(description="business date YYYY-MM-DD")] = None,
+    as_of: Annotated[
+        str | None,
+        Query(description="business date YYYY-MM-DD", json_schema_extra={"format": "date"}),
+    ] = None,
 ) -> JSONResponse:
     """A worker's state: status, placements, trainings and payments received."""
     require_read(principal, ledger.get_worker(worker_id).home_division)
