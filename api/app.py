@@ -25,7 +25,7 @@ from api.routes import (
     workers,
 )
 from api.runtime import Projections, Runtime
-from jobaid.application import Ledger
+from service.ledger import Ledger
 
 DESCRIPTION = """Jobaid Ledger: 湖南省就业扶贫 facts, subsidies and fund accounts as immutable events.
 

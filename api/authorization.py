@@ -18,7 +18,7 @@ from domain.keys import Key
 from domain.organisation import Organisation
 from domain.values import parse_division, parse_identifier
 from domain.worker import Worker
-from jobaid.unit_of_work import UnitOfWork
+from service.unit_of_work import UnitOfWork
 
 PROVINCE = divisions.PROVINCE
 READS_EVERYTHING = ("auditor", "admin")

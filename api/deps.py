@@ -15,7 +15,7 @@ from api.runtime import Projections, Runtime
 from api.tokens import Principal, verify_bearer
 from domain.errors import InvalidInput
 from domain.values import parse_position
-from jobaid.application import Ledger
+from service.ledger import Ledger
 
 bearer = HTTPBearer(auto_error=False, description="`jobaid token create --role R --division D`")
 

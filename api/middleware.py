@@ -10,8 +10,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from adapters.tables import MAX_FILE_BYTES  # the bound every upload reader keeps too
 from api.problems import Problem, problem
-from jobaid.tables import MAX_FILE_BYTES  # the bound every upload reader keeps too
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 FILE_PATHS = ("/v1/imports/", "/v1/reconciliations")

@@ -51,7 +51,7 @@ class ProjectorProcess:
 
     def _spawn(self) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
-            [sys.executable, "-m", "jobaid.cli", "project"],
+            [sys.executable, "-m", "cli", "project"],
             env={**os.environ, PARENT: str(os.getpid())},
         )
 

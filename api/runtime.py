@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import psycopg
 
 from api.problems import unavailable
-from jobaid.application import Ledger
+from service.ledger import Ledger
 
 log = logging.getLogger("jobaid.api")
 

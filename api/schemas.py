@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from jobaid.facts import FACTS
+from service.facts import FACTS
 
 IDENTIFIER = r"^[A-Za-z0-9_.:-]{1,64}$"
 AMOUNT = r"^\d{1,12}(\.\d{1,2})?$"

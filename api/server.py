@@ -9,12 +9,12 @@ from urllib.parse import urlparse
 
 import uvicorn
 
+from adapters.logs import configure_logging
+from adapters.settings import ConfigurationError, Settings
 from api.app import create_app
 from api.projector import ProjectorProcess, runs_apart
 from api.runtime import Background, Projections, Runtime
-from jobaid.application import Ledger
-from jobaid.logs import configure_logging
-from jobaid.settings import ConfigurationError, Settings
+from service.ledger import Ledger
 
 log = logging.getLogger("jobaid.api")
 FIRST_TOKEN_HINT = "no token yet? run: jobaid token create --role admin --division 430000"
@@ -36,7 +36,7 @@ def open_projections(ledger: Ledger) -> Projections | None:
 
 
 def open_sealer(ledger: Ledger) -> list[Background]:
-    from jobaid.chain import SealingThread
+    from audit.chain import SealingThread
 
     return [SealingThread(ledger)]
 

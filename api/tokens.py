@@ -23,7 +23,7 @@ from domain.errors import Conflict, InvalidInput, NotFound
 from domain.recorded import Actor
 from domain.tokens import ROLES, Token
 from domain.values import parse_division
-from jobaid.application import Ledger
+from service.ledger import Ledger
 
 TOKEN_FORMAT = re.compile(r"jat_([0-9a-f]{16})_[A-Za-z0-9_-]{43}")
 

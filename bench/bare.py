@@ -11,7 +11,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
-from jobaid.settings import storage_env
+from adapters.settings import storage_env
 
 
 class Note(Aggregate):

@@ -14,7 +14,7 @@ from datetime import date
 
 from bench.data import HOMES, Fact, Facts
 from bench.stores import stored_events
-from jobaid.application import MAX_BATCH, Ledger
+from service.ledger import MAX_BATCH, Ledger
 
 PROBE = ("local_treasury", "430181")  # 浏阳市: the account whose statement is timed
 PROBE_LINES = 200

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
+from audit.chain import Sealer
 from bench import bare
 from bench.data import Facts
 from bench.history import build, setup
@@ -16,7 +17,6 @@ from bench.queries import Latency, query_latencies
 from bench.server import Server, run_measured, tokens
 from bench.stores import STORES, fresh_database, open_ledger, stored_events
 from bench.throughput import Rate, facts_over_http, payments_over_http
-from jobaid.chain import Sealer
 from projections import Projections
 
 
@@ -181,7 +181,7 @@ def histories(store: str, scale: Scale, results: Results) -> None:
 def measure_size(
     store: str, url: str, ledger: object, events: int, build_rate: float, token: str, scale: Scale
 ) -> SizeResult:
-    from jobaid.application import Ledger
+    from service.ledger import Ledger
 
     assert isinstance(ledger, Ledger)
     raw, raw_s = bare.read_log(ledger, decode=False)

@@ -18,7 +18,7 @@ import httpx
 from api.tokens import issue_token
 from bench.stores import open_ledger, store_env
 
-CLI = [sys.executable, "-m", "jobaid.cli"]
+CLI = [sys.executable, "-m", "cli"]
 
 
 def free_port() -> int:

@@ -12,8 +12,8 @@ from contextlib import contextmanager
 
 import psycopg
 
-from jobaid.application import Ledger
-from jobaid.settings import Settings
+from adapters.settings import Settings
+from service.ledger import Ledger
 
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 PII_KEY = b"bench-pii-key"

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from adapters.sql import SqlCursor
 from projections import schema
 from projections.changes import stamp
 from projections.money import yuan
-from projections.sqlstore import SqlCursor
 
 Totals = tuple[int, int, int]  # appropriated, paid, reversed (fen)
 

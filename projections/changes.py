@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from adapters.sql import SqlCursor
 from domain.policy.placement import is_cross_region
 from projections import schema
 from projections.money import to_fen
-from projections.sqlstore import SqlCursor
 
 Row = tuple[Any, ...]
 MAX_CACHED = 500_000

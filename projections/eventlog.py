@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from jobaid.store import events_table
-from projections.sqlstore import ViewStore
+from adapters.eventstore import events_table
+from adapters.sql import ViewStore
 
 Stored = tuple[int, str, int, str, bytes]  # position, originator, version, topic, state
 

@@ -11,9 +11,9 @@ import threading
 
 from eventsourcing.persistence import ConnectionPoolClosedError
 
-from jobaid.logs import log_retry
+from adapters.logs import log_retry
+from adapters.sql import ViewStore
 from projections.runner import Runner
-from projections.sqlstore import ViewStore
 
 log = logging.getLogger(__name__)
 SQLITE_POLL = 0.05

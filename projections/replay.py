@@ -8,10 +8,10 @@ from datetime import date, datetime
 from typing import Any
 
 from domain.accounts import FundAccount
-from jobaid.application import Ledger
 from projections.accounts import account_row
 from projections.changes import stamp
 from projections.money import to_fen
+from service.ledger import Ledger
 
 ACCOUNT_TOPICS = (
     "jobaid:AccountOpened",

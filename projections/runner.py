@@ -24,12 +24,12 @@ from dataclasses import dataclass
 
 from eventsourcing.persistence import IntegrityError
 
-from jobaid.application import Ledger
+from adapters.sql import ViewStore
 from projections.changes import HANDLERS, Batch, Caches, Fields
 from projections.decoding import Decoder
 from projections.eventlog import select_events
-from projections.sqlstore import ViewStore
 from projections.writer import write
+from service.ledger import Ledger
 
 DEFAULT_BATCH = 3000  # events a read model needs, at most, per transaction
 SPAN = 4  # positions read per section, at most, as a multiple of the batch

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from jobaid.application import Ledger
+from adapters.sql import ViewStore
 from projections import accounts as account_queries
 from projections import schema, targets, views
 from projections.follower import Follower
 from projections.runner import DEFAULT_BATCH, Runner
-from projections.sqlstore import ViewStore
+from service.ledger import Ledger
 
 
 class Projections:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from adapters.sql import SqlCursor
 from domain import divisions
 from projections import schema
-from projections.sqlstore import SqlCursor
 
 WINDOW = ("2017-07-01", "2020-12-31")  # R2 实施期
 PLACEMENT_TARGET = 350_000

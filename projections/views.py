@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from adapters.sql import SqlCursor
 from domain.errors import NotFound
 from domain.policy.placement import is_cross_region
 from domain.worker import Worker
-from jobaid.application import Ledger
 from projections import schema
 from projections.money import yuan
-from projections.sqlstore import SqlCursor
+from service.ledger import Ledger
 
 
 def by(day: date | None, as_of: date | None) -> bool:

@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.tokens import issue_token
-from jobaid.application import Ledger
 from projections import Projections
+from service.ledger import Ledger
 
 _ids = itertools.count(1)
 HOME = "430102"  # 芙蓉区, 长沙市

@@ -7,7 +7,7 @@ from typing import Any
 
 from domain.errors import PolicyRefusal
 from domain.values import id_check_char
-from jobaid.application import FactRecorded, Ledger, PaymentRecorded
+from service.ledger import FactRecorded, Ledger, PaymentRecorded
 
 _ids = itertools.count(1)
 HOME = "430102"  # 芙蓉区, 长沙市

@@ -12,8 +12,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from jobaid.application import Ledger
-from jobaid.settings import Settings
+from adapters.settings import Settings
+from service.ledger import Ledger
 
 POSTGRES_URL = os.environ.get(
     "JOBAID_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"

@@ -10,8 +10,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from domain.errors import Conflict, PolicyRefusal
-from jobaid.application import Ledger
 from projections import Projections
+from service.ledger import Ledger
 from tests import builders as b
 
 HOMES = ("430102", "433101", "430111")  # 芙蓉区, 吉首市, 天心区

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from adapters.settings import Settings
 from api.tokens import issue_token
-from jobaid.application import Ledger
-from jobaid.settings import Settings
+from service.ledger import Ledger
 from tests import builders as b
 from tests.api_support import ELSEWHERE, HOME, JISHOU, PROVINCE, Api, event, running_api, uid
 

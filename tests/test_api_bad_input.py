@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from jobaid.application import Ledger
-from jobaid.facts import FACTS
+from service.facts import FACTS
+from service.ledger import Ledger
 from tests.api_support import ELSEWHERE, HOME, PROVINCE, Api, running_api
 
 TEMPLATES: dict[str, dict[str, Any]] = {
@@ -69,7 +69,7 @@ ROLE = {"FundsAppropriated": "finance", "PeriodClosed": "finance", "TrainingStan
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    from jobaid.settings import Settings
+    from adapters.settings import Settings
     from tests import builders as b
 
     path = tmp_path_factory.mktemp("bad") / "ledger.db"

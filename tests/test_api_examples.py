@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jobaid.application import Ledger
+from service.ledger import Ledger
 from tests import builders as b
 from tests.api_support import ELSEWHERE, PROVINCE, running_api
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jobaid.application import Ledger
+from service.ledger import Ledger
 from tests import builders as b
 from tests.api_support import ELSEWHERE, HOME, PROVINCE, Api, running_api
 from tests.test_api_bad_input import ROLE, TEMPLATES
@@ -137,7 +137,7 @@ MONTH_FIELDS = {"SocialInsuranceContributed": ["month"], "PeriodClosed": ["perio
 
 @pytest.fixture(scope="module")
 def edge_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    from jobaid.settings import Settings
+    from adapters.settings import Settings
 
     path = tmp_path_factory.mktemp("edges") / "ledger.db"
     ledger = Ledger(Settings(database_url=f"sqlite:///{path}", pii_key=b"test"))

@@ -10,8 +10,8 @@ from datetime import date
 
 import pytest
 
-from jobaid.application import Ledger
-from jobaid.tables import MAX_ROWS
+from adapters.tables import MAX_ROWS
+from service.ledger import Ledger
 from tests import builders as b
 from tests.api_support import HOME, PROVINCE, TIANXIN, Api, event, running_api
 from tests.test_imports import HEADER, form_rows, to_csv
@@ -155,7 +155,7 @@ def test_R23_a_closed_period_refuses_posts_unless_finance_gives_a_reason(api: Ap
 
 
 def test_auditors_verify_the_history_against_a_kept_checkpoint(api: Api) -> None:
-    from jobaid.verify import checkpoint
+    from audit.verify import checkpoint
 
     b.worker(api.ledger)
     kept = checkpoint(api.ledger, "审计员")

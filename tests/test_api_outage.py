@@ -10,12 +10,12 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from adapters.settings import Settings
 from api.app import create_app
 from api.runtime import Runtime
 from api.server import open_projections, store_overrides
 from api.tokens import issue_token
-from jobaid.application import Ledger
-from jobaid.settings import Settings
+from service.ledger import Ledger
 from tests.api_support import HOME, Proxy, event, free_port
 from tests.conftest import new_postgres_database
 

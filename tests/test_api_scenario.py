@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from domain.values import months_between
-from jobaid.application import Ledger
+from service.ledger import Ledger
 from tests.api_support import ELSEWHERE, HOME, PROVINCE, Api, event, running_api, uid
 from tests.builders import id_number
 

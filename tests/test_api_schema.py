@@ -14,11 +14,11 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
+from adapters.settings import Settings
 from api.app import create_app
 from api.tokens import issue_token
-from jobaid.application import Ledger
-from jobaid.settings import Settings
 from projections import Projections
+from service.ledger import Ledger
 from tests import builders as b
 
 TOKENS: dict[str, str] = {}

@@ -20,7 +20,7 @@ import pytest
 from tests.api_support import ELSEWHERE, HOME, free_port
 from tests.builders import id_number
 
-CLI = [sys.executable, "-m", "jobaid.cli"]
+CLI = [sys.executable, "-m", "cli"]
 
 
 def environment(database_url: str, tmp_path: Path) -> dict[str, str]:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from domain.errors import InvalidInput
-from jobaid.application import Ledger
+from service.ledger import Ledger
 from tests import builders as b
 
 

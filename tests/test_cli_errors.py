@@ -16,7 +16,7 @@ import pytest
 from tests.test_api_serve import Server, environment
 from tests.test_imports import form_rows, to_csv, unique_people
 
-CLI = [sys.executable, "-m", "jobaid.cli"]
+CLI = [sys.executable, "-m", "cli"]
 COMMANDS = [
     ["import", "surveys", "nofile.csv"],
     ["reconcile", "nofile.csv", "--source", "employment_fund", "--division", "430102", "--period", "2018"],

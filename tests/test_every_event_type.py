@@ -17,10 +17,10 @@ from eventsourcing.domain import Aggregate
 
 import domain
 from domain import registry
-from jobaid.application import Ledger
+from service.ledger import Ledger
 from tests.world import record_every_event_type
 
-CLI = [sys.executable, "-m", "jobaid.cli"]
+CLI = [sys.executable, "-m", "cli"]
 # Declared so that the library's default creation event of these aggregates has a stable
 # topic; they are created by their own `Registered` events, so these are never stored.
 NEVER_STORED = {"jobaid:Worker.Created", "jobaid:Organisation.Created"}

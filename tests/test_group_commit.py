@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from domain.errors import PolicyRefusal
-from jobaid.application import FactRecorded, Ledger, PaymentRecorded
-from jobaid.group_commit import Slot
+from service.group_commit import Slot
+from service.ledger import FactRecorded, Ledger, PaymentRecorded
 from tests import builders as b
 
 
@@ -121,7 +121,7 @@ def test_a_leader_answers_its_own_client_and_hands_the_lead_on() -> None:
     group waits for the first client's answer, so the test would time out."""
     import threading
 
-    from jobaid.group_commit import GroupCommitter
+    from service.group_commit import GroupCommitter
 
     first_deciding, queued, first_answered = threading.Event(), threading.Event(), threading.Event()
 
@@ -166,7 +166,7 @@ def test_a_leader_answers_its_own_client_and_hands_the_lead_on() -> None:
 def test_a_group_whose_prefetch_fails_fails_every_request_and_leaves_no_one_leading() -> None:
     """The store goes away between requests: each request of the group gets the error,
     and the next request leads a group of its own."""
-    from jobaid.group_commit import GroupCommitter
+    from service.group_commit import GroupCommitter
 
     class Outage(Exception):
         pass

@@ -26,8 +26,8 @@ from domain.values import (
     parse_period,
     parse_position,
 )
-from jobaid.application import Ledger
-from jobaid.imports import import_surveys
+from service.imports import import_surveys
+from service.ledger import Ledger
 from tests import builders as b
 
 NUMBER = "430104198001010014"

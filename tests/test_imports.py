@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from adapters.tables import MAX_FILE_BYTES, MAX_ROWS
 from domain import divisions
 from domain.values import id_check_char
-from jobaid.application import Ledger
-from jobaid.imports import import_surveys
-from jobaid.tables import MAX_FILE_BYTES, MAX_ROWS
+from service.imports import import_surveys
+from service.ledger import Ledger
 from tests import builders as b
 from tests.workbooks import row_bomb
 
@@ -144,8 +144,8 @@ def test_a_file_without_required_columns_is_refused_whole(ledger: Ledger) -> Non
 
 
 def _worker_of(ledger: Ledger, number: str) -> str:
-    from jobaid.imports import _registered_as
-    from jobaid.settings import hash_id_number
+    from adapters.settings import hash_id_number
+    from service.imports import _registered_as
 
     owner = _registered_as(ledger, hash_id_number(ledger.settings.pii_key, number))
     assert owner is not None
@@ -154,7 +154,7 @@ def _worker_of(ledger: Ledger, number: str) -> str:
 
 def cli(database_url: str, monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:
     """`jobaid ARGV…` in this process, on the test's database, its peak memory bounded."""
-    from jobaid.cli import main
+    from cli.main import main
     from tests.conftest import PII_KEY
 
     monkeypatch.setenv("JOBAID_DATABASE_URL", database_url)

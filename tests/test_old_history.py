@@ -14,10 +14,10 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-from jobaid.application import Ledger
-from jobaid.chain import Sealer
-from jobaid.verify import verify
+from audit.chain import Sealer
+from audit.verify import verify
 from projections import Projections
+from service.ledger import Ledger
 from tests import builders as b
 
 HISTORY = Path(__file__).parent / "data" / "history-dd0458f.jsonl"

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
+from adapters.settings import hash_id_number
+from audit.trail import trail
 from domain import ids
 from domain.recorded import Actor
 from domain.values import id_check_char
 from domain.worker import Worker
-from jobaid.application import Ledger
-from jobaid.settings import hash_id_number
-from jobaid.trail import trail
+from service.ledger import Ledger
 from tests import builders as b
 from tests.api_support import ELSEWHERE, PROVINCE, Api, event, running_api
 

@@ -8,9 +8,9 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
-from jobaid.application import Ledger
-from jobaid.pgstore import ArrayInsertRecorder
-from jobaid.settings import Settings
+from adapters.pgstore import ArrayInsertRecorder
+from adapters.settings import Settings
+from service.ledger import Ledger
 from tests.builders import HOME, id_number
 
 

@@ -10,12 +10,12 @@ from decimal import Decimal
 
 import pytest
 
-from jobaid.application import Ledger
 from projections import Projections
 from projections.decoding import instant, plain_fields
 from projections.eventlog import select_events
 from projections.replay import replay_balances
 from projections.runner import SPAN, TOPICS
+from service.ledger import Ledger
 from tests import builders as b
 from tests.projection_support import Scenario, populate, snapshot
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from jobaid.application import Ledger
 from projections import Projections, schema
 from projections.replay import replay_balances
+from service.ledger import Ledger
 from tests.projection_support import Scenario
 
 JISHOU = "433101"

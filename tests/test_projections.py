@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from jobaid.application import Ledger
 from projections import Projections
 from projections.replay import replay_balances
+from service.ledger import Ledger
 from tests import builders as b
 from tests.projection_support import Scenario, populate, snapshot
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from jobaid.application import Ledger
 from projections import Projections
 from projections.replay import replay_balances
+from service.ledger import Ledger
 from tests.conftest import PII_KEY
 from tests.projection_support import populate, snapshot
 
@@ -73,7 +73,7 @@ def test_a_killed_projection_process_resumes_to_the_same_figures(
         "PYTHONPATH": str(ROOT),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "jobaid.cli", "project"],
+        [sys.executable, "-m", "cli", "project"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jobaid.application import Ledger
 from projections import Projections
 from projections.replay import replay_balances
+from service.ledger import Ledger
 from tests.projection_support import HOMES, WINDOW_DAYS, WINDOW_START, Scenario
 
 days = st.integers(0, WINDOW_DAYS).map(lambda n: WINDOW_START + timedelta(days=n))

@@ -12,7 +12,7 @@ from threading import Barrier
 import pytest
 
 from domain.errors import InvalidInput, PolicyRefusal
-from jobaid.application import FactRecorded, Ledger, PaymentRecorded
+from service.ledger import FactRecorded, Ledger, PaymentRecorded
 from tests import builders as b
 
 THREADS = 32

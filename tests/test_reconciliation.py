@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from adapters.tables import MAX_ROWS
 from domain.errors import InvalidInput
-from jobaid.application import Ledger
-from jobaid.reconcile import (
+from service.ledger import Ledger
+from service.reconcile import (
     COLUMNS,
     read_treasury_file,
     reconcile_file,
@@ -21,7 +22,6 @@ from jobaid.reconcile import (
     report_xlsx,
     summary,
 )
-from jobaid.tables import MAX_ROWS
 from tests import builders as b
 from tests.test_imports import cli
 from tests.workbooks import row_bomb

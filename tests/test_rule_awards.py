@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from domain.errors import PolicyRefusal
-from jobaid.application import Ledger
+from service.ledger import Ledger
 from tests import builders as b
 
 PROVINCE = "430000"

@@ -10,7 +10,7 @@ import pytest
 
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.values import id_check_char
-from jobaid.application import Ledger
+from service.ledger import Ledger
 from tests import builders as b
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from domain.errors import Conflict, NotFound, PolicyRefusal
-from jobaid.application import Ledger
+from service.ledger import Ledger
 from tests import builders as b
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from domain.errors import Conflict, InvalidInput
 from domain.values import months_between
-from jobaid.application import Ledger
 from projections import Projections
+from service.ledger import Ledger
 from tests import builders as b
 
 CHANGSHA = "430100"  # 长沙市, the prefecture holding HOME (芙蓉区)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from domain import ids
-from jobaid.application import Ledger
+from service.ledger import Ledger
 from tests import builders as b
 
 

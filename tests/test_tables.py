@@ -17,9 +17,9 @@ import pytest
 import xlsxwriter
 from openpyxl import Workbook
 
+from adapters import tables
+from adapters.tables import MAX_ROWS, read_table
 from domain.errors import InvalidInput
-from jobaid import tables
-from jobaid.tables import MAX_ROWS, read_table
 from tests.workbooks import (
     HEADER_ROW,
     SHEET_END,

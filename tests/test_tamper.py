@@ -10,10 +10,10 @@ from uuid import UUID
 
 import pytest
 
-from jobaid.application import Ledger
-from jobaid.chain import Sealer, event_hash
-from jobaid.verify import checkpoint, verify
-from projections.sqlstore import ViewStore
+from adapters.sql import ViewStore
+from audit.chain import Sealer, event_hash
+from audit.verify import checkpoint, verify
+from service.ledger import Ledger
 from tests import builders as b
 
 
@@ -195,7 +195,7 @@ def test_an_untouched_ledger_of_10000_events_verifies(ledger: Ledger) -> None:
 
 
 def test_the_audit_trail_names_who_recorded_each_fact_and_when(ledger: Ledger) -> None:
-    from jobaid.trail import trail
+    from audit.trail import trail
 
     worker = b.worker(ledger)
     b.post(
@@ -219,9 +219,9 @@ def test_the_audit_trail_names_who_recorded_each_fact_and_when(ledger: Ledger) -
 def test_verify_keeps_memory_flat_reading_evicted_heads_back_from_the_chain(
     ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import jobaid.verify
+    import audit.verify
 
-    monkeypatch.setattr(jobaid.verify, "HEADS_KEPT", 2)
+    monkeypatch.setattr(audit.verify, "HEADS_KEPT", 2)
     history(ledger, workers=6)  # each worker has two versions, far apart in the log
     Sealer(ledger).seal()
     assert verify(ledger)["ok"]

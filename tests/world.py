@@ -8,8 +8,8 @@ from pathlib import Path
 
 from api.tokens import issue_token, revoke_token
 from domain.recorded import Actor
-from jobaid.application import Ledger
-from jobaid.reconcile import reconcile_file
+from service.ledger import Ledger
+from service.reconcile import reconcile_file
 from tests import builders as b
 
 

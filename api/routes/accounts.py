@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse, Response
 
+from adapters.sheets import Cell, csv_text
 from api.authorization import READS_EVERYTHING, require_read
 from api.deps import PrincipalDep, ProjectionsDep
 from api.openapi import problems
@@ -17,7 +18,6 @@ from api.wire import plain
 from domain.accounts import SOURCES
 from domain.errors import NotFound
 from domain.values import parse_date, parse_instant
-from jobaid.sheets import Cell, csv_text
 
 router = APIRouter(tags=["accounts"])
 AsOf = Annotated[

@@ -11,8 +11,8 @@ from api.authorization import READS_EVERYTHING, require_role
 from api.deps import LedgerDep, PrincipalDep
 from api.openapi import problems
 from api.schemas import VerifyOut
+from audit.verify import verify
 from domain.errors import InvalidInput
-from jobaid.verify import verify
 
 router = APIRouter(tags=["audit"])
 

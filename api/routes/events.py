@@ -13,7 +13,7 @@ from api.openapi import json_body, problems
 from api.problems import Problem, ids_in_body
 from api.schemas import FactIn, FactOut
 from domain.errors import InvalidInput
-from jobaid.application import MAX_BATCH, parse_fact_item
+from service.ledger import MAX_BATCH, parse_fact_item
 
 router = APIRouter(tags=["facts"])
 _fact = FactIn.model_json_schema()

@@ -15,9 +15,9 @@ from api.deps import LedgerDep, PrincipalDep, RuntimeDep
 from api.openapi import problems
 from domain.errors import InvalidInput, NotFound
 from domain.reconciliation import Reconciliation
-from jobaid.application import Ledger
-from jobaid.imports import import_surveys
-from jobaid.reconcile import reconcile_file, report_csv, report_xlsx, summary
+from service.imports import import_surveys
+from service.ledger import Ledger
+from service.reconcile import reconcile_file, report_csv, report_xlsx, summary
 
 router = APIRouter(tags=["files"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

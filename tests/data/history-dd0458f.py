@@ -5,10 +5,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, "/work/wt-old")
-from api.tokens import issue_token, revoke_token
 from jobaid.application import Ledger
 from jobaid.reconcile import reconcile_file
 from jobaid.settings import Settings
+
+from api.tokens import issue_token, revoke_token
 from tests import builders as b
 
 out = Path(sys.argv[1])

@@ -1,5 +1,5 @@
 """Reading the tables people upload: CSV in UTF-8 or GBK (GB 18030), or an XLSX
-workbook's first sheet (jobaid.xlsx_reader), with headers matched by their Chinese or
+workbook's first sheet (adapters.xlsx_reader), with headers matched by their Chinese or
 English names.
 
 An upload is hostile until it has been read (CONTRACT "Personal data and hostile
@@ -55,7 +55,7 @@ def read_table(
     `headers` maps each field to the column titles it may carry."""
     if len(content) > MAX_FILE_BYTES:
         raise InvalidInput("file", f"is larger than {MAX_FILE_BYTES // MB} MB")
-    from jobaid.xlsx_reader import xlsx_rows  # it builds on this module's Budget
+    from adapters.xlsx_reader import xlsx_rows  # it builds on this module's Budget
 
     budget = Budget()
     rows = xlsx_rows(content, budget) if content[:2] == b"PK" else _csv_rows(content, budget)

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from adapters.settings import hash_id_number
 from domain import ids
 from domain.accounts import SOURCES, FundAccount
 from domain.errors import Conflict, InvalidInput, PolicyRefusal
@@ -35,8 +36,7 @@ from domain.values import (
     parse_text_list,
 )
 from domain.worker import Worker
-from jobaid.settings import hash_id_number
-from jobaid.unit_of_work import UnitOfWork
+from service.unit_of_work import UnitOfWork
 
 A = TypeVar("A", bound=Aggregate)
 

@@ -13,11 +13,11 @@ import time
 from datetime import UTC, date, datetime
 from types import FrameType
 
-from jobaid.application import Ledger
-from jobaid.settings import Settings
+from adapters.settings import Settings
 from projections.replay import replay_balances
 from projections.runner import DEFAULT_BATCH
 from projections.service import Projections
+from service.ledger import Ledger
 
 log = logging.getLogger("jobaid.projections")
 
@@ -44,8 +44,8 @@ def batch_size() -> int:
 def project(ledger: Ledger) -> int:
     """Follow the log, and seal it, until Ctrl-C or SIGTERM; a kill at any moment loses
     nothing (the projections resume from their tracking row, the sealer from the chain head)."""
-    from jobaid.chain import SealingThread
-    from jobaid.logs import configure_logging
+    from adapters.logs import configure_logging
+    from audit.chain import SealingThread
 
     configure_logging()
     projections = Projections(ledger, batch_size())

@@ -17,7 +17,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, Recording
 
-from jobaid.unit_of_work import UnitOfWork
+from service.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
 Positions = dict[tuple[UUID, int], Recording[UUID]]

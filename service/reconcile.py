@@ -13,6 +13,9 @@ from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 
+from adapters.eventstore import events_of_many
+from adapters.sheets import Cell, Sheet, csv_text, xlsx_bytes
+from adapters.tables import read_table
 from domain import ids
 from domain.accounts import SOURCES, FundAccount, period_end
 from domain.errors import InvalidInput, NotFound
@@ -26,10 +29,7 @@ from domain.values import (
     parse_division,
     parse_period,
 )
-from jobaid.application import Ledger
-from jobaid.sheets import Cell, Sheet, csv_text, xlsx_bytes
-from jobaid.store import events_of_many
-from jobaid.tables import read_table
+from service.ledger import Ledger
 
 HEADERS = {
     "date": ("date", "日期", "支付日期", "拨付日期"),

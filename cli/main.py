@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from jobaid.application import Ledger
+    from service.ledger import Ledger
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,9 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def failure_reason(error: Exception) -> str | None:
     """What went wrong, in one line, for the failures that are not the program's fault."""
+    from adapters.logs import is_transient
+    from adapters.settings import ConfigurationError
     from domain.errors import LedgerError
-    from jobaid.logs import is_transient
-    from jobaid.settings import ConfigurationError
 
     if isinstance(error, LedgerError):
         return error.detail
@@ -121,7 +121,7 @@ def dispatch(args: argparse.Namespace) -> int:
 
         return token_command(args)
     if args.command in ("project", "rebuild", "replay"):
-        from projections.commands import projection_command
+        from cli.projections import projection_command
 
         return projection_command(args)
     if args.command == "import":
@@ -131,7 +131,7 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.command == "audit":
         return audit_command(args)
     if args.command == "verify":
-        from jobaid.verify import verify_command
+        from audit.verify import verify_command
 
         return verify_command(args)
     return 2
@@ -141,7 +141,7 @@ def on_ledger(command: str, run: Callable[[Ledger], int]) -> int:
     """Open the ledger from the environment, run, close it; a refusal is one line on
     stderr and exit status 2."""
     from domain.errors import LedgerError
-    from jobaid.application import Ledger
+    from service.ledger import Ledger
 
     ledger = Ledger()
     try:
@@ -155,8 +155,8 @@ def on_ledger(command: str, run: Callable[[Ledger], int]) -> int:
 
 def import_command(path: str, recorded_by: str) -> int:
     """Record the file's valid rows; print the report as JSON; exit 1 if any row was bad."""
-    from jobaid.imports import import_surveys
-    from jobaid.tables import read_upload
+    from adapters.tables import read_upload
+    from service.imports import import_surveys
 
     def run(ledger: Ledger) -> int:
         report = import_surveys(ledger, read_upload(path), recorded_by)
@@ -168,9 +168,9 @@ def import_command(path: str, recorded_by: str) -> int:
 
 def reconcile_command(args: argparse.Namespace) -> int:
     """Reconcile FILE with the account; print or write the report; exit 1 on differences."""
+    from adapters.tables import read_upload
     from domain.reconciliation import DIFFERENCES
-    from jobaid.reconcile import reconcile_file, report_csv, report_xlsx, summary
-    from jobaid.tables import read_upload
+    from service.reconcile import reconcile_file, report_csv, report_xlsx, summary
 
     if args.format == "xlsx" and not args.out:
         print("jobaid reconcile: --format xlsx needs --out FILE", file=sys.stderr)
@@ -199,10 +199,10 @@ def reconcile_command(args: argparse.Namespace) -> int:
 
 def audit_command(args: argparse.Namespace) -> int:
     if args.audit_command == "checkpoint":
-        from jobaid.verify import checkpoint_command
+        from audit.verify import checkpoint_command
 
         return checkpoint_command(args)
-    from jobaid.trail import render, trail
+    from audit.trail import render, trail
 
     def run(ledger: Ledger) -> int:
         rows = trail(ledger, args.worker)

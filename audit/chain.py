@@ -24,9 +24,9 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, Notification
 
-from jobaid.application import Ledger
-from jobaid.logs import log_retry
-from projections.sqlstore import SqlCursor, ViewStore
+from adapters.logs import log_retry
+from adapters.sql import SqlCursor, ViewStore
+from service.ledger import Ledger
 
 log = logging.getLogger(__name__)
 TABLE = "audit_chain"

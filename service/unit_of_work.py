@@ -27,7 +27,7 @@ class UnitOfWork:
     def prefetch(self, aggregate_ids: Iterable[UUID]) -> None:
         """Load these aggregates in one query (a batch names many), learning which have
         nothing recorded and where each of their events stands in the global order."""
-        from jobaid.store import events_of_many
+        from adapters.eventstore import events_of_many
 
         cache = self.app.repository.cache
         cached: dict[Any, Any] = cache.cache if cache is not None else {}

@@ -24,6 +24,9 @@ from eventsourcing.domain import DomainEvent, DomainEventProtocol
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, Transcoding
 from eventsourcing.utils import register_topic
 
+from adapters import pgstore
+from adapters.eventstore import existing_ids, position_of
+from adapters.settings import Settings, storage_env
 from domain import ids, registry
 from domain.accounts import FundAccount
 from domain.claims import Claims
@@ -37,12 +40,9 @@ from domain.reference import ReferenceData
 from domain.tokens import Token
 from domain.values import money_str, parse_date, parse_identifier, parse_money, parse_text
 from domain.worker import Worker
-from jobaid import pgstore
-from jobaid.facts import FACTS, FactContext, aggregates_named
-from jobaid.group_commit import Finish, GroupCommitter, Positions, Work
-from jobaid.settings import Settings, storage_env
-from jobaid.store import existing_ids, position_of
-from jobaid.unit_of_work import UnitOfWork
+from service.facts import FACTS, FactContext, aggregates_named
+from service.group_commit import Finish, GroupCommitter, Positions, Work
+from service.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
 Authorize = Callable[[str, Mapping[str, Any], UnitOfWork], None]

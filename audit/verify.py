@@ -24,8 +24,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
-from jobaid.application import Ledger
-from jobaid.chain import GENESIS, SECTION, ChainStore, Link, Sealer
+from audit.chain import GENESIS, SECTION, ChainStore, Link, Sealer
+from service.ledger import Ledger
 
 HEADS_KEPT = 200_000
 

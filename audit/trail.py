@@ -9,10 +9,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from adapters.eventstore import events_of_many
 from domain import ids
 from domain.errors import NotFound
-from jobaid.application import Ledger
-from jobaid.store import events_of_many
+from service.ledger import Ledger
 
 HIDDEN = {"originator_id", "originator_version", "timestamp", "originator_topic", "id_number_hash"}
 

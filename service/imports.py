@@ -12,6 +12,8 @@ from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 
+from adapters.settings import hash_id_number
+from adapters.tables import read_table
 from domain import ids
 from domain.errors import Conflict, Forbidden, InvalidInput, LedgerError, PolicyRefusal
 from domain.keys import Key
@@ -24,9 +26,7 @@ from domain.values import (
     parse_identifier,
     parse_text,
 )
-from jobaid.application import Authorize, FactRecorded, Ledger
-from jobaid.settings import hash_id_number
-from jobaid.tables import read_table
+from service.ledger import Authorize, FactRecorded, Ledger
 
 CHUNK = 250
 

@@ -20,7 +20,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
-TOPIC = "jobaid.pgstore:ArrayInsertRecorder"
+TOPIC = "adapters.pgstore:ArrayInsertRecorder"
 
 
 class ArrayInsertRecorder(PostgresApplicationRecorder):

@@ -37,8 +37,8 @@ from datetime import date, datetime, timedelta
 from typing import NoReturn, TypeVar
 from xml.parsers import expat
 
+from adapters.tables import MAX_CELL_CHARS, MAX_COLUMNS, MB, Budget
 from domain.errors import InvalidInput
-from jobaid.tables import MAX_CELL_CHARS, MAX_COLUMNS, MB, Budget
 
 # A workbook has 10-30 parts; Excel, WPS and LibreOffice never write hundreds.
 MAX_ZIP_ENTRIES = 1_000

@@ -1,0 +1,1 @@
+"""The `jobaid` command line: every command-line entry, and nothing else."""

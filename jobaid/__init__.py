@@ -1,1 +1,0 @@
-"""Jobaid Ledger: the application, settings and command line."""
