@@ -1,17 +1,45 @@
-"""The few reads the library's recorders do not offer, on either store."""
+"""The ledger's store as its readers see it — the read models and the audit, which must
+not depend on the service that writes it — and the few reads the library's recorders do
+not offer, on either store."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import TYPE_CHECKING, Any, TypeGuard
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder, StoredEvent
+from eventsourcing.application import AggregateNotFoundError, Repository
+from eventsourcing.persistence import ApplicationRecorder, Mapper, StoredEvent
 
 if TYPE_CHECKING:
     from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 CHUNK = 500  # ids per IN (…) list: SQLite's bound-parameter limit
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class EventStore:
+    """The events table (`recorder`), how stored events map to domain events (`mapper`,
+    with every transcoding and upcaster the ledger registers) and aggregates read from
+    them (`repository`, cached and fast-forwarded) — the Ledger's own, shared."""
+
+    recorder: ApplicationRecorder
+    mapper: Mapper[UUID]
+    repository: Repository[UUID]
+
+    def get(self, aggregate_id: UUID, cls: type[T]) -> T | None:
+        """The aggregate as recorded now, or None when nothing of that kind is."""
+        try:
+            found: object = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, cls) else None
+
+    def head(self) -> int:
+        """The last position recorded in the log (0 when it is empty)."""
+        return int(self.recorder.max_notification_id() or 0)
 
 
 def events_table(recorder: ApplicationRecorder) -> tuple[str, str]:

@@ -11,13 +11,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from api.problems import forbidden
-from api.tokens import Principal
 from domain import divisions, ids
 from domain.errors import InvalidInput
 from domain.keys import Key
 from domain.organisation import Organisation
 from domain.values import parse_division, parse_identifier
 from domain.worker import Worker
+from service.tokens import Principal
 from service.unit_of_work import UnitOfWork
 
 PROVINCE = divisions.PROVINCE

@@ -10,12 +10,13 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.auth import verify_bearer
 from api.problems import Problem, unauthorized, unavailable
 from api.runtime import Projections, Runtime
-from api.tokens import Principal, verify_bearer
 from domain.errors import InvalidInput
 from domain.values import parse_position
 from service.ledger import Ledger
+from service.tokens import Principal
 
 bearer = HTTPBearer(auto_error=False, description="`jobaid token create --role R --division D`")
 

@@ -31,14 +31,14 @@ def store_overrides(database_url: str) -> dict[str, str]:
 def open_projections(ledger: Ledger) -> Projections | None:
     from projections import Projections as ReadSide
 
-    read_side: Projections = ReadSide(ledger)
+    read_side: Projections = ReadSide(ledger.store)
     return read_side
 
 
 def open_sealer(ledger: Ledger) -> list[Background]:
     from audit.chain import SealingThread
 
-    return [SealingThread(ledger)]
+    return [SealingThread(ledger.store)]
 
 
 def open_projector(ledger: Ledger) -> list[Background]:

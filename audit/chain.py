@@ -24,9 +24,9 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, Notification
 
+from adapters.eventstore import EventStore
 from adapters.logs import log_retry
 from adapters.sql import SqlCursor, ViewStore
-from service.ledger import Ledger
 
 log = logging.getLogger(__name__)
 TABLE = "audit_chain"
@@ -84,9 +84,9 @@ class Link:
 class ChainStore:
     """The `audit_chain` table in the ledger's own database."""
 
-    def __init__(self, ledger: Ledger) -> None:
-        self.ledger = ledger
-        self.views = ViewStore(ledger.recorder)
+    def __init__(self, events: EventStore) -> None:
+        self.events = events
+        self.views = ViewStore(events.recorder)
         position_type = "BIGINT" if self.views.postgres else "INTEGER"
         with self.views.transaction() as cur:
             if self.views.postgres:
@@ -160,9 +160,9 @@ class ChainStore:
 class Sealer:
     """Appends the chain for everything committed since the last sealed position."""
 
-    def __init__(self, ledger: Ledger) -> None:
-        self.ledger = ledger
-        self.store = ChainStore(ledger)
+    def __init__(self, events: EventStore) -> None:
+        self.events = events
+        self.store = ChainStore(events)
         self.heads: OrderedDict[UUID, tuple[int, str]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -180,7 +180,7 @@ class Sealer:
                 # inside the writer's transaction queues behind requests waiting for the
                 # writer, and everyone waits out the pool timeout (5 s, then a 503).
                 seen, _ = self.store.head()
-                notifications = self.ledger.recorder.select_notifications(seen + 1, SECTION)
+                notifications = self.events.recorder.select_notifications(seen + 1, SECTION)
                 with self.store.views.transaction() as cur:
                     position, chain = self.store.head(cur)
                     if position != seen:
@@ -227,8 +227,8 @@ class Sealer:
 class SealingThread:
     """Seals in the background while the service runs, so that little stays unsealed."""
 
-    def __init__(self, ledger: Ledger, idle: float = 0.2) -> None:
-        self.sealer = Sealer(ledger)
+    def __init__(self, events: EventStore, idle: float = 0.2) -> None:
+        self.sealer = Sealer(events)
         self.idle = idle
         self.stopping = threading.Event()
         self.thread: threading.Thread | None = None

@@ -9,19 +9,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from adapters.eventstore import events_of_many
+from adapters.eventstore import EventStore, events_of_many
 from domain import ids
 from domain.errors import NotFound
-from service.ledger import Ledger
+from domain.tokens import Token
 
 HIDDEN = {"originator_id", "originator_version", "timestamp", "originator_topic", "id_number_hash"}
 
 
-def trail(ledger: Ledger, worker_id: str) -> list[dict[str, Any]]:
+def trail(events: EventStore, worker_id: str) -> list[dict[str, Any]]:
     worker_uuid = ids.worker_uuid(worker_id)
     rows = []
-    for stored, position in events_of_many(ledger.recorder, [worker_uuid]):
-        event: Any = ledger.mapper.to_domain_event(stored)
+    for stored, position in events_of_many(events.recorder, [worker_uuid]):
+        event: Any = events.mapper.to_domain_event(stored)
         fields = {k: _plain(v) for k, v in vars(event).items() if k not in HIDDEN}
         rows.append(
             {
@@ -30,7 +30,7 @@ def trail(ledger: Ledger, worker_id: str) -> list[dict[str, Any]]:
                 "fact": stored.topic.split(":", 1)[-1],
                 "recorded_at": event.timestamp.isoformat(),
                 "recorded_by": fields.pop("recorded_by", None),
-                "token": ledger.recorded_with(fields.pop("token_id", None)),
+                "token": recorded_with(events, fields.pop("token_id", None)),
                 "event_id": fields.pop("event_id", None),
                 "data": fields,
             }
@@ -38,6 +38,19 @@ def trail(ledger: Ledger, worker_id: str) -> list[dict[str, Any]]:
     if not rows:
         raise NotFound(f"unknown worker {worker_id}")
     return rows
+
+
+def recorded_with(events: EventStore, token_id: str | None) -> dict[str, Any] | None:
+    """The token a fact was recorded with, and who issued that token (subject and
+    token): a subject is a label, the chain of tokens is the proof."""
+    if token_id is None:
+        return None
+    token = events.get(ids.derived("token", token_id), Token)
+    return {
+        "token_id": token_id,
+        "issued_by": token.issued_by if token else None,
+        "issued_by_token": token.issued_by_token if token else None,
+    }
 
 
 def _plain(value: Any) -> Any:

@@ -11,10 +11,8 @@ versions and reported as the unsealed tail. With a checkpoint kept outside the s
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
-import sys
 from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -24,8 +22,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
+from adapters.eventstore import EventStore
 from audit.chain import GENESIS, SECTION, ChainStore, Link, Sealer
-from service.ledger import Ledger
 
 HEADS_KEPT = 200_000
 
@@ -37,13 +35,13 @@ class Tampered(Exception):
         self.detail = detail
 
 
-def verify(ledger: Ledger, checkpoint: dict[str, Any] | None = None) -> dict[str, Any]:
+def verify(events: EventStore, checkpoint: dict[str, Any] | None = None) -> dict[str, Any]:
     """{ok, checked, sealed_through, unsealed, first_bad_position, detail}."""
-    store = ChainStore(ledger)
+    store = ChainStore(events)
     sealed_through, _ = store.head()
-    walk = Walk(ledger, sealed_through, int(checkpoint["position"]) if checkpoint else None, store)
+    walk = Walk(events, sealed_through, int(checkpoint["position"]) if checkpoint else None, store)
     try:
-        for notification, sealed in merged(ledger, store):
+        for notification, sealed in merged(events, store):
             walk.check(notification, sealed)
         if checkpoint is not None:
             walk.check_checkpoint(checkpoint)
@@ -69,26 +67,26 @@ def verify(ledger: Ledger, checkpoint: dict[str, Any] | None = None) -> dict[str
 
 
 def merged(
-    ledger: Ledger, store: ChainStore
+    events: EventStore, store: ChainStore
 ) -> Iterator[tuple[Notification | None, dict[str, Any] | None]]:
     """(event, chain row) pairs in position order; either may be missing at a position."""
-    events = sections(
-        lambda after: ledger.recorder.select_notifications(after + 1, SECTION), lambda n: n.id
+    stored = sections(
+        lambda after: events.recorder.select_notifications(after + 1, SECTION), lambda n: n.id
     )
     links = sections(lambda after: store.links(after, SECTION), lambda row: int(row["position"]))
-    event, row = next(events, None), next(links, None)
+    event, row = next(stored, None), next(links, None)
     while event is not None or row is not None:
         event_at = event.id if event is not None else None
         row_at = int(row["position"]) if row is not None else None
         if row_at is None or (event_at is not None and event_at < row_at):
             yield event, None
-            event = next(events, None)
+            event = next(stored, None)
         elif event_at is None or row_at < event_at:
             yield None, row
             row = next(links, None)
         else:
             yield event, row
-            event, row = next(events, None), next(links, None)
+            event, row = next(stored, None), next(links, None)
 
 
 def sections(read: Any, position_of: Any) -> Iterator[Any]:
@@ -106,13 +104,13 @@ class Walk:
 
     def __init__(
         self,
-        ledger: Ledger,
+        events: EventStore,
         sealed_through: int,
         checkpoint_at: int | None = None,
         store: ChainStore | None = None,
     ) -> None:
-        self.ledger = ledger
-        self.store = store or ChainStore(ledger)
+        self.events = events
+        self.store = store or ChainStore(events)
         self.sealed_through = sealed_through
         self.checkpoint_at = checkpoint_at
         # Each aggregate's last version and aggregate hash, bounded so that memory stays
@@ -172,7 +170,7 @@ class Walk:
 
     def _decodes(self, notification: Notification) -> None:
         try:
-            event = self.ledger.mapper.to_domain_event(notification)
+            event = self.events.mapper.to_domain_event(notification)
         except Exception as error:  # anything that no longer decodes is corruption here
             raise Tampered(
                 notification.id, f"the event does not decode ({type(error).__name__})"
@@ -210,9 +208,9 @@ class Walk:
             )
 
 
-def checkpoint(ledger: Ledger, signed_off_by: str) -> dict[str, Any]:
+def checkpoint(events: EventStore, signed_off_by: str) -> dict[str, Any]:
     """Seal what is recorded and describe the chain head: a small file an auditor keeps."""
-    sealer = Sealer(ledger)
+    sealer = Sealer(events)
     position = sealer.seal()
     link_row = sealer.store.link_at(position) if position else None
     body = {
@@ -231,38 +229,3 @@ def read_checkpoint(path: Path) -> dict[str, Any]:
     if digest != hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest():
         raise ValueError(f"{path}: the checkpoint file was altered (its digest does not match)")
     return data
-
-
-def verify_command(args: argparse.Namespace) -> int:
-    """Exit 0 when the history is intact, 1 naming the first bad position."""
-    against = getattr(args, "against", None)
-    ledger = Ledger()
-    try:
-        wanted = read_checkpoint(Path(against)) if against else None
-        walk_result = verify(ledger, wanted)
-    except ValueError as error:
-        print(f"jobaid verify: {error}", file=sys.stderr)
-        return 2
-    finally:
-        ledger.close()
-    print(json.dumps(walk_result, ensure_ascii=False))
-    if not walk_result["ok"]:
-        print(
-            f"first bad position: {walk_result['first_bad_position']}: {walk_result['detail']}",
-            file=sys.stderr,
-        )
-    return 0 if walk_result["ok"] else 1
-
-
-def checkpoint_command(args: argparse.Namespace) -> int:
-    ledger = Ledger()
-    try:
-        body = checkpoint(ledger, args.by)
-    finally:
-        ledger.close()
-    text = json.dumps(body, indent=2, sort_keys=True)
-    if args.out:
-        Path(args.out).write_text(text + "\n")
-    else:
-        print(text)
-    return 0

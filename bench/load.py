@@ -434,7 +434,7 @@ def guard_violations(
 
 def balance_mismatches(ledger: Any, server: Server, generator: Generator) -> list[str]:
     """`GET /v1/accounts` (the projections, once caught up) against the raw events."""
-    folded = {(r["source"], r["division"]): r for r in replay_balances(ledger)}
+    folded = {(r["source"], r["division"]): r for r in replay_balances(ledger.store)}
     head = ledger.recorder.max_notification_id() or 0
     served: dict[tuple[str, str], dict[str, Any]] = {}
     with generator.client("auditor") as http:

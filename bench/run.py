@@ -186,7 +186,7 @@ def measure_size(
     assert isinstance(ledger, Ledger)
     raw, raw_s = bare.read_log(ledger, decode=False)
     decoded, decoded_s = bare.read_log(ledger, decode=True)
-    projections = Projections(ledger)
+    projections = Projections(ledger.store)
     started = time.perf_counter()
     projections.rebuild()
     catch_up_s = time.perf_counter() - started
@@ -197,7 +197,7 @@ def measure_size(
     rebuilt = run_measured(["rebuild"], url)
     assert rebuilt.returncode == 0, rebuilt.stderr
     started = time.perf_counter()
-    Sealer(ledger).seal()
+    Sealer(ledger.store).seal()
     seal_s = time.perf_counter() - started
     verified = run_measured(["verify"], url)
     say(f"{store}@{events}: rebuild {rebuilt.seconds:.1f} s {rebuilt.peak_rss_mb:.0f} MB, "

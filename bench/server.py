@@ -15,8 +15,8 @@ from typing import Any
 
 import httpx
 
-from api.tokens import issue_token
 from bench.stores import open_ledger, store_env
+from service.tokens import issue_token
 
 CLI = [sys.executable, "-m", "cli"]
 

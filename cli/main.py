@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from service.ledger import Ledger
+    pass
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,99 +115,26 @@ def dispatch(args: argparse.Namespace) -> int:
 
         return serve(args.host, args.port, projections=not args.no_projections)
     if args.command == "token":
-        from api.tokens import token_command
+        from cli.tokens import token_command
 
         return token_command(args)
     if args.command in ("project", "rebuild", "replay"):
         from cli.projections import projection_command
 
         return projection_command(args)
-    if args.command == "import":
-        return import_command(args.file, args.by)
-    if args.command == "reconcile":
-        return reconcile_command(args)
-    if args.command == "audit":
-        return audit_command(args)
-    if args.command == "verify":
-        from audit.verify import verify_command
+    if args.command in ("import", "reconcile"):
+        from cli.files import import_command, reconcile_command
 
-        return verify_command(args)
-    return 2
+        return import_command(args) if args.command == "import" else reconcile_command(args)
+    if args.command in ("audit", "verify"):
+        from cli.audit import checkpoint_command, trail_command, verify_command
 
-
-def on_ledger(command: str, run: Callable[[Ledger], int]) -> int:
-    """Open the ledger from the environment, run, close it; a refusal is one line on
-    stderr and exit status 2."""
-    from domain.errors import LedgerError
-    from service.ledger import Ledger
-
-    ledger = Ledger()
-    try:
-        return run(ledger)
-    except LedgerError as error:
-        print(f"jobaid {command}: {error.detail}", file=sys.stderr)
-        return 2
-    finally:
-        ledger.close()
-
-
-def import_command(path: str, recorded_by: str) -> int:
-    """Record the file's valid rows; print the report as JSON; exit 1 if any row was bad."""
-    from adapters.tables import read_upload
-    from service.imports import import_surveys
-
-    def run(ledger: Ledger) -> int:
-        report = import_surveys(ledger, read_upload(path), recorded_by)
-        print(json.dumps(report.public(), ensure_ascii=False, indent=2))
-        return 1 if report.errors else 0
-
-    return on_ledger("import", run)
-
-
-def reconcile_command(args: argparse.Namespace) -> int:
-    """Reconcile FILE with the account; print or write the report; exit 1 on differences."""
-    from adapters.tables import read_upload
-    from domain.reconciliation import DIFFERENCES
-    from service.reconcile import reconcile_file, report_csv, report_xlsx, summary
-
-    if args.format == "xlsx" and not args.out:
-        print("jobaid reconcile: --format xlsx needs --out FILE", file=sys.stderr)
-        return 2
-
-    def run(ledger: Ledger) -> int:
-        content, name = read_upload(args.file), Path(args.file).name
-        report, _ = reconcile_file(
-            ledger, content, name, args.source, args.division, args.period, args.by
+        if args.command == "verify":
+            return verify_command(args)
+        return (
+            checkpoint_command(args) if args.audit_command == "checkpoint" else trail_command(args)
         )
-        if args.format == "xlsx":
-            Path(args.out).write_bytes(report_xlsx(report))
-        else:
-            as_json = json.dumps(summary(report), ensure_ascii=False, indent=2) + "\n"
-            text = report_csv(report) if args.format == "csv" else as_json
-            if args.out:
-                # newline="": the CSV's own line ends (RFC 4180 CRLF) stay as written.
-                Path(args.out).write_text(text, encoding="utf-8", newline="")
-            else:
-                sys.stdout.write(text)
-        totals = summary(report)["totals"]
-        return 1 if any(totals[status] for status in DIFFERENCES) else 0
-
-    return on_ledger("reconcile", run)
-
-
-def audit_command(args: argparse.Namespace) -> int:
-    if args.audit_command == "checkpoint":
-        from audit.verify import checkpoint_command
-
-        return checkpoint_command(args)
-    from audit.trail import render, trail
-
-    def run(ledger: Ledger) -> int:
-        rows = trail(ledger, args.worker)
-        print(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else render(rows))
-        return 0
-
-    return on_ledger("audit trail", run)
+    return 2
 
 
 if __name__ == "__main__":

@@ -48,8 +48,8 @@ def project(ledger: Ledger) -> int:
     from audit.chain import SealingThread
 
     configure_logging()
-    projections = Projections(ledger, batch_size())
-    sealer = SealingThread(ledger)
+    projections = Projections(ledger.store, batch_size())
+    sealer = SealingThread(ledger.store)
     stopping = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -85,7 +85,7 @@ def stop_with_parent() -> bool:
 
 
 def rebuild(ledger: Ledger) -> int:
-    projections = Projections(ledger, batch_size())
+    projections = Projections(ledger.store, batch_size())
     events = ledger.recorder.max_notification_id() or 0
     started = time.perf_counter()
     projections.rebuild()
@@ -106,7 +106,7 @@ def replay(ledger: Ledger, as_of: str | None, known_at: str | None) -> int:
     except ValueError as error:
         print(f"jobaid replay: {error}", file=sys.stderr)
         return 2
-    for row in replay_balances(ledger, day, instant):
+    for row in replay_balances(ledger.store, day, instant):
         print(json.dumps(row, ensure_ascii=False, sort_keys=True))
     return 0
 

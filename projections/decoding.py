@@ -18,8 +18,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import Application
-from eventsourcing.persistence import JSONTranscoder, StoredEvent
+from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent
 from eventsourcing.utils import resolve_topic
 
 from projections.changes import Fields, stamp
@@ -57,8 +56,8 @@ def plain(value: Any) -> Any:
 
 
 class Decoder:
-    def __init__(self, app: Application[Any], topics: Iterable[str]) -> None:
-        self.mapper = app.mapper
+    def __init__(self, mapper: Mapper[Any], topics: Iterable[str]) -> None:
+        self.mapper = mapper
         readable = (
             self.mapper.cipher is None
             and self.mapper.compressor is None

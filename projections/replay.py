@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
+from adapters.eventstore import EventStore
 from domain.accounts import FundAccount
 from projections.accounts import account_row
 from projections.changes import stamp
 from projections.money import to_fen
-from service.ledger import Ledger
 
 ACCOUNT_TOPICS = (
     "jobaid:AccountOpened",
@@ -22,27 +22,27 @@ ACCOUNT_TOPICS = (
 SECTION = 1000
 
 
-def account_events(ledger: Ledger) -> Iterator[Any]:
+def account_events(events: EventStore) -> Iterator[Any]:
     start = 1
     while True:
-        notifications = ledger.recorder.select_notifications(
+        notifications = events.recorder.select_notifications(
             start=start, limit=SECTION, topics=ACCOUNT_TOPICS
         )
         for notification in notifications:
-            yield ledger.mapper.to_domain_event(notification)
+            yield events.mapper.to_domain_event(notification)
         if len(notifications) < SECTION:
             return
         start = notifications[-1].id + 1
 
 
 def replay_balances(
-    ledger: Ledger, as_of: date | None = None, known_at: datetime | None = None
+    events: EventStore, as_of: date | None = None, known_at: datetime | None = None
 ) -> list[dict[str, Any]]:
     """The same answer as `Projections.accounts(as_of, known_at)`, by brute force."""
     cutoff = None if known_at is None else stamp(known_at)
     accounts: dict[Any, tuple[str, str]] = {}
     figures: dict[tuple[str, str], list[int]] = {}
-    for e in account_events(ledger):
+    for e in account_events(events):
         if cutoff is not None and stamp(e.timestamp) > cutoff:
             continue
         if isinstance(e, FundAccount.Opened):

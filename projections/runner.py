@@ -24,12 +24,12 @@ from dataclasses import dataclass
 
 from eventsourcing.persistence import IntegrityError
 
+from adapters.eventstore import EventStore
 from adapters.sql import ViewStore
 from projections.changes import HANDLERS, Batch, Caches, Fields
 from projections.decoding import Decoder
 from projections.eventlog import select_events
 from projections.writer import write
-from service.ledger import Ledger
 
 DEFAULT_BATCH = 3000  # events a read model needs, at most, per transaction
 SPAN = 4  # positions read per section, at most, as a multiple of the batch
@@ -46,12 +46,13 @@ class Section:
 
 
 class Runner:
-    def __init__(self, ledger: Ledger, store: ViewStore, batch_size: int = DEFAULT_BATCH) -> None:
-        self.ledger = ledger
+    def __init__(
+        self, events: EventStore, store: ViewStore, batch_size: int = DEFAULT_BATCH
+    ) -> None:
         self.store = store
         self.batch_size = batch_size
         self.caches = Caches()
-        self.decoder = Decoder(ledger, TOPICS)
+        self.decoder = Decoder(events.mapper, TOPICS)
         # Called with each event's position before it is applied: lets a test inject a
         # crash in the middle of a batch.
         self.before_event: Callable[[int], None] | None = None

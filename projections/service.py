@@ -7,12 +7,12 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from adapters.eventstore import EventStore
 from adapters.sql import ViewStore
 from projections import accounts as account_queries
 from projections import schema, targets, views
 from projections.follower import Follower
 from projections.runner import DEFAULT_BATCH, Runner
-from service.ledger import Ledger
 
 
 class Projections:
@@ -23,11 +23,11 @@ class Projections:
     timestamp is taken just before its transaction commits, so an event stamped before
     a very recent instant may still be on its way into the log."""
 
-    def __init__(self, ledger: Ledger, batch_size: int = DEFAULT_BATCH) -> None:
-        self.ledger = ledger
-        self.store = ViewStore(ledger.recorder)
+    def __init__(self, events: EventStore, batch_size: int = DEFAULT_BATCH) -> None:
+        self.events = events
+        self.store = ViewStore(events.recorder)
         self.store.create(schema.STATEMENTS, schema.RETIRED, schema.TABLES)
-        self.runner = Runner(ledger, self.store, batch_size)
+        self.runner = Runner(events, self.store, batch_size)
         self.follower = Follower(self.runner, self.store)
 
     # Following the log.
@@ -96,11 +96,11 @@ class Projections:
 
     def worker(self, worker_id: str, as_of: date | None = None) -> dict[str, Any] | None:
         with self.store.transaction(commit=False) as cur:
-            return views.worker(self.ledger, cur, worker_id, as_of)
+            return views.worker(self.events, cur, worker_id, as_of)
 
     def organisation(self, org_id: str, as_of: date | None = None) -> dict[str, Any] | None:
         with self.store.transaction(commit=False) as cur:
-            return views.organisation(self.ledger, cur, org_id, as_of)
+            return views.organisation(self.events, cur, org_id, as_of)
 
     def targets(self, within: Callable[[str], bool] | None = None) -> dict[str, Any]:
         with self.store.transaction(commit=False) as cur:

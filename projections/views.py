@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from adapters.eventstore import EventStore
 from adapters.sql import SqlCursor
-from domain.errors import NotFound
+from domain import ids
+from domain.organisation import Organisation
 from domain.policy.placement import is_cross_region
 from domain.worker import Worker
 from projections import schema
 from projections.money import yuan
-from service.ledger import Ledger
 
 
 def by(day: date | None, as_of: date | None) -> bool:
@@ -28,11 +29,10 @@ def shown(day: date | None, as_of: date | None) -> str | None:
 
 
 def worker(
-    ledger: Ledger, cur: SqlCursor, worker_id: str, as_of: date | None
+    events: EventStore, cur: SqlCursor, worker_id: str, as_of: date | None
 ) -> dict[str, Any] | None:
-    try:
-        w = ledger.get_worker(worker_id)
-    except NotFound:
+    w = events.get(ids.worker_uuid(worker_id), Worker)
+    if w is None:
         return None
     survey = w.survey_on(as_of or date.max)
     return {
@@ -140,11 +140,10 @@ def payment_view(r: Any, reversed_on: str | None) -> dict[str, Any]:
 
 
 def organisation(
-    ledger: Ledger, cur: SqlCursor, org_id: str, as_of: date | None
+    events: EventStore, cur: SqlCursor, org_id: str, as_of: date | None
 ) -> dict[str, Any] | None:
-    try:
-        o = ledger.get_organisation(org_id)
-    except NotFound:
+    o = events.get(ids.organisation_uuid(org_id), Organisation)
+    if o is None:
         return None
     return {
         "org_id": o.org_id,

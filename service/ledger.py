@@ -25,7 +25,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording,
 from eventsourcing.utils import register_topic
 
 from adapters import pgstore
-from adapters.eventstore import existing_ids, position_of
+from adapters.eventstore import EventStore, existing_ids, position_of
 from adapters.settings import Settings, storage_env
 from domain import ids, registry
 from domain.accounts import FundAccount
@@ -160,6 +160,7 @@ class Ledger(Application[UUID]):
         for topic, cls in registry.stored_topics().items():
             register_topic(topic, cls)
         super().__init__(env=config)
+        self.store = EventStore(self.recorder, self.mapper, self.repository)
         group_commit = os.environ.get("JOBAID_GROUP_COMMIT", "on").lower() not in ("0", "off", "no")
         self.committer = (
             GroupCommitter(lambda: UnitOfWork(self), self._save, self._alone)
@@ -502,21 +503,6 @@ class Ledger(Application[UUID]):
 
     def get_token(self, token_id: str) -> Token:
         return self._get(ids.derived("token", token_id), Token, f"token {token_id}", None)
-
-    def recorded_with(self, token_id: str | None) -> dict[str, Any] | None:
-        """The token a fact was recorded with, and who issued that token (subject and
-        token): a subject is a label, the chain of tokens is the proof."""
-        if token_id is None:
-            return None
-        try:
-            token = self.get_token(token_id)
-        except NotFound:
-            return {"token_id": token_id, "issued_by": None, "issued_by_token": None}
-        return {
-            "token_id": token_id,
-            "issued_by": token.issued_by,
-            "issued_by_token": token.issued_by_token,
-        }
 
     def get_reference(self) -> ReferenceData | None:
         try:

@@ -14,9 +14,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.tokens import issue_token
 from projections import Projections
 from service.ledger import Ledger
+from service.tokens import issue_token
 
 _ids = itertools.count(1)
 HOME = "430102"  # 芙蓉区, 长沙市
@@ -61,7 +61,7 @@ class Api:
 
 @contextmanager
 def running_api(ledger: Ledger) -> Iterator[Api]:
-    projections = Projections(ledger)
+    projections = Projections(ledger.store)
     projections.start()
     try:
         with TestClient(create_app(ledger, projections)) as client:

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from adapters.settings import Settings
-from api.tokens import issue_token
 from service.ledger import Ledger
+from service.tokens import issue_token
 from tests import builders as b
 from tests.api_support import ELSEWHERE, HOME, JISHOU, PROVINCE, Api, event, running_api, uid
 

@@ -158,7 +158,7 @@ def test_auditors_verify_the_history_against_a_kept_checkpoint(api: Api) -> None
     from audit.verify import checkpoint
 
     b.worker(api.ledger)
-    kept = checkpoint(api.ledger, "审计员")
+    kept = checkpoint(api.ledger.store, "审计员")
     intact = api.get(
         "auditor", f"/audit/verify?position={kept['position']}&chain_hash={kept['chain_hash']}"
     )

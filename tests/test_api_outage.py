@@ -14,8 +14,8 @@ from adapters.settings import Settings
 from api.app import create_app
 from api.runtime import Runtime
 from api.server import open_projections, store_overrides
-from api.tokens import issue_token
 from service.ledger import Ledger
+from service.tokens import issue_token
 from tests.api_support import HOME, Proxy, event, free_port
 from tests.conftest import new_postgres_database
 

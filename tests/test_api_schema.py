@@ -4,7 +4,7 @@ never get a 500, and every answer conforms to the documented schema, status and 
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,30 +16,33 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 
 from adapters.settings import Settings
 from api.app import create_app
-from api.tokens import issue_token
 from projections import Projections
 from service.ledger import Ledger
+from service.tokens import issue_token
 from tests import builders as b
 
 TOKENS: dict[str, str] = {}
 EXAMPLES = int(os.environ.get("JOBAID_SCHEMA_EXAMPLES", "30"))
 
 
-def app_over_a_fresh_ledger(path: Path) -> object:
+@pytest.fixture(scope="module")
+def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    path = tmp_path_factory.mktemp("schema") / "ledger.db"
     ledger = Ledger(Settings(database_url=f"sqlite:///{path}", pii_key=b"test"))
     b.worker(ledger, worker_id="w1")
     b.organisation(ledger, org_id="o1")
     for role in ("clerk", "finance", "auditor", "admin"):
         TOKENS[role] = issue_token(ledger, role, "430000", None, "test").token
-    projections = Projections(ledger)
+    projections = Projections(ledger.store)
     projections.start()
-    return create_app(ledger, projections, read_wait=0.5)
-
-
-@pytest.fixture(scope="module")
-def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    app = app_over_a_fresh_ledger(tmp_path_factory.mktemp("schema") / "ledger.db")
-    return schemathesis.openapi.from_asgi("/openapi.json", app)
+    try:
+        app = create_app(ledger, projections, read_wait=0.5)
+        yield schemathesis.openapi.from_asgi("/openapi.json", app)
+    finally:
+        # Stopped before the ledger is closed (or collected): the follower thread must not
+        # be inside SQLite when its connection goes.
+        projections.stop()
+        ledger.close()
 
 
 def role_for(path: str) -> str:

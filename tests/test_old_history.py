@@ -50,7 +50,7 @@ def test_earlier_history_seals_verifies_projects_and_is_followed_by_new_facts(
 ) -> None:
     load_history(ledger)
     seal_and_verify(ledger)
-    projections = Projections(ledger)
+    projections = Projections(ledger.store)
     projections.rebuild()
     balances = {(a["source"], a["division"]): a["balance"] for a in projections.accounts()}
     # 100,000 each; R8 1,000 × 1.7 and R10 two days × 20 paid; R12 300 paid and reversed.
@@ -71,8 +71,8 @@ def test_earlier_history_seals_verifies_projects_and_is_followed_by_new_facts(
 
 
 def seal_and_verify(ledger: Ledger) -> None:
-    Sealer(ledger).seal()
-    result = verify(ledger)
+    Sealer(ledger.store).seal()
+    result = verify(ledger.store)
     assert result["ok"] and result["unsealed"] == 0, result
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from adapters.settings import hash_id_number
-from audit.trail import trail
+from audit.trail import recorded_with, trail
 from domain import ids
 from domain.recorded import Actor
 from domain.values import id_check_char
@@ -74,7 +74,7 @@ def everything_shown(api: Api, workers: list[str], tmp_path: Path) -> list[str]:
             answer = api.get("auditor", path)
             assert answer.status_code == 200, answer.text
             shown.append(answer.text)
-        shown.append(json.dumps(trail(api.ledger, worker), ensure_ascii=False))
+        shown.append(json.dumps(trail(api.ledger.store, worker), ensure_ascii=False))
     for accept in ("application/json", "text/csv"):
         statement = f"/accounts/local_treasury/{b.HOME}/statement"
         shown.append(api.get("auditor", statement, Accept=accept).text)
@@ -105,7 +105,7 @@ def test_every_fact_names_its_token_and_who_issued_that_token(api: Api) -> None:
     """An admin of 430104 gave a clerk token the subject `auditor@430000`: the subject is
     a label, so the fact also names the token, and the token names its issuer."""
     admin = api.ledger
-    from api.tokens import issue_token
+    from service.tokens import issue_token
 
     boss = issue_token(admin, "admin", "430104", "admin.wang", Actor("cli:root"))
     spoof = issue_token(admin, "clerk", "430104", "auditor@430000", boss.principal.actor)
@@ -115,7 +115,7 @@ def test_every_fact_names_its_token_and_who_issued_that_token(api: Api) -> None:
         home_division="430104", registered_on="2017-01-01"))  # fmt: skip
     assert answer.status_code == 201, answer.text
 
-    row = trail(api.ledger, "w-2")[0]
+    row = trail(api.ledger.store, "w-2")[0]
     assert row["recorded_by"] == "auditor@430000"
     assert row["token"] == {
         "token_id": spoof.principal.token_id,
@@ -137,7 +137,7 @@ def test_payments_and_reversals_record_the_token_they_were_made_with(api: Api) -
     reversed_ = api.post("finance", "/payments/pay-t/reversal",
                          {"reversal_id": "rev-t", "reason": "错付", "reversed_on": "2018-02-02"})  # fmt: skip
     assert reversed_.status_code == 201, reversed_.text
-    finance = api.ledger.recorded_with(token_id_of(api.tokens["finance"]))
+    finance = recorded_with(api.ledger.store, token_id_of(api.tokens["finance"]))
     assert finance is not None
     events = api.ledger.events_of(ids.payment_uuid("pay-t"))
     account = api.ledger.events_of(ids.account_uuid("local_treasury", "430104"))

@@ -40,7 +40,7 @@ def test_a_short_section_covers_its_stop_and_a_full_one_ends_at_its_last_event(
     ledger: Ledger, scenario: Scenario
 ) -> None:
     unread(ledger, 3)
-    projections = Projections(ledger, batch_size=2)
+    projections = Projections(ledger.store, batch_size=2)
     try:
         head = projections.store.head()
         full = projections.runner.read(0, head)
@@ -58,7 +58,7 @@ def test_a_short_section_covers_its_stop_and_a_full_one_ends_at_its_last_event(
 def test_events_committed_after_the_head_was_read_are_not_skipped(
     ledger: Ledger, scenario: Scenario
 ) -> None:
-    projections = Projections(ledger, batch_size=4)
+    projections = Projections(ledger.store, batch_size=4)
     try:
         stale = projections.store.head()
         unread(ledger, 2)
@@ -69,9 +69,9 @@ def test_events_committed_after_the_head_was_read_are_not_skipped(
         assert projections.position() == stale
         del projections.store.head
         projections.catch_up()
-        assert projections.accounts() == replay_balances(ledger)
+        assert projections.accounts() == replay_balances(ledger.store)
         assert projections.accounts(as_of=date(2017, 12, 31)) == replay_balances(
-            ledger, as_of=date(2017, 12, 31)
+            ledger.store, as_of=date(2017, 12, 31)
         )
     finally:
         projections.close()
@@ -81,8 +81,8 @@ def test_plain_decoding_writes_what_the_library_mapper_would(ledger: Ledger) -> 
     populate(ledger, payments=60)  # money, reversals, placements, courses
     placement = b.placement(ledger, b.worker(ledger), b.organisation(ledger))
     b.end_placement(ledger, placement, "2019-01-31")
-    plain = Projections(ledger, batch_size=50)
-    mapped = Projections(ledger, batch_size=50)
+    plain = Projections(ledger.store, batch_size=50)
+    mapped = Projections(ledger.store, batch_size=50)
     mapped.runner.decoder.plain_versions = {}  # every event through the mapper
     try:
         found = select_events(plain.store, 0, plain.store.head(), TOPICS, 100_000)
@@ -108,7 +108,7 @@ def test_plain_decoding_writes_what_the_library_mapper_would(ledger: Ledger) -> 
 def test_the_events_read_are_those_the_library_selects(ledger: Ledger) -> None:
     populate(ledger, payments=20)
     unread(ledger, 3)
-    projections = Projections(ledger)
+    projections = Projections(ledger.store)
     try:
         head = projections.store.head()
         for after, stop, topics, limit in [

@@ -32,7 +32,7 @@ def probes() -> list[date]:
 
 def test_back_dated_money_in_later_batches_counts_from_its_own_day(ledger: Ledger) -> None:
     scenario = Scenario(ledger)
-    projections = Projections(ledger, batch_size=1)
+    projections = Projections(ledger.store, batch_size=1)
     try:
         for n, day in enumerate(DAYS):
             scenario.appropriate(JISHOU, 100_000 * 2**n, day)  # each sum tells which facts count
@@ -41,12 +41,12 @@ def test_back_dated_money_in_later_batches_counts_from_its_own_day(ledger: Ledge
         scenario.reverse(0, 200)  # a credit in a later year than its payment
         projections.catch_up()
         for day in probes():
-            assert projections.accounts(as_of=day) == replay_balances(ledger, as_of=day), day
+            assert projections.accounts(as_of=day) == replay_balances(ledger.store, as_of=day), day
             statement = projections.statement("local_treasury", JISHOU, day, None)
             before = projections.statement("local_treasury", JISHOU, None, day - timedelta(days=1))
             assert statement is not None and before is not None
             assert statement["opening_balance"] == before["closing_balance"], day
-        assert projections.accounts() == replay_balances(ledger)
+        assert projections.accounts() == replay_balances(ledger.store)
     finally:
         projections.close()
 
@@ -54,7 +54,7 @@ def test_back_dated_money_in_later_batches_counts_from_its_own_day(ledger: Ledge
 def test_read_models_of_an_older_layout_are_rebuilt_from_the_log(ledger: Ledger) -> None:
     scenario = Scenario(ledger)
     scenario.appropriate(JISHOU, 500_000, date(2018, 3, 1))
-    old = Projections(ledger)
+    old = Projections(ledger.store)
     old.catch_up()
     # What older code left behind: its own running-totals table and none of the sums.
     with old.store.transaction() as cur:
@@ -62,13 +62,13 @@ def test_read_models_of_an_older_layout_are_rebuilt_from_the_log(ledger: Ledger)
         cur.execute(f"DELETE FROM {schema.SUMS}")
     old.close()
 
-    started = Projections(ledger)
+    started = Projections(ledger.store)
     try:
         assert started.position() == 0
         with started.store.transaction(commit=False) as cur:
             assert not started.store.exists(cur, schema.RETIRED[0])
         started.catch_up()
-        assert started.accounts() == replay_balances(ledger)
+        assert started.accounts() == replay_balances(ledger.store)
         assert started.accounts()[0]["balance"] != "0.00"
     finally:
         started.close()

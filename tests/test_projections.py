@@ -20,7 +20,7 @@ JISHOU = "433101"
 
 @pytest.fixture
 def projections(ledger: Ledger) -> Iterator[Projections]:
-    p = Projections(ledger)
+    p = Projections(ledger.store)
     yield p
     p.close()
 
@@ -38,7 +38,7 @@ def test_balances_tie_out_to_the_events_and_to_the_account_aggregates(
 ) -> None:
     populate(ledger, payments=60)
     projections.catch_up()
-    assert projections.accounts() == replay_balances(ledger)
+    assert projections.accounts() == replay_balances(ledger.store)
     for row in projections.accounts():
         account = ledger.get_account(row["source"], row["division"])
         assert row["balance"] == f"{account.balance:.2f}"
@@ -82,7 +82,7 @@ def test_as_of_and_known_at_with_facts_recorded_out_of_business_date_order(
         (date(2017, 9, 5), None),
     ]:
         assert projections.accounts(as_of=as_of, known_at=known_at) == replay_balances(
-            ledger, as_of, known_at
+            ledger.store, as_of, known_at
         )
 
     statement = projections.statement("local_treasury", JISHOU, None, None)

@@ -29,7 +29,7 @@ class Crash(Exception):
 
 
 def clean_rebuild(ledger: Ledger) -> str:
-    fresh = Projections(ledger)
+    fresh = Projections(ledger.store)
     fresh.rebuild()
     answer = snapshot(fresh, ledger)
     fresh.close()
@@ -38,7 +38,7 @@ def clean_rebuild(ledger: Ledger) -> str:
 
 def test_a_crash_mid_batch_resumes_without_double_counting(ledger: Ledger) -> None:
     populate(ledger, payments=80)
-    crashing = Projections(ledger, batch_size=25)
+    crashing = Projections(ledger.store, batch_size=25)
     seen: list[int] = []
 
     def crash_after_100(position: int) -> None:
@@ -53,11 +53,11 @@ def test_a_crash_mid_batch_resumes_without_double_counting(ledger: Ledger) -> No
     assert 0 < reached < seen[-1]  # whole batches committed, the crashed one not at all
     crashing.close()
 
-    restarted = Projections(ledger, batch_size=25)
+    restarted = Projections(ledger.store, batch_size=25)
     restarted.catch_up()
     resumed = snapshot(restarted, ledger)
     assert resumed == clean_rebuild(ledger)
-    assert restarted.accounts() == replay_balances(ledger)
+    assert restarted.accounts() == replay_balances(ledger.store)
 
 
 def test_a_killed_projection_process_resumes_to_the_same_figures(
@@ -79,7 +79,7 @@ def test_a_killed_projection_process_resumes_to_the_same_figures(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    watcher = Projections(ledger)
+    watcher = Projections(ledger.store)
     try:
         deadline = time.monotonic() + 30
         while watcher.position() < head // 3 and time.monotonic() < deadline:
@@ -99,7 +99,7 @@ def test_several_projectors_on_one_database_do_not_double_count(
 ) -> None:
     writer = make_ledger()
     populate(writer, payments=150)
-    projectors = [Projections(make_ledger(), batch_size=5) for _ in range(3)]
+    projectors = [Projections(make_ledger().store, batch_size=5) for _ in range(3)]
     errors: list[BaseException] = []
 
     def run(p: Projections) -> None:
@@ -120,7 +120,7 @@ def test_several_projectors_on_one_database_do_not_double_count(
 
 
 def test_live_projection_equals_a_rebuild_byte_for_byte(ledger: Ledger) -> None:
-    live = Projections(ledger, batch_size=100)
+    live = Projections(ledger.store, batch_size=100)
     live.start()  # follows the log while it is being written, in small steps
     try:
         populate(ledger, payments=1000, seed=11)
@@ -132,5 +132,5 @@ def test_live_projection_equals_a_rebuild_byte_for_byte(ledger: Ledger) -> None:
         live.stop()
     live.rebuild()
     assert snapshot(live, ledger) == live_answer
-    assert live.accounts() == replay_balances(ledger)
+    assert live.accounts() == replay_balances(ledger.store)
     live.close()

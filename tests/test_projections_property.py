@@ -43,11 +43,11 @@ def test_every_projected_balance_equals_the_sum_of_its_events(
             scenario.pay(operation[1], operation[2], operation[3])
         else:
             scenario.reverse(operation[1], operation[2])
-    projections = Projections(ledger, batch_size=7)
+    projections = Projections(ledger.store, batch_size=7)
     try:
         projections.catch_up()
-        assert projections.accounts() == replay_balances(ledger)
-        assert projections.accounts(as_of=probe) == replay_balances(ledger, as_of=probe)
+        assert projections.accounts() == replay_balances(ledger.store)
+        assert projections.accounts(as_of=probe) == replay_balances(ledger.store, as_of=probe)
         for row in projections.accounts(as_of=probe):
             account = ledger.get_account(row["source"], row["division"])
             # The domain's own fold of the account: day → net change.

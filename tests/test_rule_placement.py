@@ -168,7 +168,7 @@ def test_R4_targets_count_a_retired_home_code_under_its_successor_county(ledger:
         (NINGXIANG_COUNTY, b.ELSEWHERE),  # cross-region
     ):
         b.placement(ledger, b.worker(ledger, home=home), employer, work_division=work)
-    projections = Projections(ledger)
+    projections = Projections(ledger.store)
     try:
         projections.catch_up()
         report = projections.targets()

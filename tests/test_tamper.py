@@ -39,8 +39,8 @@ def sql(ledger: Ledger, statement: str, params: tuple[Any, ...] = ()) -> list[An
 
 def test_an_untouched_sealed_ledger_verifies(ledger: Ledger) -> None:
     history(ledger)
-    head = Sealer(ledger).seal()
-    result = verify(ledger)
+    head = Sealer(ledger.store).seal()
+    result = verify(ledger.store)
     assert result["ok"], result
     assert result["checked"] == head and result["unsealed"] == 0
 
@@ -89,10 +89,10 @@ def test_verify_names_the_first_tampered_position(
     ledger: Ledger, tamper: Callable[[Ledger, int], None], detail: str
 ) -> None:
     history(ledger)
-    Sealer(ledger).seal()
+    Sealer(ledger.store).seal()
     target = worker_registered_position(ledger)
     tamper(ledger, target)
-    result = verify(ledger)
+    result = verify(ledger.store)
     assert not result["ok"]
     assert result["first_bad_position"] == target
     assert detail in result["detail"]
@@ -100,7 +100,7 @@ def test_verify_names_the_first_tampered_position(
 
 def test_an_event_inserted_inside_the_sealed_history_is_found(ledger: Ledger) -> None:
     history(ledger)
-    head = Sealer(ledger).seal()
+    head = Sealer(ledger.store).seal()
     (row,) = sql(ledger, "SELECT * FROM {table} WHERE {position} = ?", (head,))
     # Make room at position 3 as an attacker would, then insert a copy there.
     store = ViewStore(ledger.recorder)
@@ -118,14 +118,14 @@ def test_an_event_inserted_inside_the_sealed_history_is_found(ledger: Ledger) ->
         + "originator_id, originator_version, topic, state) VALUES (?, ?, ?, ?, ?)",
         (3, row["originator_id"], row["originator_version"] + 100, row["topic"], row["state"]),
     )
-    result = verify(ledger)
+    result = verify(ledger.store)
     assert not result["ok"]
     assert result["first_bad_position"] == 3
 
 
 def test_a_chain_row_rewritten_to_match_an_edit_is_found(ledger: Ledger) -> None:
     history(ledger)
-    Sealer(ledger).seal()
+    Sealer(ledger.store).seal()
     target = worker_registered_position(ledger)
     edit_state_byte(ledger, target)
     # The attacker recomputes the edited event's own hash in the chain table.
@@ -138,27 +138,27 @@ def test_a_chain_row_rewritten_to_match_an_edit_is_found(ledger: Ledger) -> None
         bytes(row["state"]),
     )
     sql(ledger, "UPDATE audit_chain SET event_hash = ? WHERE position = ?", (new, target))
-    result = verify(ledger)
+    result = verify(ledger.store)
     assert not result["ok"] and result["first_bad_position"] == target
 
 
 def test_a_checkpoint_kept_outside_proves_the_history_extends_it(ledger: Ledger) -> None:
     history(ledger)
-    kept = checkpoint(ledger, "审计员 王")
+    kept = checkpoint(ledger.store, "审计员 王")
     kept.pop("digest")
     history(ledger, workers=2)
-    Sealer(ledger).seal()
-    assert verify(ledger, kept)["ok"]
+    Sealer(ledger.store).seal()
+    assert verify(ledger.store, kept)["ok"]
     forged = {**kept, "chain_hash": "0" * 64}
-    result = verify(ledger, forged)
+    result = verify(ledger.store, forged)
     assert not result["ok"] and result["first_bad_position"] == kept["position"]
 
 
 def test_events_recorded_after_the_last_seal_are_reported_unsealed(ledger: Ledger) -> None:
     history(ledger, workers=1)
-    head = Sealer(ledger).seal()
+    head = Sealer(ledger.store).seal()
     history(ledger, workers=1)
-    result = verify(ledger)
+    result = verify(ledger.store)
     assert result["ok"] and result["sealed_through"] == head
     assert result["unsealed"] == ledger.recorder.max_notification_id() - head > 0
 
@@ -188,9 +188,9 @@ def test_an_untouched_ledger_of_10000_events_verifies(ledger: Ledger) -> None:
             for n in range(1000)
         ]
         ledger.record_batch(items, "clerk")
-    sealed = Sealer(ledger).seal()
+    sealed = Sealer(ledger.store).seal()
     assert sealed == 10_000
-    result = verify(ledger)
+    result = verify(ledger.store)
     assert result["ok"] and result["checked"] == 10_000
 
 
@@ -209,7 +209,7 @@ def test_the_audit_trail_names_who_recorded_each_fact_and_when(ledger: Ledger) -
         willing_to_work=True,
         service_needs=[],
     )
-    rows = trail(ledger, worker)
+    rows = trail(ledger.store, worker)
     assert [row["fact"] for row in rows] == ["WorkerRegistered", "WorkerSurveyed"]
     assert rows[1]["recorded_by"] == "surveyor-7"
     assert rows[0]["position"] < rows[1]["position"]
@@ -223,9 +223,9 @@ def test_verify_keeps_memory_flat_reading_evicted_heads_back_from_the_chain(
 
     monkeypatch.setattr(audit.verify, "HEADS_KEPT", 2)
     history(ledger, workers=6)  # each worker has two versions, far apart in the log
-    Sealer(ledger).seal()
-    assert verify(ledger)["ok"]
+    Sealer(ledger.store).seal()
+    assert verify(ledger.store)["ok"]
     target = worker_registered_position(ledger)
     edit_state_byte(ledger, target)
-    result = verify(ledger)
+    result = verify(ledger.store)
     assert not result["ok"] and result["first_bad_position"] == target

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from api.tokens import issue_token, revoke_token
 from domain.recorded import Actor
 from service.ledger import Ledger
 from service.reconcile import reconcile_file
+from service.tokens import issue_token, revoke_token
 from tests import builders as b
 
 

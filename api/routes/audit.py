@@ -30,4 +30,4 @@ def verify_history(
     if (position is None) != (chain_hash is None):
         raise InvalidInput("chain_hash", "a checkpoint needs both position and chain_hash")
     checkpoint = None if position is None else {"position": position, "chain_hash": chain_hash}
-    return JSONResponse(verify(ledger, checkpoint))
+    return JSONResponse(verify(ledger.store, checkpoint))

@@ -7,13 +7,14 @@ from collections.abc import Mapping
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from api.auth import forget_token
 from api.authorization import require_role, require_scope
 from api.deps import JsonBody, LedgerDep, PrincipalDep
 from api.openapi import model_body, problems
 from api.schemas import TokenIn, TokenOut, TokenRevokedOut
-from api.tokens import find_token, issue_token, parse_scope, revoke_token
 from domain.errors import InvalidInput, NotFound
 from domain.values import parse_text
+from service.tokens import find_token, issue_token, parse_scope, revoke_token
 
 router = APIRouter(tags=["tokens"])
 
@@ -59,4 +60,5 @@ def delete_token(token_id: str, principal: PrincipalDep, ledger: LedgerDep) -> J
         raise NotFound(f"unknown token {token_id}")
     require_scope(principal, found.division, "a token")
     revoke_token(ledger, token_id, revoked_by=principal.actor)
+    forget_token(token_id)  # refused from the next request on, not after the trust lapses
     return JSONResponse({"token_id": token_id, "revoked": True})

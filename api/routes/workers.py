@@ -12,6 +12,7 @@ from api.deps import LedgerDep, PrincipalDep, ProjectionsDep
 from api.openapi import problems
 from api.schemas import Open, RecordedEvent
 from api.wire import history_line, plain
+from audit.trail import recorded_with
 from domain import ids
 from domain.errors import NotFound
 from domain.values import parse_date
@@ -55,5 +56,5 @@ def worker_history(worker_id: str, principal: PrincipalDep, ledger: LedgerDep) -
     require_read(principal, ledger.get_worker(worker_id).home_division)
     events = ledger.events_of(ids.worker_uuid(worker_id))
     return JSONResponse(
-        [history_line(e, ledger.recorded_with(vars(e).get("token_id"))) for e in events]
+        [history_line(e, recorded_with(ledger.store, vars(e).get("token_id"))) for e in events]
     )

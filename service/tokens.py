@@ -1,4 +1,4 @@
-"""Issuing, verifying and revoking bearer tokens, and the `jobaid token` command.
+"""Issuing and revoking bearer tokens, and who a token's holder is (`Principal`).
 
 A token reads `jat_<token id>_<secret>`. The id is public (it names the token in logs and
 in `DELETE /v1/tokens/{id}`); the whole token is random and only its SHA-256 hash is
@@ -6,26 +6,18 @@ recorded, so a copy of the store grants nobody anything."""
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import hmac
-import re
 import secrets
-import sys
-import threading
-import time
 from dataclasses import dataclass
 
 from eventsourcing.application import AggregateNotFoundError
 
 from domain import divisions, ids
-from domain.errors import Conflict, InvalidInput, NotFound
+from domain.errors import InvalidInput, NotFound
 from domain.recorded import Actor
 from domain.tokens import ROLES, Token
 from domain.values import parse_division
 from service.ledger import Ledger
-
-TOKEN_FORMAT = re.compile(r"jat_([0-9a-f]{16})_[A-Za-z0-9_-]{43}")
 
 
 @dataclass(frozen=True)
@@ -95,82 +87,10 @@ def find_token(ledger: Ledger, token_id: str) -> Token | None:
     return found if isinstance(found, Token) else None
 
 
-# A verified token is trusted for a moment without reading the store again: every
-# request read it, a fifth of a busy server's time. A revocation takes effect at once on
-# the server that made it, and within TRUSTED_FOR seconds on the others.
-TRUSTED_FOR = 2.0
-_trusted: dict[str, tuple[Principal, float]] = {}
-_trusted_lock = threading.Lock()
-
-
-def verify_bearer(ledger: Ledger, token: str) -> Principal | None:
-    """The principal of a valid, unrevoked token; None for anything else."""
-    match = TOKEN_FORMAT.fullmatch(token)
-    if match is None:
-        return None
-    hashed = digest(token)
-    with _trusted_lock:
-        known = _trusted.get(hashed)
-    if known is not None and known[1] > time.monotonic():
-        return known[0]
-    found = find_token(ledger, match.group(1))
-    # Compare in constant time: a timing difference must not reveal a hash prefix.
-    if found is None or found.revoked or not hmac.compare_digest(found.token_hash, hashed):
-        return None
-    principal = Principal(found.token_id, found.role, found.division, found.subject)
-    with _trusted_lock:
-        if len(_trusted) > 10_000:
-            _trusted.clear()
-        _trusted[hashed] = (principal, time.monotonic() + TRUSTED_FOR)
-    return principal
-
-
-def forget_token(token_id: str) -> None:
-    with _trusted_lock:
-        for hashed, (principal, _) in list(_trusted.items()):
-            if principal.token_id == token_id:
-                del _trusted[hashed]
-
-
 def revoke_token(ledger: Ledger, token_id: str, revoked_by: str | Actor) -> Token:
     found = find_token(ledger, token_id)
     if found is None:
         raise NotFound(f"unknown token {token_id}")
     found.revoke(Actor.of(revoked_by))
     ledger.save(found)
-    forget_token(token_id)
     return found
-
-
-def cli_actor() -> Actor:
-    """The command line acts with the operator's access to the store, not with a token:
-    it is recorded as the operating-system user who ran it."""
-    import getpass
-
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry for the uid (containers)
-        user = "unknown"
-    return Actor(f"cli:{user}")
-
-
-def token_command(args: argparse.Namespace) -> int:
-    """`jobaid token create|revoke`: stdout carries the token and nothing else."""
-    ledger = Ledger()
-    try:
-        if args.token_command == "create":
-            issued = issue_token(ledger, args.role, args.division, args.subject, cli_actor())
-            print(issued.token)
-            print(
-                f"token {issued.principal.token_id}: {issued.principal.role} of {issued.principal.division}",
-                file=sys.stderr,
-            )
-            return 0
-        revoke_token(ledger, args.token_id, revoked_by=cli_actor())
-        print(f"token {args.token_id} revoked", file=sys.stderr)
-        return 0
-    except (InvalidInput, NotFound, Conflict) as error:
-        print(f"jobaid token: {error.detail}", file=sys.stderr)
-        return 2
-    finally:
-        ledger.close()

@@ -1,0 +1,58 @@
+"""`jobaid verify` and `jobaid audit checkpoint|trail`: the auditor's commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from audit.trail import render, trail
+from audit.verify import checkpoint, read_checkpoint, verify
+from cli.ledger import on_ledger
+from service.ledger import Ledger
+
+
+def verify_command(args: argparse.Namespace) -> int:
+    """Exit 0 when the history is intact, 1 naming the first bad position."""
+
+    def run(ledger: Ledger) -> int:
+        against = getattr(args, "against", None)
+        try:
+            wanted = read_checkpoint(Path(against)) if against else None
+        except ValueError as error:
+            print(f"jobaid verify: {error}", file=sys.stderr)
+            return 2
+        result = verify(ledger.store, wanted)
+        print(json.dumps(result, ensure_ascii=False))
+        if not result["ok"]:
+            where = f"first bad position: {result['first_bad_position']}: {result['detail']}"
+            print(where, file=sys.stderr)
+        return 0 if result["ok"] else 1
+
+    return on_ledger("verify", run)
+
+
+def checkpoint_command(args: argparse.Namespace) -> int:
+    """Seal what is recorded and write the chain head an auditor keeps outside."""
+
+    def run(ledger: Ledger) -> int:
+        text = json.dumps(checkpoint(ledger.store, args.by), indent=2, sort_keys=True)
+        if args.out:
+            Path(args.out).write_text(text + "\n")
+        else:
+            print(text)
+        return 0
+
+    return on_ledger("audit checkpoint", run)
+
+
+def trail_command(args: argparse.Namespace) -> int:
+    """A worker's whole history in order, with who recorded each fact and when."""
+
+    def run(ledger: Ledger) -> int:
+        rows = trail(ledger.store, args.worker)
+        print(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else render(rows))
+        return 0
+
+    return on_ledger("audit trail", run)

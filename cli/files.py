@@ -1,0 +1,53 @@
+"""`jobaid import surveys` and `jobaid reconcile`: files in, reports out."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from adapters.tables import read_upload
+from cli.ledger import on_ledger
+from domain.reconciliation import DIFFERENCES
+from service.imports import import_surveys
+from service.ledger import Ledger
+from service.reconcile import reconcile_file, report_csv, report_xlsx, summary
+
+
+def import_command(args: argparse.Namespace) -> int:
+    """Record the file's valid rows; print the report as JSON; exit 1 if any row was bad."""
+
+    def run(ledger: Ledger) -> int:
+        report = import_surveys(ledger, read_upload(args.file), args.by)
+        print(json.dumps(report.public(), ensure_ascii=False, indent=2))
+        return 1 if report.errors else 0
+
+    return on_ledger("import", run)
+
+
+def reconcile_command(args: argparse.Namespace) -> int:
+    """Reconcile FILE with the account; print or write the report; exit 1 on differences."""
+    if args.format == "xlsx" and not args.out:
+        print("jobaid reconcile: --format xlsx needs --out FILE", file=sys.stderr)
+        return 2
+
+    def run(ledger: Ledger) -> int:
+        content, name = read_upload(args.file), Path(args.file).name
+        report, _ = reconcile_file(
+            ledger, content, name, args.source, args.division, args.period, args.by
+        )
+        if args.format == "xlsx":
+            Path(args.out).write_bytes(report_xlsx(report))
+        else:
+            as_json = json.dumps(summary(report), ensure_ascii=False, indent=2) + "\n"
+            text = report_csv(report) if args.format == "csv" else as_json
+            if args.out:
+                # newline="": the CSV's own line ends (RFC 4180 CRLF) stay as written.
+                Path(args.out).write_text(text, encoding="utf-8", newline="")
+            else:
+                sys.stdout.write(text)
+        totals = summary(report)["totals"]
+        return 1 if any(totals[status] for status in DIFFERENCES) else 0
+
+    return on_ledger("reconcile", run)
