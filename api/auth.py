@@ -8,8 +8,9 @@ import re
 import threading
 import time
 
+from service.access import Access
 from service.ledger import Ledger
-from service.tokens import Principal, digest, find_token
+from service.tokens import digest, find_token
 
 TOKEN_FORMAT = re.compile(r"jat_([0-9a-f]{16})_[A-Za-z0-9_-]{43}")
 
@@ -18,11 +19,11 @@ TOKEN_FORMAT = re.compile(r"jat_([0-9a-f]{16})_[A-Za-z0-9_-]{43}")
 # request read it, a fifth of a busy server's time. A revocation takes effect at once on
 # the server that made it, and within TRUSTED_FOR seconds on the others.
 TRUSTED_FOR = 2.0
-_trusted: dict[str, tuple[Principal, float]] = {}
+_trusted: dict[str, tuple[Access, float]] = {}
 _trusted_lock = threading.Lock()
 
 
-def verify_bearer(ledger: Ledger, token: str) -> Principal | None:
+def verify_bearer(ledger: Ledger, token: str) -> Access | None:
     """The principal of a valid, unrevoked token; None for anything else."""
     match = TOKEN_FORMAT.fullmatch(token)
     if match is None:
@@ -36,7 +37,7 @@ def verify_bearer(ledger: Ledger, token: str) -> Principal | None:
     # Compare in constant time: a timing difference must not reveal a hash prefix.
     if found is None or found.revoked or not hmac.compare_digest(found.token_hash, hashed):
         return None
-    principal = Principal(found.token_id, found.role, found.division, found.subject)
+    principal = Access(found.token_id, found.role, found.division, found.subject)
     with _trusted_lock:
         if len(_trusted) > 10_000:
             _trusted.clear()

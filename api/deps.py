@@ -4,8 +4,7 @@ caught up with this server's own writes (read-your-writes)."""
 
 from __future__ import annotations
 
-import json
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -15,8 +14,8 @@ from api.problems import Problem, unauthorized, unavailable
 from api.runtime import Projections, Runtime
 from domain.errors import InvalidInput
 from domain.values import parse_position
+from service.access import Access
 from service.ledger import Ledger
-from service.tokens import Principal
 
 bearer = HTTPBearer(auto_error=False, description="`jobaid token create --role R --division D`")
 
@@ -40,7 +39,7 @@ def principal_of(
     request: Request,
     ledger: LedgerDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Principal:
+) -> Access:
     if credentials is None:
         raise unauthorized("send Authorization: Bearer <token>")
     principal = verify_bearer(ledger, credentials.credentials)
@@ -50,45 +49,7 @@ def principal_of(
     return principal
 
 
-PrincipalDep = Annotated[Principal, Depends(principal_of)]
-
-
-def reject_bad_strings(value: Any, depth: int = 0) -> None:
-    """Strings the stores cannot keep (lone surrogates, NUL) and absurd nesting are bad input."""
-    if depth > 32:
-        raise InvalidInput("body", "is nested too deeply")
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise InvalidInput("body", "strings must not contain NUL characters")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise InvalidInput("body", "strings must be valid Unicode") from None
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            reject_bad_strings(key, depth + 1)
-            reject_bad_strings(item, depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            reject_bad_strings(item, depth + 1)
-
-
-def refuse_constant(name: str) -> Any:
-    raise InvalidInput("body", f"{name} is not JSON")
-
-
-async def json_body(request: Request) -> Any:
-    """The request's JSON, parsed here so that malformed JSON is a 422 problem."""
-    raw = await request.body()
-    try:
-        value = json.loads(raw, parse_constant=refuse_constant)
-    except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError, huge ints
-        raise InvalidInput("body", "is not valid JSON") from None
-    reject_bad_strings(value)
-    return value
-
-
-JsonBody = Annotated[Any, Depends(json_body)]
+PrincipalDep = Annotated[Access, Depends(principal_of)]
 
 
 def fresh_projections(

@@ -1,5 +1,4 @@
-"""What FastAPI cannot infer about this API's OpenAPI document: bodies parsed by the
-ledger (documented here from the schema models), and errors as problem+json."""
+"""What FastAPI cannot infer about this API's OpenAPI document: errors as problem+json."""
 
 from __future__ import annotations
 
@@ -7,7 +6,6 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from pydantic import BaseModel
 
 from api.problems import PROBLEM_JSON
 from api.schemas import ProblemOut
@@ -28,20 +26,6 @@ def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
         code: {"model": ProblemOut, "description": DESCRIPTIONS[code]}
         for code in (401, 503, *codes)
     }
-
-
-def json_body(schema: dict[str, Any], examples: dict[str, Any]) -> dict[str, Any]:
-    """An `openapi_extra` documenting a JSON body the route reads itself."""
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": schema, "examples": examples}},
-        }
-    }
-
-
-def model_body(model: type[BaseModel], example: dict[str, Any]) -> dict[str, Any]:
-    return json_body(model.model_json_schema(), {"example": {"value": example}})
 
 
 def build(app: FastAPI) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from domain.errors import (
     NotFound,
     PolicyRefusal,
 )
+from service.catalogue import FACT_TYPES
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("jobaid.api")
@@ -106,14 +107,40 @@ def answer_problem(_: Request, error: Exception) -> JSONResponse:
 
 
 def answer_validation(_: Request, error: Exception) -> JSONResponse:
+    """The first thing wrong with a request, at its place in the body or parameters."""
     assert isinstance(error, RequestValidationError)
-    first = error.errors()[0] if error.errors() else {}
-    where = ".".join(
-        str(part)
-        for part in first.get("loc", ())
-        if part not in ("query", "path", "header", "body")
-    )
-    return problem(422, f"{where or 'request'}: {first.get('msg', 'invalid')}", field=where or None)
+    first: dict[str, Any] = dict(error.errors()[0]) if error.errors() else {}
+    where, reason = field_of(first), reason_of(first)
+    return problem(422, f"{where or 'body'}: {reason}", field=where or "body")
+
+
+# Where a request's parts and a body's union branches show in pydantic's error locations.
+REQUEST_PARTS = ("query", "path", "header", "body", "fact", "batch")
+
+
+def field_of(error: dict[str, Any]) -> str:
+    """`data.id_number`, `[2].data.day`, `type`, `as_of` …: the field as the client wrote it;
+    the union tags pydantic adds (`fact`, `WorkerRegistered`) are not the client's."""
+    parts: list[str] = []
+    for part in error.get("loc", ()):
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        elif part not in REQUEST_PARTS and part not in FACT_TYPES:
+            parts.append(f".{part}" if parts else str(part))
+    if error.get("type") in ("union_tag_invalid", "union_tag_not_found"):
+        parts.append(".type" if parts else "type")
+    return "".join(parts)
+
+
+def reason_of(error: dict[str, Any]) -> str:
+    kind = error.get("type")
+    if kind == "union_tag_invalid":
+        return f"unknown event type {error.get('ctx', {}).get('tag')!r}"
+    if kind == "json_invalid":
+        return f"is not valid JSON ({error.get('ctx', {}).get('error', 'malformed')})"
+    if kind == "too_short" and error.get("loc", ())[-1:] == ("batch",):
+        return "an empty batch records nothing"
+    return str(error.get("msg", "invalid"))
 
 
 def answer_http(_: Request, error: Exception) -> JSONResponse:

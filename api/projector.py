@@ -21,25 +21,24 @@ import signal
 import subprocess
 import sys
 import threading
-from urllib.parse import urlparse
+
+from adapters.settings import Settings, child_env
 
 log = logging.getLogger("jobaid.api")
 PARENT = "JOBAID_PROJECTOR_PARENT"  # the child stops when this process is gone
 
 
-def runs_apart(database_url: str) -> bool:
+def runs_apart(settings: Settings) -> bool:
     """Whether `jobaid serve` keeps its projections in a child process: on PostgreSQL,
     unless JOBAID_PROJECTOR=thread."""
-    mode = os.environ.get("JOBAID_PROJECTOR", "process").lower()
-    if mode not in ("process", "thread"):
-        raise ValueError(f"JOBAID_PROJECTOR must be 'process' or 'thread', not {mode!r}")
-    return mode == "process" and urlparse(database_url).scheme.startswith("postgres")
+    return settings.projector == "process" and settings.postgres_store
 
 
 class ProjectorProcess:
     """Supervises `jobaid project` (projections and sealer) as a child process."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
         self.stopping = threading.Event()
         self.process: subprocess.Popen[bytes] | None = None
         self.thread: threading.Thread | None = None
@@ -52,7 +51,7 @@ class ProjectorProcess:
     def _spawn(self) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
             [sys.executable, "-m", "cli", "project"],
-            env={**os.environ, PARENT: str(os.getpid())},
+            env=child_env({PARENT: str(os.getpid())}),
         )
 
     def _supervise(self) -> None:

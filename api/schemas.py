@@ -1,5 +1,5 @@
-"""Request and response shapes as the OpenAPI document shows them, with examples. They
-describe the wire; the ledger's own parsers validate it, so there is one validator."""
+"""Response shapes as the OpenAPI document shows them, built from the service's typed
+results (requests: api/requests.py)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.facts import FACTS
-
-IDENTIFIER = r"^[A-Za-z0-9_.:-]{1,64}$"
-AMOUNT = r"^\d{1,12}(\.\d{1,2})?$"
-DIVISION = r"^\d{6}$"
+from domain.fields import DIVISION
+from domain.sources import SOURCES
+from domain.values import money_str
+from service.results import FactRecorded, PaymentRecorded, ReversalRecorded
 
 
 class Open(BaseModel):
@@ -30,25 +29,6 @@ class ProblemOut(Open):
     field: str | None = Field(default=None, examples=["data.home_division"])
 
 
-class FactIn(BaseModel):
-    """One fact; `data` holds the type's fields (CONTRACT's table of types)."""
-
-    event_id: str = Field(pattern=IDENTIFIER, examples=["ev-2018-0001"])
-    type: str = Field(examples=["WorkerRegistered"], json_schema_extra={"enum": list(FACTS)})
-    data: dict[str, Any] = Field(
-        examples=[
-            {
-                "worker_id": "w-430102-0001",
-                "name": "张三",
-                "id_number": "430102199003070012",
-                "birth_date": "1990-03-07",
-                "home_division": "430102",
-                "registered_on": "2017-01-01",
-            }
-        ]
-    )
-
-
 class FactOut(BaseModel):
     event_id: str
     type: str
@@ -57,32 +37,26 @@ class FactOut(BaseModel):
     position: int
     recorded_at: datetime
 
+    @classmethod
+    def of(cls, recorded: FactRecorded) -> FactOut:
+        return cls(
+            event_id=recorded.event_id,
+            type=recorded.type,
+            aggregate_id=str(recorded.aggregate_id),
+            version=recorded.version,
+            position=recorded.position,
+            recorded_at=recorded.recorded_at,
+        )
+
 
 class AccountRef(BaseModel):
-    source: Literal["employment_fund", "unemployment_insurance_fund", "local_treasury"]
+    source: str = Field(json_schema_extra={"enum": list(SOURCES)})
     division: str = Field(pattern=DIVISION)
 
 
-class PaymentIn(BaseModel):
-    """The ledger decides the amount and the paying account."""
+class PaymentOut(BaseModel):
+    """CONTRACT's payment body, and how the policy decided it."""
 
-    payment_id: str = Field(pattern=IDENTIFIER, examples=["pay-2018-0001"])
-    rule: Literal["R7", "R8", "R9", "R10", "R12", "R13", "R14", "R15", "R16", "R17"]
-    payee_id: str = Field(pattern=IDENTIFIER, examples=["agency-1"])
-    paid_on: date = Field(examples=["2018-07-15"])
-    worker_id: str | None = Field(default=None, pattern=IDENTIFIER)
-    placement_id: str | None = Field(default=None, pattern=IDENTIFIER, examples=["p-1"])
-    enrollment_id: str | None = Field(default=None, pattern=IDENTIFIER)
-    loan_id: str | None = Field(default=None, pattern=IDENTIFIER)
-    amount: str | None = Field(
-        default=None, pattern=AMOUNT, description="R17 only (R15/R16: must equal the policy's)"
-    )
-    adjustment_reason: str | None = Field(
-        default=None, description="R23: finance only, for a closed period"
-    )
-
-
-class PaymentOut(Open):
     payment_id: str
     rule: str
     amount: str = Field(examples=["200.00"])
@@ -91,22 +65,40 @@ class PaymentOut(Open):
     worker_id: str | None
     paid_on: date
     position: int
+    funding_rule: str = Field(description="R11 when the unemployment insurance fund pays")
+    earned_on: date
+    basis: str
+    covers: list[str]
+    reversed: bool
+
+    @classmethod
+    def of(cls, paid: PaymentRecorded) -> PaymentOut:
+        return cls(
+            payment_id=paid.payment_id, rule=paid.rule, amount=money_str(paid.amount),
+            account=AccountRef(source=paid.source, division=paid.division),
+            payee_id=paid.payee_id, worker_id=paid.worker_id, paid_on=paid.paid_on,
+            position=paid.position, funding_rule=paid.funding_rule, earned_on=paid.earned_on,
+            basis=paid.basis, covers=list(paid.covers), reversed=paid.reversed,
+        )  # fmt: skip
 
 
-class ReversalIn(BaseModel):
-    reversal_id: str = Field(pattern=IDENTIFIER, examples=["rev-1"])
-    reason: str = Field(examples=["paid to the wrong agency"])
-    reversed_on: date = Field(examples=["2018-08-01"])
-    adjustment_reason: str | None = None
-
-
-class ReversalOut(Open):
+class ReversalOut(BaseModel):
     reversal_id: str
     payment_id: str
     amount: str
     account: AccountRef
     reversed_on: date
+    reason: str
     position: int
+
+    @classmethod
+    def of(cls, reversal: ReversalRecorded) -> ReversalOut:
+        return cls(
+            reversal_id=reversal.reversal_id, payment_id=reversal.payment_id,
+            amount=money_str(reversal.amount),
+            account=AccountRef(source=reversal.source, division=reversal.division),
+            reversed_on=reversal.reversed_on, reason=reversal.reason, position=reversal.position,
+        )  # fmt: skip
 
 
 class AccountOut(Open):
@@ -155,12 +147,6 @@ class VerifyOut(BaseModel):
     unsealed: int
     first_bad_position: int | None
     detail: str
-
-
-class TokenIn(BaseModel):
-    role: Literal["clerk", "finance", "auditor", "admin"]
-    division: str = Field(pattern=DIVISION, examples=["430102"])
-    subject: str | None = Field(default=None, max_length=200, examples=["clerk.zhang@430102"])
 
 
 class TokenOut(BaseModel):

@@ -4,7 +4,6 @@ JSON object per line on stderr; SIGTERM finishes in-flight requests before it ex
 from __future__ import annotations
 
 import logging
-import os
 from urllib.parse import urlparse
 
 import uvicorn
@@ -18,14 +17,6 @@ from service.ledger import Ledger
 
 log = logging.getLogger("jobaid.api")
 FIRST_TOKEN_HINT = "no token yet? run: jobaid token create --role admin --division 430000"
-
-
-def store_overrides(database_url: str) -> dict[str, str]:
-    """A short pool timeout: the library retries a failed connection ten times, so this
-    bounds how long a request already in flight waits when PostgreSQL goes away."""
-    if not urlparse(database_url).scheme.startswith("postgres"):
-        return {}
-    return {"POSTGRES_CONNECT_TIMEOUT": os.environ.get("JOBAID_PG_CONNECT_TIMEOUT", "1")}
 
 
 def open_projections(ledger: Ledger) -> Projections | None:
@@ -42,24 +33,24 @@ def open_sealer(ledger: Ledger) -> list[Background]:
 
 
 def open_projector(ledger: Ledger) -> list[Background]:
-    return [ProjectorProcess()]
+    return [ProjectorProcess(ledger.settings)]
 
 
 def serve(host: str, port: int, projections: bool = True) -> int:
     """Run the HTTP service until SIGINT/SIGTERM. Projections follow the log, and the
     sealer seals it, in a child process on PostgreSQL (api/projector.py), in this one on
     SQLite, or in another process the operator runs (`--no-projections`, `jobaid project`)."""
-    configure_logging()
     try:
         settings = Settings.from_env()
-        overrides = store_overrides(settings.database_url)
-        apart = projections and runs_apart(settings.database_url)
     except (ConfigurationError, ValueError) as error:
+        configure_logging()
         log.error("%s", error)
         return 2
+    configure_logging(settings.log_level)
+    apart = projections and runs_apart(settings)
     here = projections and not apart
     runtime = Runtime(
-        open_ledger=lambda: Ledger(settings, env=overrides),
+        open_ledger=lambda: Ledger(settings),
         open_projections=open_projections,
         database_url=settings.database_url,
         run_projections=here,

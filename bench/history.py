@@ -14,6 +14,7 @@ from datetime import date
 
 from bench.data import HOMES, Fact, Facts
 from bench.stores import stored_events
+from service.intake import pay_json, record_json
 from service.ledger import MAX_BATCH, Ledger
 
 PROBE = ("local_treasury", "430181")  # 浏阳市: the account whose statement is timed
@@ -51,7 +52,7 @@ def setup(ledger: Ledger, facts: Facts) -> Cast:
     items += [facts.loan(w, cast.lender) for w in cast.borrowers]
     items += [facts.appropriation(home, "100000000.00", on=date(2017, 7, 1)) for home in HOMES]
     items += [facts.appropriation(PROBE[1], "10.00") for _ in range(PROBE_LINES)]
-    ledger.record_batch(items, "bench")
+    record_json(ledger, items, "bench")
     return cast
 
 
@@ -74,13 +75,13 @@ def build(ledger: Ledger, target_events: int, facts: Facts, cast: Cast | None) -
     while stored_events(ledger) < target_events:
         items = batch_of_facts(facts)
         t0 = time.perf_counter()
-        ledger.record_batch(items, "bench")
+        record_json(ledger, items, "bench")
         built.batch_seconds.append(time.perf_counter() - t0)
         built.facts += len(items)
         if cast is not None:
             for n in range(PAYMENTS_PER_BATCH):
                 borrower = cast.borrowers[n % len(cast.borrowers)]
-                ledger.pay(facts.r17(borrower, cast.lender), "bench")
+                pay_json(ledger, facts.r17(borrower, cast.lender), "bench")
                 built.payments += 1
     built.seconds = time.perf_counter() - started
     built.events = stored_events(ledger) - before

@@ -14,6 +14,7 @@ import httpx
 from bench.data import HOMES, Facts
 from bench.server import Server, bearer
 from bench.stores import open_ledger
+from service.intake import record_json
 
 
 @dataclass
@@ -90,7 +91,7 @@ def payments_over_http(
         worker_ids = [w["data"]["worker_id"] for w in workers]
         items = [lender, *workers, *(facts.loan(w, lender_id) for w in worker_ids)]
         items += [facts.appropriation(home, "900000000.00", on=_early()) for home in HOMES]
-        ledger.record_batch(items, "bench")
+        record_json(ledger, items, "bench")
     finally:
         ledger.close()
     turn = iter(range(10**9))

@@ -15,7 +15,6 @@ from types import FrameType
 
 from adapters.settings import Settings
 from projections.replay import replay_balances
-from projections.runner import DEFAULT_BATCH
 from projections.service import Projections
 from service.ledger import Ledger
 
@@ -37,18 +36,14 @@ def projection_command(args: argparse.Namespace) -> int:
         ledger.close()
 
 
-def batch_size() -> int:
-    return int(os.environ.get("JOBAID_PROJECTION_BATCH", DEFAULT_BATCH))
-
-
 def project(ledger: Ledger) -> int:
     """Follow the log, and seal it, until Ctrl-C or SIGTERM; a kill at any moment loses
     nothing (the projections resume from their tracking row, the sealer from the chain head)."""
     from adapters.logs import configure_logging
     from audit.chain import SealingThread
 
-    configure_logging()
-    projections = Projections(ledger.store, batch_size())
+    configure_logging(ledger.settings.log_level)
+    projections = Projections(ledger.store, ledger.settings.projection_batch)
     sealer = SealingThread(ledger.store)
     stopping = threading.Event()
 
@@ -57,7 +52,7 @@ def project(ledger: Ledger) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    if not stop_with_parent():
+    if not stop_with_parent(ledger.settings.projector_parent):
         return 0
     log.info("projecting and sealing from position %d", projections.position())
     projections.start()
@@ -70,10 +65,9 @@ def project(ledger: Ledger) -> int:
     return 0
 
 
-def stop_with_parent() -> bool:
+def stop_with_parent(parent: int | None) -> bool:
     """Started by `jobaid serve` (api/projector.py): ask the kernel for SIGTERM when the
     service's process is gone, even killed; False if it is gone already."""
-    parent = os.environ.get("JOBAID_PROJECTOR_PARENT")
     if parent is None:
         return True
     if sys.platform == "linux":
@@ -81,11 +75,11 @@ def stop_with_parent() -> bool:
 
         pr_set_pdeathsig = 1
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-    return os.getppid() == int(parent)
+    return os.getppid() == parent
 
 
 def rebuild(ledger: Ledger) -> int:
-    projections = Projections(ledger.store, batch_size())
+    projections = Projections(ledger.store, ledger.settings.projection_batch)
     events = ledger.recorder.max_notification_id() or 0
     started = time.perf_counter()
     projections.rebuild()

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 
+from domain import ids
+from domain.commands import AppropriateFunds, ClosePeriod, ReversePayment
 from domain.errors import Conflict, InvalidInput, PolicyRefusal
-from domain.recorded import Fact, add_token_id
+from domain.payments import Payment
+from domain.recorded import Actor, FactEvent, Recording
+from domain.sources import SOURCES
 
-SOURCES = ("employment_fund", "unemployment_insurance_fund", "local_treasury")
+__all__ = ["SOURCES", "FundAccount", "period_end"]
+
 ZERO = Decimal("0.00")
 
 
@@ -22,95 +27,149 @@ class FundAccount(Aggregate):
 
     TOPIC = "jobaid:FundAccount"
 
-    class Created(Aggregate.Created):
-        TOPIC = "jobaid:FundAccount.Created"
+    class Event(FactEvent):
+        TOPIC = "jobaid:FundAccount.Event"
 
-    class Opened(Created):
-        TOPIC = "jobaid:AccountOpened"
-        source: str
-        division: str
+    @event("Opened", topic="jobaid:AccountOpened")
+    def __init__(self, source: str, division: str) -> None:
+        self.source = source
+        self.division = division
+        self.daily: dict[str, Decimal] = {}
+        self.appropriated = ZERO
+        self.paid = ZERO
+        self.reversed = ZERO
+        self.closed_through: date | None = None
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.source = self.source
-            aggregate.division = self.division
-            aggregate.daily = {}
-            aggregate.appropriated = ZERO
-            aggregate.paid = ZERO
-            aggregate.reversed = ZERO
-            aggregate.closed_through = None
+    @staticmethod
+    def create_id(source: str, division: str) -> UUID:
+        return ids.account_uuid(source, division)
 
-    class FundsAppropriated(Fact):
-        TOPIC = "jobaid:FundsAppropriated"
-        appropriation_id: str
-        amount: Decimal
-        appropriated_on: date
-        document_ref: str
-        adjustment_reason: str | None
+    # Money in: appropriations.
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.appropriated += self.amount
-            aggregate.change(self.appropriated_on, self.amount)
+    def appropriate(self, cmd: AppropriateFunds, recording: Recording) -> None:
+        self.check_open(cmd.appropriated_on, cmd.adjustment_reason)
+        self._appropriated(
+            appropriation_id=cmd.appropriation_id, amount=cmd.amount,
+            appropriated_on=cmd.appropriated_on, document_ref=cmd.document_ref,
+            adjustment_reason=cmd.adjustment_reason, **recording.meta,
+        )  # fmt: skip
 
-    class PaymentDebited(Aggregate.Event):
-        TOPIC = "jobaid:PaymentDebited"
-        payment_id: str
-        rule: str
-        amount: Decimal
-        paid_on: date
-        payee_id: str
-        worker_id: str | None
-        recorded_by: str
-        token_id: str | None
-        adjustment_reason: str | None
+    @event("FundsAppropriated", topic="jobaid:FundsAppropriated")
+    def _appropriated(
+        self,
+        appropriation_id: str,
+        amount: Decimal,
+        appropriated_on: date,
+        document_ref: str,
+        adjustment_reason: str | None,
+        recorded_by: str,
+        token_id: str | None,
+        event_id: str,
+    ) -> None:
+        self.appropriated += amount
+        self._change(appropriated_on, amount)
 
-        class_version = 2  # token_id
-        upcast_v1_v2 = staticmethod(add_token_id)
+    # Money out and back: payments and their reversals.
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.paid += self.amount
-            aggregate.change(self.paid_on, -self.amount)
+    def debit(self, payment: Payment, by: Actor) -> None:
+        """R21: 不得透支 — no account may be negative on D or on any later business date;
+        money appropriated after D does not pay for D. R23 on the payment's date."""
+        self.check_open(payment.paid_on, payment.adjustment_reason)
+        available, when = self.available_on(payment.paid_on)
+        if payment.amount > available:
+            raise PolicyRefusal(
+                "R21",
+                f"{self.source}/{self.division} holds {available} on {when}, "
+                f"less than {payment.amount} paid on {payment.paid_on}",
+            )
+        self._debited(
+            payment_id=payment.payment_id, rule=payment.rule, amount=payment.amount,
+            paid_on=payment.paid_on, payee_id=payment.payee_id, worker_id=payment.worker_id,
+            adjustment_reason=payment.adjustment_reason, **by.meta,
+        )  # fmt: skip
 
-    class PaymentCredited(Aggregate.Event):
-        TOPIC = "jobaid:PaymentCredited"
-        payment_id: str
-        reversal_id: str
-        rule: str
-        amount: Decimal
-        reversed_on: date
-        payee_id: str
-        worker_id: str | None
-        reason: str
-        recorded_by: str
-        token_id: str | None
-        adjustment_reason: str | None
+    @event("PaymentDebited", topic="jobaid:PaymentDebited")
+    def _debited(
+        self,
+        payment_id: str,
+        rule: str,
+        amount: Decimal,
+        paid_on: date,
+        payee_id: str,
+        worker_id: str | None,
+        recorded_by: str,
+        token_id: str | None,
+        adjustment_reason: str | None,
+    ) -> None:
+        self.paid += amount
+        self._change(paid_on, -amount)
 
-        class_version = 2  # token_id
-        upcast_v1_v2 = staticmethod(add_token_id)
+    def credit(self, payment: Payment, reversal: ReversePayment, by: Actor) -> None:
+        self.check_open(reversal.reversed_on, reversal.adjustment_reason)
+        self._credited(
+            payment_id=payment.payment_id, reversal_id=reversal.reversal_id, rule=payment.rule,
+            amount=payment.amount, reversed_on=reversal.reversed_on, payee_id=payment.payee_id,
+            worker_id=payment.worker_id, reason=reversal.reason,
+            adjustment_reason=reversal.adjustment_reason, **by.meta,
+        )  # fmt: skip
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.reversed += self.amount
-            aggregate.change(self.reversed_on, self.amount)
+    @event("PaymentCredited", topic="jobaid:PaymentCredited")
+    def _credited(
+        self,
+        payment_id: str,
+        reversal_id: str,
+        rule: str,
+        amount: Decimal,
+        reversed_on: date,
+        payee_id: str,
+        worker_id: str | None,
+        reason: str,
+        recorded_by: str,
+        token_id: str | None,
+        adjustment_reason: str | None,
+    ) -> None:
+        self.reversed += amount
+        self._change(reversed_on, amount)
 
-    class PeriodClosed(Fact):
-        TOPIC = "jobaid:PeriodClosed"
-        period: str
-        closed_on: date
-        closed_through: date
-        closing_balance: Decimal
+    # R23 closed periods.
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.closed_through = self.closed_through
+    def close_period(self, cmd: ClosePeriod, recording: Recording) -> None:
+        through = period_end(cmd.period)
+        if self.closed_through is not None and through <= self.closed_through:
+            raise Conflict(
+                f"{self.source}/{self.division} is already closed through {self.closed_through}"
+            )
+        if cmd.closed_on < through:
+            raise InvalidInput("closed_on", f"is before the end of period {cmd.period} ({through})")
+        self._closed(period=cmd.period, closed_on=cmd.closed_on, closed_through=through,
+                     closing_balance=self.balance_on(through), **recording.meta)  # fmt: skip
 
-    if TYPE_CHECKING:
-        source: str
-        division: str
-        closed_through: date | None
-        daily: dict[str, Decimal]
-        appropriated: Decimal
-        paid: Decimal
-        reversed: Decimal
+    @event("PeriodClosed", topic="jobaid:PeriodClosed")
+    def _closed(
+        self,
+        period: str,
+        closed_on: date,
+        closed_through: date,
+        closing_balance: Decimal,
+        recorded_by: str,
+        token_id: str | None,
+        event_id: str,
+    ) -> None:
+        self.closed_through = closed_through
 
-    def change(self, day: date, amount: Decimal) -> None:
+    def check_open(self, day: date, adjustment_reason: str | None) -> None:
+        """R23: once a period is closed, nothing dated inside it or before it is recorded
+        against the account — except an explicit, reasoned adjustment (by finance)."""
+        if self.closed_through is not None and day <= self.closed_through and not adjustment_reason:
+            raise PolicyRefusal(
+                "R23",
+                f"{self.source}/{self.division} is closed through {self.closed_through}; "
+                "post an adjustment with a reason",
+            )
+
+    # Balances.
+
+    def _change(self, day: date, amount: Decimal) -> None:
         key = day.isoformat()
         self.daily[key] = self.daily.get(key, ZERO) + amount
 
@@ -135,56 +194,6 @@ class FundAccount(Aggregate):
     def balance_on(self, day: date) -> Decimal:
         key = day.isoformat()
         return sum((amount for when, amount in self.daily.items() if when <= key), ZERO)
-
-    def check_open(self, day: date, adjustment_reason: str | None) -> None:
-        """R23: once a period is closed, nothing dated inside it or before it is recorded
-        against the account — except an explicit, reasoned adjustment (by finance)."""
-        if self.closed_through is not None and day <= self.closed_through and not adjustment_reason:
-            raise PolicyRefusal(
-                "R23",
-                f"{self.source}/{self.division} is closed through {self.closed_through}; "
-                "post an adjustment with a reason",
-            )
-
-    def appropriate(self, **appropriation: Any) -> None:
-        self.check_open(appropriation["appropriated_on"], appropriation["adjustment_reason"])
-        self.trigger_event(self.FundsAppropriated, **appropriation)
-
-    def close_period(self, period: str, closed_on: date, **meta: str) -> None:
-        through = period_end(period)
-        if self.closed_through is not None and through <= self.closed_through:
-            raise Conflict(
-                f"{self.source}/{self.division} is already closed through {self.closed_through}"
-            )
-        if closed_on < through:
-            raise InvalidInput("closed_on", f"is before the end of period {period} ({through})")
-        self.trigger_event(
-            self.PeriodClosed,
-            period=period,
-            closed_on=closed_on,
-            closed_through=through,
-            closing_balance=self.balance_on(through),
-            **meta,
-        )
-
-    def credit(self, **reversal: Any) -> None:
-        self.check_open(reversal["reversed_on"], reversal["adjustment_reason"])
-        self.trigger_event(self.PaymentCredited, **reversal)
-
-    def debit(self, adjustment_reason: str | None = None, **payment: Any) -> None:
-        amount: Decimal = payment["amount"]
-        paid_on: date = payment["paid_on"]
-        self.check_open(paid_on, adjustment_reason)
-        available, when = self.available_on(paid_on)
-        if amount > available:
-            # R21: no account may be negative on D or on any later business date;
-            # money appropriated after D does not pay for D.
-            raise PolicyRefusal(
-                "R21",
-                f"{self.source}/{self.division} holds {available} on {when}, "
-                f"less than {amount} paid on {paid_on}",
-            )
-        self.trigger_event(self.PaymentDebited, adjustment_reason=adjustment_reason, **payment)
 
 
 def period_end(period: str) -> date:

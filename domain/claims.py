@@ -6,10 +6,11 @@ releases its payment's claims, so a corrected payment can be made."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 
+from domain import ids
 from domain.errors import PolicyRefusal
 
 
@@ -18,39 +19,17 @@ class Claims(Aggregate):
 
     TOPIC = "jobaid:Claims"
 
-    class Created(Aggregate.Created):
-        TOPIC = "jobaid:Claims.Created"
+    class Event(Aggregate.Event):
+        TOPIC = "jobaid:Claims.Event"
 
-    class Opened(Created):
-        TOPIC = "jobaid:ClaimsOpened"
-        subject: str
+    @event("Opened", topic="jobaid:ClaimsOpened")
+    def __init__(self, subject: str) -> None:
+        self.subject = subject
+        self.held: dict[str, str] = {}  # claim key → the payment holding it
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.subject = self.subject
-            aggregate.held = {}
-
-    class Claimed(Aggregate.Event):
-        TOPIC = "jobaid:EntitlementsClaimed"
-        payment_id: str
-        keys: list[str]
-
-        def apply(self, aggregate: Any) -> None:
-            for key in self.keys:
-                aggregate.held[key] = self.payment_id
-
-    class Released(Aggregate.Event):
-        TOPIC = "jobaid:EntitlementsReleased"
-        payment_id: str
-        keys: list[str]
-
-        def apply(self, aggregate: Any) -> None:
-            for key in self.keys:
-                if aggregate.held.get(key) == self.payment_id:
-                    del aggregate.held[key]
-
-    if TYPE_CHECKING:
-        subject: str
-        held: dict[str, str]
+    @staticmethod
+    def create_id(subject: str) -> UUID:
+        return ids.claims_uuid(subject)
 
     def claim(self, payment_id: str, keys: dict[str, str]) -> None:
         """Claim every key (key → the rule that guards it), or refuse naming the rule."""
@@ -58,10 +37,21 @@ class Claims(Aggregate):
             holder = self.held.get(key)
             if holder is not None:
                 raise PolicyRefusal(rule, f"{key} was already paid by payment {holder}")
-        self.trigger_event(self.Claimed, payment_id=payment_id, keys=list(keys))
+        self._claimed(payment_id=payment_id, keys=list(keys))
+
+    @event("Claimed", topic="jobaid:EntitlementsClaimed")
+    def _claimed(self, payment_id: str, keys: list[str]) -> None:
+        for key in keys:
+            self.held[key] = payment_id
 
     def release(self, payment_id: str, keys: list[str]) -> None:
-        self.trigger_event(self.Released, payment_id=payment_id, keys=keys)
+        self._released(payment_id=payment_id, keys=keys)
+
+    @event("Released", topic="jobaid:EntitlementsReleased")
+    def _released(self, payment_id: str, keys: list[str]) -> None:
+        for key in keys:
+            if self.held.get(key) == payment_id:
+                del self.held[key]
 
     def held_with_prefix(self, prefix: str) -> list[str]:
         return [key for key in self.held if key.startswith(prefix)]

@@ -6,9 +6,12 @@ got, so a retry answers the first result and a reuse with other content is refus
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
+
+from domain import ids
+from domain.errors import Conflict
 
 
 class Key(Aggregate):
@@ -16,24 +19,25 @@ class Key(Aggregate):
 
     TOPIC = "jobaid:Key"
 
-    class Created(Aggregate.Created):
-        TOPIC = "jobaid:Key.Created"
+    class Event(Aggregate.Event):
+        TOPIC = "jobaid:Key.Event"
 
-    class Reserved(Created):
-        TOPIC = "jobaid:KeyReserved"
-        namespace: str
-        value: str
-        owner: str
+    @event("Reserved", topic="jobaid:KeyReserved")
+    def __init__(self, namespace: str, value: str, owner: str) -> None:
+        self.namespace = namespace
+        self.value = value
+        self.owner = owner
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.namespace = self.namespace
-            aggregate.value = self.value
-            aggregate.owner = self.owner
+    @staticmethod
+    def create_id(namespace: str, value: str) -> UUID:
+        return ids.key_uuid(namespace, value)
 
-    if TYPE_CHECKING:
-        namespace: str
-        value: str
-        owner: str
+    @classmethod
+    def reserve(cls, namespace: str, value: str, owner: str, taken: bool, field: str) -> Key:
+        """Reserve `value` for `owner`; a value already reserved is a conflict naming `field`."""
+        if taken:
+            raise Conflict(f"{field} {value} is already used")
+        return cls(namespace=namespace, value=value, owner=owner)
 
 
 class Receipt(Aggregate):
@@ -41,30 +45,26 @@ class Receipt(Aggregate):
 
     TOPIC = "jobaid:Receipt"
 
-    class Created(Aggregate.Created):
-        TOPIC = "jobaid:Receipt.Created"
+    class Event(Aggregate.Event):
+        TOPIC = "jobaid:Receipt.Event"
 
-    class Issued(Created):
-        TOPIC = "jobaid:ReceiptIssued"
-        kind: str
-        key: str
-        request_hash: str
-        event_type: str
-        target_id: str
-        target_version: int
+    @event("Issued", topic="jobaid:ReceiptIssued")
+    def __init__(
+        self,
+        kind: str,
+        key: str,
+        request_hash: str,
+        event_type: str,
+        target_id: str,
+        target_version: int,
+    ) -> None:
+        self.kind = kind
+        self.key = key
+        self.request_hash = request_hash
+        self.event_type = event_type
+        self.target_id = target_id
+        self.target_version = target_version
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.kind = self.kind
-            aggregate.key = self.key
-            aggregate.request_hash = self.request_hash
-            aggregate.event_type = self.event_type
-            aggregate.target_id = self.target_id
-            aggregate.target_version = self.target_version
-
-    if TYPE_CHECKING:
-        kind: str
-        key: str
-        request_hash: str
-        event_type: str
-        target_id: str
-        target_version: int
+    @staticmethod
+    def create_id(kind: str, key: str) -> UUID:
+        return ids.receipt_uuid(kind, key)

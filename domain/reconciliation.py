@@ -8,11 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
+from uuid import UUID
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 
-from domain.recorded import add_token_id
+from domain import ids
+from domain.recorded import FactEvent
 
 
 @dataclass(frozen=True)
@@ -148,34 +150,32 @@ class Reconciliation(Aggregate):
 
     TOPIC = "jobaid:Reconciliation"
 
-    class Created(Aggregate.Created):
-        TOPIC = "jobaid:Reconciliation.Created"
+    class Event(FactEvent):
+        TOPIC = "jobaid:Reconciliation.Event"
 
-    class Reconciled(Created):
-        TOPIC = "jobaid:AccountReconciled"
-        source: str
-        division: str
-        period_from: date
-        period_to: date
-        file_digest: str
-        file_name: str
-        report: dict[str, Any]
-        recorded_by: str
-        token_id: str | None
+    @event("Reconciled", topic="jobaid:AccountReconciled")
+    def __init__(
+        self,
+        source: str,
+        division: str,
+        period_from: date,
+        period_to: date,
+        file_digest: str,
+        file_name: str,
+        report: dict[str, Any],
+        recorded_by: str,
+        token_id: str | None,
+    ) -> None:
+        self.source, self.division = source, division
+        self.period_from, self.period_to = period_from, period_to
+        self.file_digest, self.file_name = file_digest, file_name
+        self.report = report
+        self.recorded_by, self.token_id = recorded_by, token_id
 
-        class_version = 2  # token_id
-        upcast_v1_v2 = staticmethod(add_token_id)
-
-        def apply(self, aggregate: Any) -> None:
-            aggregate.__dict__.update(
-                {k: v for k, v in self.__dict__.items() if not k.startswith("originator")}
-            )
-
-    if TYPE_CHECKING:
-        source: str
-        division: str
-        period_from: date
-        period_to: date
-        file_digest: str
-        file_name: str
-        report: dict[str, Any]
+    @staticmethod
+    def create_id(
+        file_digest: str, source: str, division: str, period_from: date, period_to: date
+    ) -> UUID:
+        return ids.derived(
+            "reconciliation", file_digest, source, division, f"{period_from}", f"{period_to}"
+        )

@@ -1,5 +1,5 @@
-"""Base classes of every recorded fact: each names who recorded it (谁摸查、谁负责) — the
-token's subject and the token's id — and the client's idempotency key it came with.
+"""Who records each fact (谁摸查、谁负责) — the token's subject and the token's id — and the
+client's idempotency key it came with; and the base of every fact's event class.
 
 A token's subject is a label its issuing admin chose, not proof (CONTRACT "Personal data
 and hostile input"): the token id beside it names the credential that was used, and the
@@ -29,8 +29,20 @@ class Actor:
 
     @property
     def meta(self) -> dict[str, Any]:
-        """The fields every recorded fact carries about who recorded it."""
+        """The fields every recorded fact, payment and reversal carries about who recorded it."""
         return {"recorded_by": self.subject, "token_id": self.token_id}
+
+
+@dataclass(frozen=True)
+class Recording:
+    """One fact being recorded: by whom, under the client's idempotency key `event_id`."""
+
+    by: Actor
+    event_id: str
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return {**self.by.meta, "event_id": self.event_id}
 
 
 def add_token_id(state: dict[str, Any]) -> None:
@@ -38,23 +50,9 @@ def add_token_id(state: dict[str, Any]) -> None:
     state.setdefault("token_id", None)
 
 
-class FactCreated(Aggregate.Created):
-    """A fact that starts an aggregate's history."""
+class FactEvent(Aggregate.Event):
+    """The base of the events of an aggregate whose every event names who recorded it.
+    Its subclass in each aggregate gives the stable topic the library asks of it."""
 
-    class_version = 2
-    recorded_by: str
-    token_id: str | None
-    event_id: str
-
-    upcast_v1_v2 = staticmethod(add_token_id)
-
-
-class Fact(Aggregate.Event):
-    """A fact recorded on an existing aggregate."""
-
-    class_version = 2
-    recorded_by: str
-    token_id: str | None
-    event_id: str
-
+    class_version = 2  # token_id
     upcast_v1_v2 = staticmethod(add_token_id)

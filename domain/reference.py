@@ -8,12 +8,20 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
+from uuid import UUID
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 
-from domain import divisions
-from domain.recorded import Fact
+from domain import divisions, ids
+from domain.commands import (
+    DesignatePoorArea,
+    SetTrainingStandard,
+    SetTransportStandard,
+    SetWorkingAge,
+)
+from domain.errors import InvalidInput
+from domain.recorded import FactEvent, Recording
 
 DEFAULT_WORKING_AGE = (16, 60)  # 一(二) 适龄劳动者; POLICY R1 default
 
@@ -23,61 +31,89 @@ class ReferenceData(Aggregate):
 
     TOPIC = "jobaid:ReferenceData"
 
-    class Created(Aggregate.Created):
-        TOPIC = "jobaid:ReferenceData.Created"
+    class Event(FactEvent):
+        TOPIC = "jobaid:ReferenceData.Event"
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.training = {}
-            aggregate.transport = {}
-            aggregate.poor_areas = {}
-            aggregate.working_age = []
+    @event("Created", topic="jobaid:ReferenceData.Created")
+    def __init__(self) -> None:
+        self.training: dict[tuple[str, str], list[tuple[date, Decimal]]] = {}
+        self.transport: dict[str, list[tuple[date, Decimal]]] = {}
+        self.poor_areas: dict[str, date] = {}
+        self.working_age: list[tuple[date, tuple[int, int]]] = []
 
-    class TrainingStandardSet(Fact):
-        TOPIC = "jobaid:TrainingStandardSet"
-        division: str
-        category: str
-        amount: Decimal
-        effective_from: date
+    @staticmethod
+    def create_id() -> UUID:
+        return ids.REFERENCE_ID
 
-        def apply(self, aggregate: Any) -> None:
-            key = (self.division, self.category)
-            _insert(aggregate.training.setdefault(key, []), self.effective_from, self.amount)
+    def set_training_standard(self, cmd: SetTrainingStandard, recording: Recording) -> None:
+        self._training_standard_set(division=cmd.division, category=cmd.category,
+                                    amount=cmd.amount, effective_from=cmd.effective_from,
+                                    **recording.meta)  # fmt: skip
 
-    class TransportStandardSet(Fact):
-        TOPIC = "jobaid:TransportStandardSet"
-        division: str
-        amount: Decimal
-        effective_from: date
+    @event("TrainingStandardSet", topic="jobaid:TrainingStandardSet")
+    def _training_standard_set(
+        self,
+        division: str,
+        category: str,
+        amount: Decimal,
+        effective_from: date,
+        recorded_by: str,
+        token_id: str | None,
+        event_id: str,
+    ) -> None:
+        _insert(self.training.setdefault((division, category), []), effective_from, amount)
 
-        def apply(self, aggregate: Any) -> None:
-            _insert(
-                aggregate.transport.setdefault(self.division, []), self.effective_from, self.amount
-            )
+    def set_transport_standard(self, cmd: SetTransportStandard, recording: Recording) -> None:
+        self._transport_standard_set(division=cmd.division, amount=cmd.amount,
+                                     effective_from=cmd.effective_from, **recording.meta)  # fmt: skip
 
-    class PoorAreaDesignated(Fact):
-        TOPIC = "jobaid:PoorAreaDesignated"
-        division: str
-        effective_from: date
+    @event("TransportStandardSet", topic="jobaid:TransportStandardSet")
+    def _transport_standard_set(
+        self,
+        division: str,
+        amount: Decimal,
+        effective_from: date,
+        recorded_by: str,
+        token_id: str | None,
+        event_id: str,
+    ) -> None:
+        _insert(self.transport.setdefault(division, []), effective_from, amount)
 
-        def apply(self, aggregate: Any) -> None:
-            previous = aggregate.poor_areas.get(self.division)
-            if previous is None or self.effective_from < previous:
-                aggregate.poor_areas[self.division] = self.effective_from
+    def designate_poor_area(self, cmd: DesignatePoorArea, recording: Recording) -> None:
+        self._poor_area_designated(division=cmd.division, effective_from=cmd.effective_from,
+                                   **recording.meta)  # fmt: skip
 
-    class WorkingAgeSet(Fact):
-        TOPIC = "jobaid:WorkingAgeSet"
-        min_age: int
-        max_age: int
-        effective_from: date
+    @event("PoorAreaDesignated", topic="jobaid:PoorAreaDesignated")
+    def _poor_area_designated(
+        self,
+        division: str,
+        effective_from: date,
+        recorded_by: str,
+        token_id: str | None,
+        event_id: str,
+    ) -> None:
+        previous = self.poor_areas.get(division)
+        if previous is None or effective_from < previous:
+            self.poor_areas[division] = effective_from
 
-        def apply(self, aggregate: Any) -> None:
-            _insert(aggregate.working_age, self.effective_from, (self.min_age, self.max_age))
+    def set_working_age(self, cmd: SetWorkingAge, recording: Recording) -> None:
+        """R1 适龄: the bounds in completed years, the lower first."""
+        if cmd.max_age < cmd.min_age:
+            raise InvalidInput("max_age", f"{cmd.max_age} is below min_age {cmd.min_age}")
+        self._working_age_set(min_age=cmd.min_age, max_age=cmd.max_age,
+                              effective_from=cmd.effective_from, **recording.meta)  # fmt: skip
 
-    if TYPE_CHECKING:
-        training: dict[tuple[str, str], list[tuple[date, Decimal]]]
-        transport: dict[str, list[tuple[date, Decimal]]]
-        poor_areas: dict[str, date]
-        working_age: list[tuple[date, tuple[int, int]]]
+    @event("WorkingAgeSet", topic="jobaid:WorkingAgeSet")
+    def _working_age_set(
+        self,
+        min_age: int,
+        max_age: int,
+        effective_from: date,
+        recorded_by: str,
+        token_id: str | None,
+        event_id: str,
+    ) -> None:
+        _insert(self.working_age, effective_from, (min_age, max_age))
 
     def training_standard(
         self, division: str, category: str, on: date

@@ -47,6 +47,9 @@ def event_classes() -> dict[str, type[Any]]:
         if isinstance(value, type)
         and issubclass(value, CanMutateAggregate)
         and getattr(value, "TOPIC", None)
+        # Each aggregate's `Event` (the base of its events) and the `Created` the library
+        # derives from it carry the base's topic: neither is ever stored.
+        and getattr(value, "TOPIC") != getattr(getattr(aggregate, "Event"), "TOPIC", None)  # noqa: B009
     }
 
 

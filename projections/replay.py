@@ -8,28 +8,30 @@ from datetime import date, datetime
 from typing import Any
 
 from adapters.eventstore import EventStore
-from domain.accounts import FundAccount
 from projections.accounts import account_row
 from projections.changes import stamp
 from projections.money import to_fen
 
-ACCOUNT_TOPICS = (
-    "jobaid:AccountOpened",
-    "jobaid:FundsAppropriated",
-    "jobaid:PaymentDebited",
-    "jobaid:PaymentCredited",
-)
+OPENED = "jobaid:AccountOpened"
+# Each money event: the field holding its business date, and the total it moves
+# (0 appropriated, 1 paid, 2 reversed).
+MONEY = {
+    "jobaid:FundsAppropriated": ("appropriated_on", 0),
+    "jobaid:PaymentDebited": ("paid_on", 1),
+    "jobaid:PaymentCredited": ("reversed_on", 2),
+}
+ACCOUNT_TOPICS = (OPENED, *MONEY)
 SECTION = 1000
 
 
-def account_events(events: EventStore) -> Iterator[Any]:
+def account_events(events: EventStore) -> Iterator[tuple[str, Any]]:
     start = 1
     while True:
         notifications = events.recorder.select_notifications(
             start=start, limit=SECTION, topics=ACCOUNT_TOPICS
         )
         for notification in notifications:
-            yield events.mapper.to_domain_event(notification)
+            yield notification.topic, events.mapper.to_domain_event(notification)
         if len(notifications) < SECTION:
             return
         start = notifications[-1].id + 1
@@ -42,25 +44,20 @@ def replay_balances(
     cutoff = None if known_at is None else stamp(known_at)
     accounts: dict[Any, tuple[str, str]] = {}
     figures: dict[tuple[str, str], list[int]] = {}
-    for e in account_events(events):
+    for topic, e in account_events(events):
         if cutoff is not None and stamp(e.timestamp) > cutoff:
             continue
-        if isinstance(e, FundAccount.Opened):
+        if topic == OPENED:
             accounts[e.originator_id] = (e.source, e.division)
             figures.setdefault((e.source, e.division), [0, 0, 0])
             continue
-        day, column = business_day(e)
+        day, column = business_day(topic, e)
         if as_of is None or day <= as_of:
             figures[accounts[e.originator_id]][column] += to_fen(e.amount)
     return [account_row(s, d, (f[0], f[1], f[2])) for (s, d), f in sorted(figures.items())]
 
 
-def business_day(e: Any) -> tuple[date, int]:
+def business_day(topic: str, e: Any) -> tuple[date, int]:
     """The event's business date and which total it moves (appropriated, paid, reversed)."""
-    if isinstance(e, FundAccount.FundsAppropriated):
-        return e.appropriated_on, 0
-    if isinstance(e, FundAccount.PaymentCredited):
-        return e.reversed_on, 2
-    if isinstance(e, FundAccount.PaymentDebited):
-        return e.paid_on, 1
-    raise TypeError(f"{type(e).__name__} moves no money")
+    field, column = MONEY[topic]
+    return getattr(e, field), column

@@ -7,7 +7,7 @@ from the person and the survey date, so the ledger answers a repeated row as a r
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
@@ -15,18 +15,17 @@ from eventsourcing.application import AggregateNotFoundError
 from adapters.settings import hash_id_number
 from adapters.tables import read_table
 from domain import ids
+from domain.commands import RegisterWorker, SurveyWorker
 from domain.errors import Conflict, Forbidden, InvalidInput, LedgerError, PolicyRefusal
 from domain.keys import Key
 from domain.recorded import Actor
-from domain.values import (
-    birth_date_of_id_number,
-    parse_date,
-    parse_division,
-    parse_id_number,
-    parse_identifier,
-    parse_text,
-)
-from service.ledger import Authorize, FactRecorded, Ledger
+from domain.values import birth_date_of_id_number, parse_id_number
+from service.access import Access
+from service.idempotency import request_hash
+from service.ledger import Ledger
+from service.parsing import parse
+from service.recording import FactItem
+from service.results import FactRecorded
 
 CHUNK = 250
 
@@ -88,54 +87,53 @@ class ImportReport:
 
 @dataclass(frozen=True)
 class SurveyRow:
+    """One form row's facts, parsed: the person's registration and their survey (about
+    the worker the registration names), and each as the form stated it."""
+
     row: int
     id_hash: str
-    worker_id: str | None
-    registration: dict[str, Any]
-    survey: dict[str, Any]
+    registration: RegisterWorker
+    survey: SurveyWorker
+    stated: tuple[dict[str, Any], dict[str, Any]]
 
 
 def parse_row(row: int, cells: Mapping[str, str], pii_key: bytes) -> SurveyRow:
-    """The facts one form row states, or InvalidInput naming the first bad field."""
-    id_number = parse_id_number("id_number", cells.get("id_number", ""))
-    birth_date = birth_date_of_id_number(id_number)
-    if cells.get("birth_date") and parse_date("birth_date", cells["birth_date"]) != birth_date:
-        raise InvalidInput("birth_date", f"differs from the ID number's {birth_date}")
-    surveyed_on = parse_date("surveyed_on", cells.get("surveyed_on", ""))
+    """The facts one form row states — the form's words (已就业, 是, needs separated by 、)
+    read as the contract's values, then each field parsed once, by the same parsers as
+    `POST /v1/events` — or InvalidInput naming the first bad field."""
+    id_number = parse_id_number("id_number", cells.get("id_number", ""))  # the row's person
+    id_hash = hash_id_number(pii_key, id_number)
+    worker_id = cells.get("worker_id") or f"W{id_hash[:20]}"
+    registration, survey = stated_facts(cells, id_number)
+    # The survey first: its date is the form's own, and the registration's defaults to it.
+    surveyed = parse(SurveyWorker, {"worker_id": worker_id, **survey})
+    registered = parse(RegisterWorker, {"worker_id": worker_id, **registration})
+    return SurveyRow(row, id_hash, registered, surveyed, (registration, survey))
+
+
+def stated_facts(cells: Mapping[str, str], id_number: str) -> tuple[dict[str, Any], dict[str, Any]]:
     status = STATUSES.get(cells.get("status", "").lower())
     if status is None:
         raise InvalidInput("status", f"should be 已就业 or 未就业, not {cells.get('status')!r}")
     employed = status == "employed"
     registration = {
-        "name": parse_text("name", cells.get("name", "")),
+        "name": cells.get("name", ""),
         "id_number": id_number,
-        "birth_date": birth_date.isoformat(),
-        "home_division": parse_division(
-            "home_division", cells.get("home_division", ""), hunan=True, levels=("county",)
-        ),
-        "registered_on": parse_date(
-            "registered_on", cells.get("registered_on") or surveyed_on.isoformat()
-        ).isoformat(),
+        "birth_date": cells.get("birth_date") or birth_date_of_id_number(id_number).isoformat(),
+        "home_division": cells.get("home_division", ""),
+        "registered_on": cells.get("registered_on") or cells.get("surveyed_on", ""),
     }
     survey: dict[str, Any] = {
-        "surveyed_on": surveyed_on.isoformat(),
-        "surveyor": parse_text("surveyor", cells.get("surveyor", "")),
+        "surveyed_on": cells.get("surveyed_on", ""),
+        "surveyor": cells.get("surveyor", ""),
         "status": status,
-        "willing_to_work": _yes_no(
-            "willing_to_work", cells.get("willing_to_work", ""), default=employed
-        ),
+        "willing_to_work": _yes_no("willing_to_work", cells.get("willing_to_work", ""), employed),
         "service_needs": [need for need in _split(cells.get("service_needs", "")) if need],
     }
     if employed:
-        survey["work_division"] = parse_division("work_division", cells.get("work_division", ""))
-        survey["employer_name"] = parse_text("employer_name", cells.get("employer_name", ""))
-        survey["employer_contact"] = parse_text(
-            "employer_contact", cells.get("employer_contact", "")
-        )
-    worker_id = cells.get("worker_id") or None
-    if worker_id is not None:
-        parse_identifier("worker_id", worker_id)
-    return SurveyRow(row, hash_id_number(pii_key, id_number), worker_id, registration, survey)
+        for field_name in ("work_division", "employer_name", "employer_contact"):
+            survey[field_name] = cells.get(field_name, "")
+    return registration, survey
 
 
 def _yes_no(field_name: str, text: str, default: bool) -> bool:
@@ -161,12 +159,12 @@ def import_surveys(
     content: bytes,
     recorded_by: str | Actor,
     within: Callable[[str], bool] | None = None,
-    authorize: Authorize | None = None,
+    access: Access | None = None,
 ) -> ImportReport:
     """Record every valid row; report every invalid one. `within(home_division)` limits
     the rows to a clerk's scope: a row about a worker of another county is refused; and
-    `authorize` checks each fact as `POST /v1/events` does — a person registered in
-    another county is not surveyed through this form."""
+    with `access` each fact is authorised as `POST /v1/events` does — a person registered
+    in another county is not surveyed through this form."""
     report = ImportReport()
     parsed: list[SurveyRow] = []
     seen: dict[tuple[str, str], int] = {}
@@ -174,13 +172,13 @@ def import_surveys(
         report.rows += 1
         try:
             survey_row = parse_row(row, cells, ledger.settings.pii_key)
-            home = survey_row.registration["home_division"]
+            home = survey_row.registration.home_division
             if within is not None and not within(home):
                 raise InvalidInput("home_division", f"{home} lies outside the token's scope")
         except InvalidInput as error:
             report.errors.append(RowError(row, error.field, error.reason))
             continue
-        duplicate = seen.setdefault((survey_row.id_hash, survey_row.survey["surveyed_on"]), row)
+        duplicate = seen.setdefault((survey_row.id_hash, f"{survey_row.survey.surveyed_on}"), row)
         if duplicate != row:
             report.errors.append(
                 RowError(row, "id_number", f"repeats row {duplicate} for the same person and date")
@@ -188,7 +186,7 @@ def import_surveys(
             continue
         parsed.append(survey_row)
     for start in range(0, len(parsed), CHUNK):
-        _record_chunk(ledger, parsed[start : start + CHUNK], recorded_by, report, authorize)
+        _record_chunk(ledger, parsed[start : start + CHUNK], Actor.of(recorded_by), report, access)
     report.errors.sort(key=lambda error: error.row)
     return report
 
@@ -196,18 +194,18 @@ def import_surveys(
 def _record_chunk(
     ledger: Ledger,
     rows: list[SurveyRow],
-    recorded_by: str | Actor,
+    by: Actor,
     report: ImportReport,
-    authorize: Authorize | None,
+    access: Access | None,
 ) -> None:
     """One transaction for the chunk; if the ledger refuses any row, record row by row so
     that only the refused rows are left out."""
     items = [item for row in rows for item in _items(row)]
     try:
-        answers = ledger.record_batch(items, recorded_by, authorize)
+        answers = ledger.record(items, by, access)
     except LedgerError:
         for row in rows:
-            _record_row(ledger, row, recorded_by, report, authorize)
+            _record_row(ledger, row, by, report, access)
         return
     _count(report, answers)
 
@@ -215,20 +213,20 @@ def _record_chunk(
 def _record_row(
     ledger: Ledger,
     row: SurveyRow,
-    recorded_by: str | Actor,
+    by: Actor,
     report: ImportReport,
-    authorize: Authorize | None,
+    access: Access | None,
 ) -> None:
     try:
         try:
-            answers = ledger.record_batch(_items(row), recorded_by, authorize)
+            answers = ledger.record(_items(row), by, access)
         except Conflict:
             # Registered before, by another channel: the survey is about that worker —
             # unless the row names another worker id for the same person (R24).
             owner = _registered_as(ledger, row.id_hash)
-            if owner is None or row.worker_id not in (None, owner):
+            if owner is None or row.registration.worker_id not in (owner, f"W{row.id_hash[:20]}"):
                 raise
-            answers = ledger.record_batch(_items(row, owner), recorded_by, authorize)
+            answers = ledger.record(_items(row, owner), by, access)
     except Forbidden:
         # The person is registered in a county outside the caller's scope; which one, or
         # as which worker, is not the caller's to learn.
@@ -250,26 +248,25 @@ def _count(report: ImportReport, answers: list[FactRecorded]) -> None:
     report.recorded += len(replayed) - sum(replayed)
 
 
-def _items(row: SurveyRow, registered_as: str | None = None) -> list[dict[str, Any]]:
+def _items(row: SurveyRow, registered_as: str | None = None) -> list[FactItem]:
     """The row's facts: the registration (unless the person is registered as another
     worker), then the survey. Event ids derive from the person and the survey date."""
     key = row.id_hash[:24]
-    worker_id = registered_as or row.worker_id or f"W{key[:20]}"
-    items: list[dict[str, Any]] = []
+    registration, survey = row.stated
+    worker_id = registered_as or row.registration.worker_id
+    items: list[FactItem] = []
     if registered_as is None:
-        registration = {"worker_id": worker_id, **row.registration}
-        items.append(
-            {"event_id": f"import:reg:{key}", "type": "WorkerRegistered", "data": registration}
-        )
-    survey_id = f"import:survey:{key}:{row.survey['surveyed_on']}"
-    items.append(
-        {
-            "event_id": survey_id,
-            "type": "WorkerSurveyed",
-            "data": {"worker_id": worker_id, **row.survey},
-        }
-    )
+        stated = {"worker_id": worker_id, **registration}
+        items.append(form_fact(f"import:reg:{key}", "WorkerRegistered", row.registration, stated))
+    stated = {"worker_id": worker_id, **survey}
+    surveyed = replace(row.survey, worker_id=worker_id)
+    event_id = f"import:survey:{key}:{row.survey.surveyed_on}"
+    items.append(form_fact(event_id, "WorkerSurveyed", surveyed, stated))
     return items
+
+
+def form_fact(event_id: str, type_: str, command: Any, stated: dict[str, Any]) -> FactItem:
+    return FactItem(event_id, type_, command, request_hash({"type": type_, "data": stated}))
 
 
 def _registered_as(ledger: Ledger, id_hash: str) -> str | None:

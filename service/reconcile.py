@@ -11,13 +11,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from eventsourcing.application import AggregateNotFoundError
-
 from adapters.eventstore import events_of_many
 from adapters.sheets import Cell, Sheet, csv_text, xlsx_bytes
 from adapters.tables import read_table
 from domain import ids
-from domain.accounts import SOURCES, FundAccount, period_end
+from domain.accounts import SOURCES, period_end
 from domain.errors import InvalidInput, NotFound
 from domain.reconciliation import LedgerEntry, Reconciliation, TreasuryLine, reconcile
 from domain.recorded import Actor
@@ -42,6 +40,7 @@ REQUIRED = ("date", "payee", "amount")
 _TREASURY_AMOUNT = re.compile(
     r"-?(?P<integer>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?", re.ASCII
 )
+PAYMENT_DEBITED, PAYMENT_CREDITED = "jobaid:PaymentDebited", "jobaid:PaymentCredited"
 COLUMNS = [
     "status",
     "treasury_line",
@@ -110,8 +109,10 @@ def ledger_entries(
     """The account's payments and reversals dated in [first, last], from its own events."""
     entries = []
     for stored, position in events_of_many(ledger.recorder, [ids.account_uuid(source, division)]):
-        event = ledger.mapper.to_domain_event(stored)
-        if isinstance(event, FundAccount.PaymentDebited) and first <= event.paid_on <= last:
+        if stored.topic not in (PAYMENT_DEBITED, PAYMENT_CREDITED):
+            continue
+        event: Any = ledger.mapper.to_domain_event(stored)
+        if stored.topic == PAYMENT_DEBITED and first <= event.paid_on <= last:
             entries.append(
                 LedgerEntry(
                     event.payment_id,
@@ -122,7 +123,7 @@ def ledger_entries(
                     position,
                 )
             )
-        elif isinstance(event, FundAccount.PaymentCredited) and first <= event.reversed_on <= last:
+        elif stored.topic == PAYMENT_CREDITED and first <= event.reversed_on <= last:
             entries.append(
                 LedgerEntry(
                     event.reversal_id,
@@ -151,23 +152,16 @@ def reconcile_file(
     division = parse_division("division", division, hunan=True)
     first, last = period_bounds(period)
     digest = hashlib.sha256(content).hexdigest()
-    report_id = ids.derived(
-        "reconciliation", digest, source, division, first.isoformat(), last.isoformat()
-    )
-    try:
-        kept: Any = ledger.repository.get(report_id)
+    kept = ledger.store.get(Reconciliation.create_id(digest, source, division, first, last), Reconciliation)  # fmt: skip
+    if kept is not None:
         return kept, True
-    except AggregateNotFoundError:
-        pass
     try:
         ledger.get_account(source, division)
     except NotFound:
         raise InvalidInput("division", f"no account {source}/{division} is recorded") from None
     lines = read_treasury_file(content)
     report = reconcile(ledger_entries(ledger, source, division, first, last), lines)
-    reconciliation = Reconciliation._create(
-        Reconciliation.Reconciled,
-        id=report_id,
+    reconciliation = Reconciliation(
         source=source,
         division=division,
         period_from=first,

@@ -12,37 +12,19 @@ from dataclasses import dataclass
 
 from eventsourcing.application import AggregateNotFoundError
 
-from domain import divisions, ids
+from domain import ids
 from domain.errors import InvalidInput, NotFound
 from domain.recorded import Actor
 from domain.tokens import ROLES, Token
 from domain.values import parse_division
+from service.access import Access
 from service.ledger import Ledger
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling: the token's subject, role and division scope."""
-
-    token_id: str
-    role: str
-    division: str
-    subject: str
-
-    @property
-    def actor(self) -> Actor:
-        """Who the ledger records as acting: the subject, and the token that proves it."""
-        return Actor(self.subject, self.token_id)
-
-    def covers(self, division: str | None) -> bool:
-        """A prefecture covers its counties; 430000 the whole province."""
-        return division is not None and divisions.contains(self.division, division)
 
 
 @dataclass(frozen=True)
 class IssuedToken:
     token: str
-    principal: Principal
+    principal: Access
 
 
 def digest(token: str) -> str:
@@ -64,19 +46,9 @@ def issue_token(
     token_id = secrets.token_hex(8)
     token = f"jat_{token_id}_{secrets.token_urlsafe(32)}"
     subject = subject or f"{role}@{division}"
-    issued = Token._create(
-        Token.Issued,
-        id=ids.derived("token", token_id),
-        token_id=token_id,
-        token_hash=digest(token),
-        role=role,
-        division=division,
-        subject=subject,
-        issued_by=Actor.of(issued_by).subject,
-        issued_by_token=Actor.of(issued_by).token_id,
-    )
+    issued = Token.issue(token_id, digest(token), role, division, subject, Actor.of(issued_by))
     ledger.save(issued)
-    return IssuedToken(token, Principal(token_id, role, division, subject))
+    return IssuedToken(token, Access(token_id, role, division, subject))
 
 
 def find_token(ledger: Ledger, token_id: str) -> Token | None:

@@ -6,8 +6,11 @@ import itertools
 from typing import Any
 
 from domain.errors import PolicyRefusal
+from domain.recorded import Actor
 from domain.values import id_check_char
-from service.ledger import FactRecorded, Ledger, PaymentRecorded
+from service.intake import pay_json, record_json, reverse_json
+from service.ledger import Ledger
+from service.results import FactRecorded, PaymentRecorded
 
 _ids = itertools.count(1)
 HOME = "430102"  # 芙蓉区, 长沙市
@@ -25,8 +28,15 @@ def id_number(birth_date: str = "1990-03-07", region: str = HOME, serial: int | 
     return first17 + id_check_char(first17)
 
 
-def post(ledger: Ledger, type_: str, by: str = "clerk", **data: Any) -> FactRecorded:
-    return ledger.record(next_id("ev"), type_, data, by)
+def record_one(
+    ledger: Ledger, event_id: str, type_: str, data: Any, by: str | Actor = "clerk"
+) -> FactRecorded:
+    """One fact from raw data, as a client would post it."""
+    return record_json(ledger, [{"event_id": event_id, "type": type_, "data": data}], by)[0]
+
+
+def post(ledger: Ledger, type_: str, by: str | Actor = "clerk", **data: Any) -> FactRecorded:
+    return record_one(ledger, next_id("ev"), type_, data, by)
 
 
 def organisation(
@@ -144,7 +154,7 @@ def pay(ledger: Ledger, rule: str, payee_id: str, paid_on: str, **fields: Any) -
         "paid_on": paid_on,
         **fields,
     }
-    return ledger.pay(request, "finance")
+    return pay_json(ledger, request, "finance")
 
 
 # Helpers added for the rule tests (tests/test_rule_*.py, tests/test_bad_input.py).
@@ -159,8 +169,8 @@ def batch(
     ledger: Ledger, type_: str, items: list[dict[str, Any]], by: str = "clerk"
 ) -> list[FactRecorded]:
     """Record many facts of one type in one save."""
-    return ledger.record_batch(
-        [{"event_id": next_id("ev"), "type": type_, "data": data} for data in items], by
+    return record_json(
+        ledger, [{"event_id": next_id("ev"), "type": type_, "data": data} for data in items], by
     )
 
 
@@ -257,7 +267,7 @@ def reverse(ledger: Ledger, payment_id: str, reversed_on: str, **fields: Any) ->
         "reversed_on": reversed_on,
         **fields,
     }
-    return ledger.reverse(payment_id, request, "finance")
+    return reverse_json(ledger, payment_id, request, "finance")
 
 
 def balance(ledger: Ledger, source: str = "employment_fund", division: str = HOME) -> str:

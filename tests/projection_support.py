@@ -11,6 +11,7 @@ from typing import Any
 
 from domain.errors import Conflict, PolicyRefusal
 from projections import Projections
+from service.intake import reverse_json
 from service.ledger import Ledger
 from tests import builders as b
 
@@ -55,7 +56,7 @@ class Scenario:
             )
         except PolicyRefusal:
             return None
-        self.paid.append((paid.payment.payment_id, day))
+        self.paid.append((paid.payment_id, day))
         return paid.position
 
     def reverse(self, index: int, days_later: int) -> int | None:
@@ -63,7 +64,8 @@ class Scenario:
             return None
         payment_id, paid_on = self.paid[index % len(self.paid)]
         try:
-            done = self.ledger.reverse(
+            done = reverse_json(
+                self.ledger,
                 payment_id,
                 {
                     "reversal_id": b.next_id("rv"),

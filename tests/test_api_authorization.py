@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from adapters.settings import Settings
+from service.intake import pay_json
 from service.ledger import Ledger
 from service.tokens import issue_token
 from tests import builders as b
@@ -61,7 +62,7 @@ def payable_r7(ledger: Ledger) -> dict[str, Any]:
 
 def paid_r7(ledger: Ledger) -> str:
     request = payable_r7(ledger)
-    ledger.pay(request, "setup")
+    pay_json(ledger, request, "setup")
     return str(request["payment_id"])
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from service.facts import FACTS
+from service.catalogue import FACT_TYPES as FACTS
 from service.ledger import Ledger
 from tests.api_support import ELSEWHERE, HOME, PROVINCE, Api, running_api
 

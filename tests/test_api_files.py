@@ -55,7 +55,7 @@ def paid(api: Api, ledger: Ledger) -> tuple[str, str]:
     base = b.organisation(ledger)
     b.post(ledger, "BaseDesignated", org_id=base, designated_on="2018-01-01")
     payment = b.pay(ledger, "R16", base, "2018-06-01")
-    return payment.payment.payment_id, base
+    return payment.payment_id, base
 
 
 def test_finance_reconciles_and_downloads_the_report(api: Api) -> None:

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from adapters.settings import Settings
 from api.app import create_app
 from api.runtime import Runtime
-from api.server import open_projections, store_overrides
+from api.server import open_projections
 from service.ledger import Ledger
 from service.tokens import issue_token
 from tests.api_support import HOME, Proxy, event, free_port
@@ -22,7 +22,7 @@ from tests.conftest import new_postgres_database
 
 def runtime_for(url: str) -> Runtime:
     return Runtime(
-        open_ledger=lambda: Ledger(Settings(url, b"outage"), env=store_overrides(url)),
+        open_ledger=lambda: Ledger(Settings(url, b"outage")),
         open_projections=open_projections,
         database_url=url,
         run_projections=True,

@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 
 from domain.errors import InvalidInput
+from service.intake import pay_json, record_json
 from service.ledger import Ledger
 from tests import builders as b
+from tests.builders import record_one
 
 
 def world(ledger: Ledger) -> dict[str, str]:
@@ -142,7 +144,7 @@ def test_a_bad_fact_is_refused_naming_its_field_and_records_nothing(
     before = b.store_size(ledger)
     for type_, bad, field in BAD_FACTS[group]:
         with pytest.raises(InvalidInput) as refused:
-            ledger.record(b.next_id("ev"), type_, {**template(type_, known), **bad}, "clerk")
+            record_one(ledger, b.next_id("ev"), type_, {**template(type_, known), **bad}, "clerk")
         assert refused.value.field == f"data.{field}", f"{type_} {bad}: {refused.value}"
         assert b.store_size(ledger) == before, f"{type_} {bad} recorded events"
 
@@ -163,7 +165,7 @@ def test_a_batch_with_one_bad_fact_records_none_of_it_and_names_the_item(ledger:
         },
     ]
     with pytest.raises(InvalidInput) as refused:
-        ledger.record_batch(items, "clerk")
+        record_json(ledger, items, "clerk")
     assert refused.value.field == "[1].data.worker_id"
     assert b.store_size(ledger) == before
 
@@ -197,7 +199,7 @@ def test_a_bad_payment_request_is_refused_naming_its_field_and_records_nothing(
             **bad,
         }
         with pytest.raises(InvalidInput) as refused:
-            ledger.pay(request, "finance")
+            pay_json(ledger, request, "finance")
         assert refused.value.field == field, f"{bad}: {refused.value}"
         assert b.store_size(ledger) == before, f"{bad} recorded events"
     # The same requests without the bad value are paid (R7 and R17 here).
@@ -223,7 +225,7 @@ def test_a_reversal_with_an_impossible_date_is_refused_naming_the_field(ledger: 
     paid = b.pay(ledger, "R7", known["agency"], "2018-07-15", placement_id=known["placement"])
     before = b.store_size(ledger)
     with pytest.raises(InvalidInput) as refused:
-        b.reverse(ledger, paid.payment.payment_id, "2019-02-30")
+        b.reverse(ledger, paid.payment_id, "2019-02-30")
     assert refused.value.field == "reversed_on"
     assert b.store_size(ledger) == before
 
@@ -233,5 +235,5 @@ def test_the_valid_templates_are_recorded(ledger: Ledger) -> None:
     known = world(ledger)
     types = [type_ for cases in BAD_FACTS.values() for type_, _, _ in cases]
     for type_ in dict.fromkeys(types):
-        ledger.record(b.next_id("ev"), type_, template(type_, known), "clerk")
+        record_one(ledger, b.next_id("ev"), type_, template(type_, known), "clerk")
     assert ledger.get_worker(known["worker"]).placements[known["placement"]].ended_on is not None

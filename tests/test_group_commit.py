@@ -10,8 +10,10 @@ import pytest
 
 from domain.errors import PolicyRefusal
 from service.group_commit import Slot
+from service.intake import pay_json, reverse_json
 from service.ledger import FactRecorded, Ledger, PaymentRecorded
 from tests import builders as b
+from tests.builders import record_one
 
 
 def in_one_group(ledger: Ledger, *commands: Callable[[], Any]) -> list[Any]:
@@ -65,7 +67,9 @@ def test_a_payment_and_its_retry_in_one_group_answer_201_then_200(ledger: Ledger
         "placement_id": placement,
     }
     first, retry = in_one_group(
-        ledger, lambda: ledger.pay(dict(request), "f"), lambda: ledger.pay(dict(request), "f")
+        ledger,
+        lambda: pay_json(ledger, dict(request), "f"),
+        lambda: pay_json(ledger, dict(request), "f"),
     )
     assert isinstance(first, PaymentRecorded) and isinstance(retry, PaymentRecorded)
     assert (first.replayed, retry.replayed) == (False, True)
@@ -83,7 +87,7 @@ def test_two_claims_of_one_guard_in_one_group_pay_once(ledger: Ledger) -> None:
 
 def test_a_fact_and_its_retry_in_one_group_answer_201_then_200(ledger: Ledger) -> None:
     data = {"org_id": "o-1", "name": "单位", "division": "430102", "kind": "enterprise"}
-    record = lambda: ledger.record("ev-1", "OrganisationRegistered", dict(data), "c")  # noqa: E731
+    record = lambda: record_one(ledger, "ev-1", "OrganisationRegistered", dict(data), "c")  # noqa: E731
     (first,), (retry,) = in_one_group(ledger, record, record)  # record_batch's lists
     assert isinstance(first, FactRecorded) and isinstance(retry, FactRecorded)
     assert (first.replayed, retry.replayed) == (False, True)
@@ -94,7 +98,7 @@ def test_a_reversal_and_its_retry_in_one_group_answer_the_same(ledger: Ledger) -
     agency, placement = placement_for_r7(ledger)
     paid = b.pay(ledger, "R7", agency, "2018-08-01", placement_id=placement)
     body = {"reversal_id": "r-1", "reason": "wrong", "reversed_on": "2018-08-02"}
-    reverse = lambda: ledger.reverse(paid.payment.payment_id, dict(body), "f")  # noqa: E731
+    reverse = lambda: reverse_json(ledger, paid.payment_id, dict(body), "f")  # noqa: E731
     first, retry = in_one_group(ledger, reverse, reverse)
     assert (first.replayed, retry.replayed) == (False, True)
     assert first.position == retry.position

@@ -19,6 +19,7 @@ from audit.verify import verify
 from projections import Projections
 from service.ledger import Ledger
 from tests import builders as b
+from tests.builders import record_one
 
 HISTORY = Path(__file__).parent / "data" / "history-dd0458f.jsonl"
 
@@ -60,9 +61,9 @@ def test_earlier_history_seals_verifies_projects_and_is_followed_by_new_facts(
     }
     assert projections.worker("w-old-1", None)["id_number"] == "43010219900307****"  # type: ignore[index]
     # Ids of their own: the old history used the builders' ev1, ev2, ….
-    ledger.record("new-1", "UnemploymentRegistered",
+    record_one(ledger, "new-1", "UnemploymentRegistered",
                   {"worker_id": "w-old-1", "registered_on": "2019-01-02"}, "clerk")  # fmt: skip
-    ledger.record("new-2", "FundsAppropriated", {"appropriation_id": "ap-new", "amount": "1.00",
+    record_one(ledger, "new-2", "FundsAppropriated", {"appropriation_id": "ap-new", "amount": "1.00",
                   "source": "employment_fund", "division": b.HOME, "appropriated_on": "2019-01-02",
                   "document_ref": "湘财社〔2019〕1号"}, "finance")  # fmt: skip
     projections.catch_up()

@@ -10,6 +10,7 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from adapters.pgstore import ArrayInsertRecorder
 from adapters.settings import Settings
+from service.intake import record_json
 from service.ledger import Ledger
 from tests.builders import HOME, id_number
 
@@ -24,7 +25,7 @@ def test_a_batch_is_stored_in_order_at_the_positions_answered(postgres_url: str)
                       "birth_date": "1990-03-07", "home_division": HOME, "registered_on": "2017-01-01"}}
             for n in range(300)
         ]  # fmt: skip
-        answers = ledger.record_batch(facts, "clerk")
+        answers = record_json(ledger, facts, "clerk")
         stored = {n.id: n for n in ledger.recorder.select_notifications(start=1, limit=10_000)}
         positions = [a.position for a in answers]
         assert positions == sorted(positions)

@@ -11,6 +11,7 @@ import pytest
 
 from projections import Projections
 from projections.replay import replay_balances
+from service.intake import reverse_json
 from service.ledger import Ledger
 from tests import builders as b
 from tests.projection_support import Scenario, populate, snapshot
@@ -153,8 +154,9 @@ def test_worker_and_organisation_views_now_and_at_a_past_date(
     )
     b.appropriate(ledger)
     paid = b.pay(ledger, "R7", agency, "2018-07-15", placement_id=placement)
-    ledger.reverse(
-        paid.payment.payment_id,
+    reverse_json(
+        ledger,
+        paid.payment_id,
         {"reversal_id": "rv-view", "reason": "x", "reversed_on": "2018-08-01"},
         "finance",
     )
@@ -175,7 +177,7 @@ def test_worker_and_organisation_views_now_and_at_a_past_date(
 
     org = projections.organisation(agency)
     assert org is not None and [p["role"] for p in org["placements"]] == ["agency"]
-    assert [p["payment_id"] for p in org["payments"]] == [paid.payment.payment_id]
+    assert [p["payment_id"] for p in org["payments"]] == [paid.payment_id]
     employs = projections.organisation(employer, as_of=date(2018, 1, 1))
     assert employs is not None and employs["placements"] == []
     assert projections.organisation("nobody") is None

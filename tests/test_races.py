@@ -12,8 +12,10 @@ from threading import Barrier
 import pytest
 
 from domain.errors import InvalidInput, PolicyRefusal
+from service.intake import pay_json
 from service.ledger import FactRecorded, Ledger, PaymentRecorded
 from tests import builders as b
+from tests.builders import record_one
 
 THREADS = 32
 INSTANCES = 4
@@ -98,9 +100,9 @@ def test_a_refused_request_leaves_the_others_of_its_group_recorded(
         if worker:
             data = {"worker_id": worker, "registered_on": "2018-01-01"}
             return _refused(
-                lambda: ledger.record(f"ev-{n}", "UnemploymentRegistered", data, "clerk")
+                lambda: record_one(ledger, f"ev-{n}", "UnemploymentRegistered", data, "clerk")
             )
-        return ledger.record(f"ev-{n}", "OrganisationRegistered", data, "clerk")
+        return record_one(ledger, f"ev-{n}", "OrganisationRegistered", data, "clerk")
 
     outcomes = race([ledger], attempt)
     assert sum(isinstance(o, InvalidInput) for o in outcomes) == THREADS // 2
@@ -135,7 +137,7 @@ def test_concurrent_retries_of_one_payment_answer_the_first_result(
         "placement_id": placement,
     }
 
-    outcomes = race(ledgers, lambda ledger, _: ledger.pay(dict(request), "finance"))
+    outcomes = race(ledgers, lambda ledger, _: pay_json(ledger, dict(request), "finance"))
 
     assert all(isinstance(o, PaymentRecorded) for o in outcomes), outcomes
     answers = [o for o in outcomes if isinstance(o, PaymentRecorded)]

@@ -13,6 +13,7 @@ import pytest
 
 from adapters.tables import MAX_ROWS
 from domain.errors import InvalidInput
+from service.intake import reverse_json
 from service.ledger import Ledger
 from service.reconcile import (
     COLUMNS,
@@ -34,7 +35,7 @@ def paid_bases(ledger: Ledger, count: int) -> list[tuple[str, str]]:
         base = b.organisation(ledger)
         b.post(ledger, "BaseDesignated", by="admin", org_id=base, designated_on="2018-01-01")
         payment = b.pay(ledger, "R16", base, f"2018-06-{n + 1:02d}")
-        paid.append((payment.payment.payment_id, base))
+        paid.append((payment.payment_id, base))
     return paid
 
 
@@ -45,8 +46,11 @@ def treasury_file(rows: list[tuple[str, str, str, str]]) -> bytes:
 
 def test_reconciliation_reports_each_kind_of_difference(ledger: Ledger) -> None:
     (p1, b1), (_p2, b2), (p3, b3), (p4, b4), (p5, b5) = paid_bases(ledger, 5)
-    ledger.reverse(
-        p5, {"reversal_id": "rv-5", "reason": "wrong base", "reversed_on": "2018-06-20"}, "finance"
+    reverse_json(
+        ledger,
+        p5,
+        {"reversal_id": "rv-5", "reason": "wrong base", "reversed_on": "2018-06-20"},
+        "finance",
     )
     content = treasury_file(
         [

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from domain.errors import PolicyRefusal
+from domain.values import money_str
 from service.ledger import Ledger
 from tests import builders as b
 
@@ -31,8 +32,11 @@ def test_R15_pays_1000000_from_the_provincial_employment_fund_to_a_hunan_governm
     provincial_fund(ledger)
     government = b.organisation(ledger, "government", division=division)
     paid = b.pay(ledger, "R15", government, "2018-06-01")
-    assert paid.public()["amount"] == "1000000.00"
-    assert paid.public()["account"] == {"source": "employment_fund", "division": PROVINCE}
+    assert money_str(paid.amount) == "1000000.00"
+    assert {"source": paid.source, "division": paid.division} == {
+        "source": "employment_fund",
+        "division": PROVINCE,
+    }
     assert b.balance(ledger, "employment_fund", PROVINCE) == "4000000.00"
     assert b.balance(ledger, "employment_fund", division) == "5000000.00"
 
@@ -59,7 +63,7 @@ def test_R15_refuses_an_amount_other_than_the_policy_and_accepts_the_policy_amou
     with b.refused("R15", ledger):
         b.pay(ledger, "R15", government, "2018-06-01", amount="500000.00")
     paid = b.pay(ledger, "R15", government, "2018-06-01", amount="1000000.00")
-    assert paid.public()["amount"] == "1000000.00"
+    assert money_str(paid.amount) == "1000000.00"
 
 
 def test_R15_pays_once_per_division_per_year_R18(ledger: Ledger) -> None:
@@ -95,8 +99,11 @@ def test_R16_pays_100000_from_the_provincial_employment_fund_to_a_designated_bas
 ) -> None:
     provincial_fund(ledger)
     paid = b.pay(ledger, "R16", base(ledger), "2018-03-01")
-    assert paid.public()["amount"] == "100000.00"
-    assert paid.public()["account"] == {"source": "employment_fund", "division": PROVINCE}
+    assert money_str(paid.amount) == "100000.00"
+    assert {"source": paid.source, "division": paid.division} == {
+        "source": "employment_fund",
+        "division": PROVINCE,
+    }
     assert b.balance(ledger, "employment_fund", PROVINCE) == "4900000.00"
     assert b.balance(ledger, "employment_fund", JISHOU) == "5000000.00"
 
@@ -153,9 +160,12 @@ def loan(ledger: Ledger, granted_on: str = "2018-03-01") -> tuple[str, str]:
 def test_R17_pays_the_given_interest_from_the_worker_home_local_treasury(ledger: Ledger) -> None:
     worker, lender = loan(ledger)
     paid = b.pay(ledger, "R17", lender, "2018-12-20", worker_id=worker, amount="356.40")
-    assert paid.public()["amount"] == "356.40"
-    assert paid.public()["account"] == {"source": "local_treasury", "division": JISHOU}
-    assert paid.public()["worker_id"] == worker
+    assert money_str(paid.amount) == "356.40"
+    assert {"source": paid.source, "division": paid.division} == {
+        "source": "local_treasury",
+        "division": JISHOU,
+    }
+    assert paid.worker_id == worker
     assert b.balance(ledger, "local_treasury", JISHOU) == "9643.60"
     assert b.balance(ledger, "local_treasury", b.HOME) == "10000.00"  # not the lender's county
 
@@ -183,9 +193,5 @@ def test_an_amount_sent_with_a_decided_rule_must_equal_the_decision(ledger: Ledg
     with pytest.raises(PolicyRefusal) as refusal:
         b.pay(ledger, "R7", agency, "2018-08-01", placement_id=placement, amount="250.00")
     assert refusal.value.rule == "R7"
-    assert (
-        b.pay(ledger, "R7", agency, "2018-08-01", placement_id=placement, amount="200.00").public()[
-            "amount"
-        ]
-        == "200.00"
-    )
+    paid = b.pay(ledger, "R7", agency, "2018-08-01", placement_id=placement, amount="200.00")
+    assert money_str(paid.amount) == "200.00"

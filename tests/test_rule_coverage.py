@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from domain.errors import Conflict, InvalidInput, NotFound
-from domain.values import id_check_char
+from domain.values import id_check_char, money_str
+from service.intake import record_json
 from service.ledger import Ledger
 from tests import builders as b
 
@@ -32,7 +33,7 @@ def transport_claim(
 
 
 def pays(ledger: Ledger, worker: str, placement: str, paid_on: str) -> str:
-    return b.pay(ledger, "R12", worker, paid_on, placement_id=placement).public()["amount"]
+    return money_str(b.pay(ledger, "R12", worker, paid_on, placement_id=placement).amount)
 
 
 # --- R1: working age, in completed years, on the earning date ---------------------------
@@ -169,7 +170,7 @@ def test_R24_refuses_one_id_number_twice_within_a_batch(ledger: Ledger) -> None:
         for worker_id in ("w-a", "w-b")
     ]
     with b.refused("R24", ledger):
-        ledger.record_batch(items, "clerk")
+        record_json(ledger, items, "clerk")
 
 
 def test_R24_refuses_a_lowercase_x_spelling_of_an_id_number(ledger: Ledger) -> None:

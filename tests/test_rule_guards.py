@@ -10,8 +10,11 @@ from typing import Any
 import pytest
 
 from domain.errors import Conflict, NotFound, PolicyRefusal
+from domain.values import money_str
+from service.intake import reverse_json
 from service.ledger import Ledger
 from tests import builders as b
+from tests.builders import record_one
 
 
 def placed_by_agency(
@@ -38,7 +41,7 @@ def test_R18_pays_R7_once_per_worker_per_calendar_year_even_across_two_placement
     with b.refused("R18", ledger):
         b.pay(ledger, "R7", second_agency, "2018-12-31", placement_id=second)
     paid = b.pay(ledger, "R7", second_agency, "2019-01-01", placement_id=second)
-    assert paid.public()["amount"] == "200.00"
+    assert money_str(paid.amount) == "200.00"
     assert b.balance(ledger) == "600.00"
 
 
@@ -98,7 +101,7 @@ def test_R21_money_appropriated_after_the_payment_date_does_not_pay_for_it(ledge
     with b.refused("R21", ledger):
         b.pay(ledger, "R7", agency, "2018-07-31", placement_id=placement)
     assert (
-        b.pay(ledger, "R7", agency, "2018-08-01", placement_id=placement).public()["amount"]
+        money_str(b.pay(ledger, "R7", agency, "2018-08-01", placement_id=placement).amount)
         == "200.00"
     )
 
@@ -131,7 +134,7 @@ def appropriation(ledger: Ledger, dated: str, **adjustment: str) -> Any:
         "document_ref": "湘财社〔2018〕9号",
         **adjustment,
     }
-    return ledger.record(b.next_id("ev"), "FundsAppropriated", data, "finance")
+    return record_one(ledger, b.next_id("ev"), "FundsAppropriated", data, "finance")
 
 
 @pytest.mark.parametrize(
@@ -149,9 +152,7 @@ def test_R23_refuses_what_is_dated_inside_or_before_a_closed_period_unless_an_ad
 ) -> None:
     b.appropriate(ledger, "1000.00", on="2017-07-01")
     agency, placement = placed_by_agency(ledger)
-    payment_id = b.pay(
-        ledger, "R7", agency, "2018-07-15", placement_id=placement
-    ).payment.payment_id
+    payment_id = b.pay(ledger, "R7", agency, "2018-07-15", placement_id=placement).payment_id
     if kind == "payment":
         b.reverse(ledger, payment_id, "2018-07-15")  # so that the placement can be paid again
     b.close_period(ledger, period, "2019-01-05")
@@ -194,9 +195,12 @@ def test_reversal_returns_the_money_and_releases_the_R7_guards_for_a_corrected_p
     assert b.balance(ledger) == "800.00"
     with b.refused("R20"):
         b.pay(ledger, "R7", agency, "2018-08-01", placement_id=placement)
-    reversal = b.reverse(ledger, wrong.payment.payment_id, "2018-08-01")
-    assert reversal.public()["amount"] == "200.00"
-    assert reversal.public()["account"] == {"source": "employment_fund", "division": b.HOME}
+    reversal = b.reverse(ledger, wrong.payment_id, "2018-08-01")
+    assert money_str(reversal.amount) == "200.00"
+    assert {"source": reversal.source, "division": reversal.division} == {
+        "source": "employment_fund",
+        "division": b.HOME,
+    }
     account = ledger.get_account("employment_fund", b.HOME)
     assert (account.appropriated, account.paid, account.reversed, account.balance) == (
         1000,
@@ -204,11 +208,11 @@ def test_reversal_returns_the_money_and_releases_the_R7_guards_for_a_corrected_p
         200,
         1000,
     )
-    assert ledger.get_payment(wrong.payment.payment_id).reversal is not None
+    assert ledger.get_payment(wrong.payment_id).reversal is not None
     corrected = b.pay(
         ledger, "R7", agency, "2018-08-01", placement_id=placement
     )  # R20 and R18 released
-    assert corrected.public()["amount"] == "200.00"
+    assert money_str(corrected.amount) == "200.00"
     assert b.balance(ledger) == "800.00"
 
 
@@ -220,9 +224,9 @@ def test_reversal_of_an_allowance_releases_its_days_R19(ledger: Ledger) -> None:
     paid = b.pay(ledger, "R10", worker, "2018-03-05", enrollment_id=enrolled)
     with b.refused("R19"):
         b.pay(ledger, "R10", worker, "2018-03-06", enrollment_id=enrolled)
-    b.reverse(ledger, paid.payment.payment_id, "2018-03-06")
+    b.reverse(ledger, paid.payment_id, "2018-03-06")
     again = b.pay(ledger, "R10", worker, "2018-03-06", enrollment_id=enrolled)
-    assert (again.public()["amount"], again.public()["covers"]) == (
+    assert (money_str(again.amount), list(again.covers)) == (
         "40.00",
         ["2018-03-01", "2018-03-02"],
     )
@@ -233,19 +237,17 @@ def test_reversing_a_payment_twice_is_a_conflict_but_a_retry_answers_the_first(
 ) -> None:
     b.appropriate(ledger, "1000.00")
     agency, placement = placed_by_agency(ledger)
-    payment_id = b.pay(
-        ledger, "R7", agency, "2018-07-15", placement_id=placement
-    ).payment.payment_id
+    payment_id = b.pay(ledger, "R7", agency, "2018-07-15", placement_id=placement).payment_id
     request = {"reversal_id": "rev-once", "reason": "付款有误", "reversed_on": "2018-08-01"}
-    first = ledger.reverse(payment_id, request, "finance")
+    first = reverse_json(ledger, payment_id, request, "finance")
     recorded = b.store_size(ledger)
-    retry = ledger.reverse(payment_id, dict(request), "finance")
+    retry = reverse_json(ledger, payment_id, dict(request), "finance")
     assert retry.replayed and retry.position == first.position
     with pytest.raises(Conflict) as twice:
         b.reverse(ledger, payment_id, "2018-08-02")
     assert not isinstance(twice.value, PolicyRefusal)
     with pytest.raises(Conflict):
-        ledger.reverse(payment_id, {**request, "reason": "另一个理由"}, "finance")
+        reverse_json(ledger, payment_id, {**request, "reason": "另一个理由"}, "finance")
     assert b.store_size(ledger) == recorded
     assert b.balance(ledger) == "1000.00"
 

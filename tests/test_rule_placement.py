@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from domain.errors import Conflict, InvalidInput
-from domain.values import months_between
+from domain.values import money_str, months_between
 from projections import Projections
 from service.ledger import Ledger
 from tests import builders as b
@@ -23,7 +23,7 @@ NINGXIANG_CITY = "430182"  # 宁乡市, its successor (shared/data/successors.cs
 
 
 def account_of(paid: Any) -> dict[str, str]:
-    return paid.public()["account"]
+    return {"source": paid.source, "division": paid.division}
 
 
 # --- R4: placements and their end -------------------------------------------------------
@@ -63,9 +63,9 @@ def r7_setup(ledger: Ledger, home: str = JISHOU) -> tuple[str, str]:
 def test_R7_pays_200_from_sending_county_after_six_months(ledger: Ledger) -> None:
     agency, placement = r7_setup(ledger, home=JISHOU)
     paid = b.pay(ledger, "R7", agency, "2018-07-15", placement_id=placement)
-    assert paid.public()["amount"] == "200.00"
+    assert money_str(paid.amount) == "200.00"
     assert account_of(paid) == {"source": "employment_fund", "division": JISHOU}
-    assert paid.public()["earned_on"] == "2018-07-15"
+    assert paid.earned_on.isoformat() == "2018-07-15"
     assert b.balance(ledger, "employment_fund", JISHOU) == "800.00"
     assert b.balance(ledger, "employment_fund", b.HOME) == "1000.00"  # not the agency's county
 
@@ -88,7 +88,7 @@ def test_R7_counts_months_on_post_only_through_the_day_after_the_placement_ended
     b.end_placement(ledger, placement, ended_on)
     if paid:
         assert (
-            b.pay(ledger, "R7", agency, "2018-09-01", placement_id=placement).public()["amount"]
+            money_str(b.pay(ledger, "R7", agency, "2018-09-01", placement_id=placement).amount)
             == "200.00"
         )
     else:
@@ -133,7 +133,7 @@ def test_R12_pays_work_in_another_county_prefecture_or_province(ledger: Ledger) 
     for work_division in (TIANXIN, JISHOU, b.ELSEWHERE):
         worker, placement = r12_setup(ledger, work_division)
         paid = b.pay(ledger, "R12", worker, "2018-02-01", placement_id=placement)
-        assert paid.public()["amount"] == "300.00", work_division
+        assert money_str(paid.amount) == "300.00", work_division
         assert account_of(paid) == {"source": "local_treasury", "division": b.HOME}
     assert b.balance(ledger, "local_treasury", b.HOME) == "2100.00"  # 3 × (1000 − 300)
 
@@ -157,7 +157,10 @@ def test_R12_refuses_work_in_the_successor_or_the_retired_code_of_the_home_count
         b.pay(ledger, "R12", worker, "2018-02-01", placement_id=placement)
     elsewhere = b.placement(ledger, worker, b.organisation(ledger), work_division=TIANXIN)
     paid = b.pay(ledger, "R12", worker, "2018-02-01", placement_id=elsewhere)
-    assert paid.public()["account"] == {"source": "local_treasury", "division": home}
+    assert {"source": paid.source, "division": paid.division} == {
+        "source": "local_treasury",
+        "division": home,
+    }
 
 
 def test_R4_targets_count_a_retired_home_code_under_its_successor_county(ledger: Ledger) -> None:
@@ -187,10 +190,10 @@ def test_R12_pays_the_sending_county_standard_in_force_on_the_start_date(ledger:
     b.transport_standard(ledger, "900.00", TIANXIN, effective_from="2017-07-01")  # another county's
     worker, before_change = r12_setup(ledger, b.ELSEWHERE, started_on="2018-01-31")
     paid = b.pay(ledger, "R12", worker, "2018-03-01", placement_id=before_change)
-    assert paid.public()["amount"] == "300.00"  # paid after the change, earned before it
+    assert money_str(paid.amount) == "300.00"  # paid after the change, earned before it
     later_worker, after_change = r12_setup(ledger, b.ELSEWHERE, started_on="2018-02-01")
     paid = b.pay(ledger, "R12", later_worker, "2018-03-01", placement_id=after_change)
-    assert paid.public()["amount"] == "500.00"
+    assert money_str(paid.amount) == "500.00"
     assert b.balance(ledger, "local_treasury", b.HOME) == "1200.00"  # 2 × 1000 − 300 − 500
 
 
@@ -198,7 +201,7 @@ def test_R12_uses_the_prefecture_standard_when_the_county_has_none(ledger: Ledge
     b.transport_standard(ledger, "250.00", CHANGSHA)
     worker, placement = r12_setup(ledger, b.ELSEWHERE)
     paid = b.pay(ledger, "R12", worker, "2018-02-01", placement_id=placement)
-    assert paid.public()["amount"] == "250.00"
+    assert money_str(paid.amount) == "250.00"
     assert account_of(paid) == {"source": "local_treasury", "division": b.HOME}
 
 
@@ -225,7 +228,7 @@ def test_R12_is_paid_to_the_worker_or_the_placement_agency_or_employer_and_nobod
             b.pay(ledger, "R12", stranger, "2018-02-01", placement_id=placement)
         organiser = {"worker": worker, "agency": agency, "employer": employer}[payee]
         paid = b.pay(ledger, "R12", organiser, "2018-02-01", placement_id=placement)
-        assert paid.public()["payee_id"] == organiser
+        assert paid.payee_id == organiser
     assert b.balance(ledger, "local_treasury", b.HOME) == "100.00"  # 1000 − 3 × 300
 
 
@@ -259,7 +262,7 @@ def test_R13_pays_1000_from_the_employer_county_after_12_months_with_contributio
 ) -> None:
     _, employer, placement = r13_setup(ledger, home=b.HOME, employer_division=TIANXIN)
     paid = b.pay(ledger, "R13", employer, "2019-01-15", placement_id=placement)
-    assert paid.public()["amount"] == "1000.00"
+    assert money_str(paid.amount) == "1000.00"
     assert account_of(paid) == {"source": "employment_fund", "division": TIANXIN}
     assert b.balance(ledger, "employment_fund", TIANXIN) == "9000.00"
     assert b.balance(ledger, "employment_fund", b.HOME) == "10000.00"
@@ -309,7 +312,7 @@ def test_R13_pays_1500_when_employer_and_worker_are_in_a_designated_poor_area(
     )
     _, employer, placement = r13_setup(ledger, home=home, employer_division=JISHOU)
     paid = b.pay(ledger, "R13", employer, "2019-01-15", placement_id=placement)
-    assert paid.public()["amount"] == amount
+    assert money_str(paid.amount) == amount
     assert account_of(paid) == {"source": "employment_fund", "division": JISHOU}
 
 
@@ -322,7 +325,7 @@ def test_R13_pays_1500_when_both_the_employer_county_and_its_prefecture_are_desi
     b.post(ledger, "PoorAreaDesignated", by="admin", division=XIANGXI, effective_from="2017-07-01")
     _, employer, placement = r13_setup(ledger, home=FENGHUANG, employer_division=JISHOU)
     assert (
-        b.pay(ledger, "R13", employer, "2019-01-15", placement_id=placement).public()["amount"]
+        money_str(b.pay(ledger, "R13", employer, "2019-01-15", placement_id=placement).amount)
         == "1500.00"
     )
 
@@ -332,7 +335,7 @@ def test_R13_second_year_needs_24_months_on_post_and_that_year_contributions(
 ) -> None:
     worker, employer, placement = r13_setup(ledger, months=months_between("2018-01", "2019-11"))
     assert (
-        b.pay(ledger, "R13", employer, "2019-01-15", placement_id=placement).public()["amount"]
+        money_str(b.pay(ledger, "R13", employer, "2019-01-15", placement_id=placement).amount)
         == "1000.00"
     )
     with b.refused("R13", ledger):  # 23 months on post
@@ -342,8 +345,8 @@ def test_R13_second_year_needs_24_months_on_post_and_that_year_contributions(
     assert refusal.error is not None and "2019-12" in refusal.error.detail
     b.contributions(ledger, worker, employer, ["2019-12"])
     paid = b.pay(ledger, "R13", employer, "2020-01-15", placement_id=placement)
-    assert paid.public()["amount"] == "1000.00"
-    assert paid.public()["covers"] == months_between("2019-01", "2019-12")
+    assert money_str(paid.amount) == "1000.00"
+    assert list(paid.covers) == months_between("2019-01", "2019-12")
     assert b.balance(ledger, "employment_fund", TIANXIN) == "8000.00"
 
 
@@ -360,8 +363,9 @@ def r13_years_setup(
     return worker, employer, placement
 
 
-def post_years_paid(paid: Any) -> list[str]:
-    return [key for keys in paid.payment.claims.values() for key in keys if "/year/" in key]
+def post_years_paid(ledger: Ledger, paid: Any) -> list[str]:
+    claims = ledger.get_payment(paid.payment_id).claims
+    return [key for keys in claims.values() for key in keys if "/year/" in key]
 
 
 def test_R13_pays_year_two_when_year_one_was_earned_before_the_window_R2(ledger: Ledger) -> None:
@@ -369,12 +373,12 @@ def test_R13_pays_year_two_when_year_one_was_earned_before_the_window_R2(ledger:
         ledger, "2017-01-01", "2016-01-01", months_between("2016-01", "2017-12")
     )
     paid = b.pay(ledger, "R13", employer, "2018-01-05", placement_id=placement)
-    assert paid.public()["covers"] == months_between("2017-01", "2017-12")
-    assert paid.public()["earned_on"] == "2018-01-01"
-    assert post_years_paid(paid) == [f"R13/placement/{placement}/year/2", "R13/year/2018"]
+    assert list(paid.covers) == months_between("2017-01", "2017-12")
+    assert paid.earned_on.isoformat() == "2018-01-01"
+    assert post_years_paid(ledger, paid) == [f"R13/placement/{placement}/year/2", "R13/year/2018"]
     b.contributions(ledger, worker, employer, months_between("2018-01", "2018-12"))
     third = b.pay(ledger, "R13", employer, "2019-01-05", placement_id=placement)
-    assert third.public()["covers"] == months_between("2018-01", "2018-12")
+    assert list(third.covers) == months_between("2018-01", "2018-12")
     # Year 1 can never be paid and year 4 lacks 2019's contributions: nothing qualifies,
     # and the refusal names the earliest unpaid year's reason, year 1 outside the window.
     with b.refused("R2", ledger):
@@ -388,8 +392,8 @@ def test_R13_pays_year_two_when_year_one_precedes_registration_R1(ledger: Ledger
     with b.refused("R1", ledger):  # year 1 earned on 2018-01-01, before registration
         b.pay(ledger, "R13", employer, "2018-12-31", placement_id=placement)
     paid = b.pay(ledger, "R13", employer, "2019-01-05", placement_id=placement)
-    assert paid.public()["covers"] == months_between("2018-01", "2018-12")
-    assert f"R13/placement/{placement}/year/2" in post_years_paid(paid)
+    assert list(paid.covers) == months_between("2018-01", "2018-12")
+    assert f"R13/placement/{placement}/year/2" in post_years_paid(ledger, paid)
 
 
 def test_R13_pays_a_later_year_past_a_year_missing_a_month_and_that_year_once_it_is_recorded(
@@ -398,14 +402,14 @@ def test_R13_pays_a_later_year_past_a_year_missing_a_month_and_that_year_once_it
     months = [m for m in months_between("2017-07", "2019-06") if m != "2017-09"]
     worker, employer, placement = r13_years_setup(ledger, "2017-01-01", "2017-07-01", months)
     second = b.pay(ledger, "R13", employer, "2019-07-05", placement_id=placement)
-    assert second.public()["covers"] == months_between("2018-07", "2019-06")
+    assert list(second.covers) == months_between("2018-07", "2019-06")
     with b.refused("R13", ledger) as refusal:  # year 1 still lacks 2017-09; year 3 incomplete
         b.pay(ledger, "R13", employer, "2020-01-05", placement_id=placement)
     assert refusal.error is not None and "2017-09" in refusal.error.detail
     b.contributions(ledger, worker, employer, ["2017-09"])  # recorded late
     first = b.pay(ledger, "R13", employer, "2020-01-05", placement_id=placement)
-    assert first.public()["covers"] == months_between("2017-07", "2018-06")
-    assert f"R13/placement/{placement}/year/1" in post_years_paid(first)
+    assert list(first.covers) == months_between("2017-07", "2018-06")
+    assert f"R13/placement/{placement}/year/1" in post_years_paid(ledger, first)
     assert b.balance(ledger, "employment_fund", TIANXIN) == "8000.00"
 
 
@@ -418,8 +422,8 @@ def test_R13_pays_the_year_after_an_unpayable_one_only_once_it_is_complete(
     with b.refused("R2", ledger):  # year 1 (2017-06-01) is outside, year 2 not yet complete
         b.pay(ledger, "R13", employer, "2018-05-31", placement_id=placement)
     paid = b.pay(ledger, "R13", employer, "2018-06-01", placement_id=placement)
-    assert paid.public()["earned_on"] == "2018-06-01"
-    assert paid.public()["covers"] == months_between("2017-06", "2018-05")
+    assert paid.earned_on.isoformat() == "2018-06-01"
+    assert list(paid.covers) == months_between("2017-06", "2018-05")
 
 
 @pytest.mark.parametrize("rule", ["R13", "R14"])
@@ -469,8 +473,8 @@ def test_R14_pays_the_employer_share_of_the_months_from_the_employer_county(ledg
         ledger, worker, employer, months, pension="100.00", medical="50.00", unemployment="10.50"
     )
     paid = b.pay(ledger, "R14", employer, "2019-01-15", placement_id=placement)
-    assert paid.public()["amount"] == "1926.00"  # 12 × (100.00 + 50.00 + 10.50)
-    assert paid.public()["covers"] == months
+    assert money_str(paid.amount) == "1926.00"  # 12 × (100.00 + 50.00 + 10.50)
+    assert list(paid.covers) == months
     assert account_of(paid) == {"source": "employment_fund", "division": TIANXIN}
     assert b.balance(ledger, "employment_fund", TIANXIN) == "98074.00"
 
@@ -493,22 +497,22 @@ def test_R14_pays_a_month_of_contributions_once_R20(ledger: Ledger) -> None:
     worker, employer, placement = r14_setup(ledger)
     b.contributions(ledger, worker, employer, months_between("2018-01", "2018-12"))
     assert (
-        b.pay(ledger, "R14", employer, "2019-01-15", placement_id=placement).public()["amount"]
+        money_str(b.pay(ledger, "R14", employer, "2019-01-15", placement_id=placement).amount)
         == "1920.00"
     )
     with b.refused("R20", ledger):
         b.pay(ledger, "R14", employer, "2020-01-15", placement_id=placement)
     b.contributions(ledger, worker, employer, ["2019-01", "2019-02"])
     paid = b.pay(ledger, "R14", employer, "2020-01-15", placement_id=placement)
-    assert (paid.public()["amount"], paid.public()["covers"]) == ("320.00", ["2019-01", "2019-02"])
+    assert (money_str(paid.amount), list(paid.covers)) == ("320.00", ["2019-01", "2019-02"])
 
 
 def test_R14_pays_only_the_months_inside_the_window_R2(ledger: Ledger) -> None:
     worker, employer, placement = r14_setup(ledger, started_on="2017-05-02")
     b.contributions(ledger, worker, employer, months_between("2017-05", "2018-04"))
     paid = b.pay(ledger, "R14", employer, "2018-05-02", placement_id=placement)
-    assert paid.public()["covers"] == months_between("2017-07", "2018-04")
-    assert paid.public()["amount"] == "1600.00"  # 10 × 160.00, not 12
+    assert list(paid.covers) == months_between("2017-07", "2018-04")
+    assert money_str(paid.amount) == "1600.00"  # 10 × 160.00, not 12
 
 
 def test_R14_covers_at_most_36_months_per_worker_paying_the_earliest_months_of_a_cut_claim(
@@ -517,7 +521,7 @@ def test_R14_covers_at_most_36_months_per_worker_paying_the_earliest_months_of_a
     worker, employer, placement = r14_setup(ledger, started_on="2017-07-01", contract_months=48)
     b.contributions(ledger, worker, employer, months_between("2017-07", "2019-12"))  # 30 months
     first = b.pay(ledger, "R14", employer, "2020-01-06", placement_id=placement)
-    assert first.public()["amount"] == "4800.00"  # 30 × 160.00
+    assert money_str(first.amount) == "4800.00"  # 30 × 160.00
     # Ten more months, each share different so that which six are paid shows in the sum.
     later = months_between("2020-01", "2020-10")
     b.batch(
@@ -536,8 +540,8 @@ def test_R14_covers_at_most_36_months_per_worker_paying_the_earliest_months_of_a
         ],
     )
     cut = b.pay(ledger, "R14", employer, "2021-01-06", placement_id=placement)
-    assert cut.public()["covers"] == later[:6]
-    assert cut.public()["amount"] == "975.00"  # 160 + 161 + … + 165
+    assert list(cut.covers) == later[:6]
+    assert money_str(cut.amount) == "975.00"  # 160 + 161 + … + 165
     with b.refused("R18", ledger):
         b.pay(ledger, "R14", employer, "2022-01-06", placement_id=placement)
 
@@ -560,18 +564,14 @@ def test_R14_cap_counts_a_calendar_month_paid_to_two_employers_once(ledger: Ledg
     shared = months_between("2018-01", "2019-06")  # 18 months, both employers
     b.contributions(ledger, worker, first, shared)
     b.contributions(ledger, worker, second, shared)
+    assert list(b.pay(ledger, "R14", first, "2019-07-01", placement_id=first_job).covers) == shared
     assert (
-        b.pay(ledger, "R14", first, "2019-07-01", placement_id=first_job).public()["covers"]
-        == shared
-    )
-    assert (
-        b.pay(ledger, "R14", second, "2020-01-02", placement_id=second_job).public()["covers"]
-        == shared
+        list(b.pay(ledger, "R14", second, "2020-01-02", placement_id=second_job).covers) == shared
     )
     later = months_between("2019-07", "2020-06")  # 18 distinct months used: 18 remain
     b.contributions(ledger, worker, first, later)
     paid = b.pay(ledger, "R14", first, "2021-01-04", placement_id=first_job)
-    assert (paid.public()["covers"], paid.public()["amount"]) == (later, "1920.00")
+    assert (list(paid.covers), money_str(paid.amount)) == (later, "1920.00")
 
 
 def test_R14_cut_claim_pays_months_already_subsidised_and_the_earliest_new_months(
@@ -584,7 +584,7 @@ def test_R14_cut_claim_pays_months_already_subsidised_and_the_earliest_new_month
     # of the cap and are paid; of 2020's 12 new months the 6 left under the cap, earliest first.
     b.contributions(ledger, worker, second, months_between("2019-01", "2020-12"))
     cut = b.pay(ledger, "R14", second, "2021-01-05", placement_id=second_job)
-    assert cut.public()["covers"] == months_between("2019-01", "2020-06")
-    assert cut.public()["amount"] == "2880.00"  # 18 × 160.00
+    assert list(cut.covers) == months_between("2019-01", "2020-06")
+    assert money_str(cut.amount) == "2880.00"  # 18 × 160.00
     with b.refused("R18", ledger):  # 36 distinct months subsidised: 2020-07… stay unpaid
         b.pay(ledger, "R14", second, "2022-01-04", placement_id=second_job)

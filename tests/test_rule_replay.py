@@ -58,9 +58,7 @@ def test_replay_gives_each_earlier_version_of_a_worker_and_the_same_state_on_a_s
     assert state(second.get_worker(worker)) == state(ledger.get_worker(worker))
     for version, seen in then.items():
         assert state(second.get_worker(worker, version=version)) == seen
-    assert state(second.get_payment(paid.payment.payment_id)) == state(
-        ledger.get_payment(paid.payment.payment_id)
-    )
+    assert state(second.get_payment(paid.payment_id)) == state(ledger.get_payment(paid.payment_id))
     assert state(second.get_account("employment_fund", b.HOME)) == state(
         ledger.get_account("employment_fund", b.HOME)
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from domain.values import money_str
+from service.intake import record_json
 from service.ledger import Ledger
 from tests import builders as b
 
@@ -49,7 +51,7 @@ def test_R5_refuses_a_batch_attending_one_day_twice_and_records_none_of_it(ledge
         for e in (first, second)
     ]
     with b.refused("R5", ledger):
-        ledger.record_batch(items, "clerk")
+        record_json(ledger, items, "clerk")
 
 
 # --- R8 and R9: the category standard in force on the completion date ------------------
@@ -93,9 +95,12 @@ def test_R8_pays_1_7_times_the_category_standard_in_force_on_the_completion_date
     funded(ledger)
     _, institution, enrolled = course(ledger, "pre_employment", division, completed_on)
     paid = b.pay(ledger, "R8", institution, "2018-06-15", enrollment_id=enrolled)
-    assert paid.public()["amount"] == amount
-    assert paid.public()["account"] == {"source": "employment_fund", "division": division}
-    assert paid.public()["funding_rule"] == "R8"
+    assert money_str(paid.amount) == amount
+    assert {"source": paid.source, "division": paid.division} == {
+        "source": "employment_fund",
+        "division": division,
+    }
+    assert paid.funding_rule == "R8"
 
 
 @pytest.mark.parametrize(
@@ -108,8 +113,11 @@ def test_R9_pays_half_the_category_pre_employment_standard_in_force_on_completio
     funded(ledger)
     worker, _, enrolled = course(ledger, "upgrade", b.HOME, completed_on)
     paid = b.pay(ledger, "R9", worker, "2018-06-15", enrollment_id=enrolled)
-    assert paid.public()["amount"] == amount
-    assert paid.public()["account"] == {"source": "employment_fund", "division": b.HOME}
+    assert money_str(paid.amount) == amount
+    assert {"source": paid.source, "division": paid.division} == {
+        "source": "employment_fund",
+        "division": b.HOME,
+    }
 
 
 def test_R8_and_R9_pay_only_their_own_kind_of_course(ledger: Ledger) -> None:
@@ -164,13 +172,16 @@ def test_R10_pays_20_per_attended_day_and_a_second_claim_only_the_new_days(ledge
     enrolled = b.enrollment(ledger, worker, started_on="2018-03-01")
     b.attend(ledger, enrolled, "2018-03-01", "2018-03-02", "2018-03-05", "2018-03-09")
     first = b.pay(ledger, "R10", worker, "2018-03-05", enrollment_id=enrolled)
-    assert first.public()["amount"] == "60.00"  # three days attended by paid_on
-    assert first.public()["covers"] == ["2018-03-01", "2018-03-02", "2018-03-05"]
-    assert first.public()["account"] == {"source": "employment_fund", "division": b.HOME}
+    assert money_str(first.amount) == "60.00"  # three days attended by paid_on
+    assert list(first.covers) == ["2018-03-01", "2018-03-02", "2018-03-05"]
+    assert {"source": first.source, "division": first.division} == {
+        "source": "employment_fund",
+        "division": b.HOME,
+    }
     b.attend(ledger, enrolled, "2018-03-12")
     second = b.pay(ledger, "R10", worker, "2018-03-12", enrollment_id=enrolled)
-    assert second.public()["amount"] == "40.00"
-    assert second.public()["covers"] == ["2018-03-09", "2018-03-12"]
+    assert money_str(second.amount) == "40.00"
+    assert list(second.covers) == ["2018-03-09", "2018-03-12"]
     with b.refused("R19", ledger):
         b.pay(ledger, "R10", worker, "2018-03-20", enrollment_id=enrolled)
     assert b.balance(ledger, "employment_fund", b.HOME) == "9900.00"
@@ -224,10 +235,13 @@ def test_R11_pays_from_the_unemployment_insurance_fund_when_drawing_benefits_on_
     allowance = b.pay(ledger, "R10", worker, "2018-04-02", enrollment_id=enrolled)
     source = "unemployment_insurance_fund" if insurance_pays else "employment_fund"
     for paid, rule, amount in ((course_paid, "R8", "1700.00"), (allowance, "R10", "40.00")):
-        assert paid.public()["rule"] == rule
-        assert paid.public()["amount"] == amount
-        assert paid.public()["account"] == {"source": source, "division": b.HOME}
-        assert paid.public()["funding_rule"] == ("R11" if insurance_pays else rule)
+        assert paid.rule == rule
+        assert money_str(paid.amount) == amount
+        assert {"source": paid.source, "division": paid.division} == {
+            "source": source,
+            "division": b.HOME,
+        }
+        assert paid.funding_rule == ("R11" if insurance_pays else rule)
     assert b.balance(ledger, source, b.HOME) == "8260.00"
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from domain.values import money_str
 from service.ledger import Ledger
 from tests import builders as b
 
@@ -11,4 +12,4 @@ def test_r7_pays_200_after_six_months(ledger: Ledger) -> None:
     p = b.placement(ledger, w, employer, agency_id=agency)
     b.appropriate(ledger)
     paid = b.pay(ledger, "R7", agency, "2018-07-15", placement_id=p)
-    assert paid.public()["amount"] == "200.00"
+    assert money_str(paid.amount) == "200.00"

@@ -13,6 +13,7 @@ import pytest
 from adapters.sql import ViewStore
 from audit.chain import Sealer, event_hash
 from audit.verify import checkpoint, verify
+from service.intake import record_json
 from service.ledger import Ledger
 from tests import builders as b
 
@@ -187,7 +188,7 @@ def test_an_untouched_ledger_of_10000_events_verifies(ledger: Ledger) -> None:
             }
             for n in range(1000)
         ]
-        ledger.record_batch(items, "clerk")
+        record_json(ledger, items, "clerk")
     sealed = Sealer(ledger.store).seal()
     assert sealed == 10_000
     result = verify(ledger.store)

@@ -45,7 +45,7 @@ def record_every_event_type(ledger: Ledger, tmp_path: Path) -> str:
     b.post(ledger, "GuaranteeLoanGranted", worker_id=worker, loan_id=b.next_id("loan"),
            lender_id=agency, amount="50000.00", granted_on="2017-10-01")  # fmt: skip
     paid = b.pay(ledger, "R12", worker, "2017-08-02", placement_id=placement)
-    b.reverse(ledger, paid.payment.payment_id, "2017-08-03")
+    b.reverse(ledger, paid.payment_id, "2017-08-03")
     b.close_period(ledger, "2017-08", "2017-09-01")
     treasury = tmp_path / "treasury.csv"
     treasury.write_text("date,payee,amount,reference\n2017-08-02,x,300.00,y\n")

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse, Response
 
 from adapters.sheets import Cell, csv_text
-from api.authorization import READS_EVERYTHING, require_read
 from api.deps import PrincipalDep, ProjectionsDep
+from api.json import StrictJSONRoute
 from api.openapi import problems
 from api.schemas import AccountOut, StatementOut
 from api.wire import plain
@@ -19,7 +19,7 @@ from domain.accounts import SOURCES
 from domain.errors import NotFound
 from domain.values import parse_date, parse_instant
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(tags=["accounts"], route_class=StrictJSONRoute)
 AsOf = Annotated[
     str | None,
     Query(
@@ -45,7 +45,7 @@ def list_accounts(
     known_at: KnownAt = None,
 ) -> JSONResponse:
     """Every fund account in the token's scope: appropriated, paid, reversed, balance."""
-    within = None if principal.role in READS_EVERYTHING else principal.covers
+    within = None if principal.reads_everything() else principal.covers
     found = projections.accounts(
         as_of=parse_date("as_of", as_of) if as_of is not None else None,
         known_at=parse_instant("known_at", known_at) if known_at is not None else None,
@@ -89,7 +89,7 @@ def account_statement(
     """An account's lines between two business dates, with opening and closing balances."""
     if source not in SOURCES:
         raise NotFound(f"unknown account source {source}")
-    require_read(principal, division)
+    principal.require_read(division)
     statement = projections.statement(
         source,
         division,

@@ -7,14 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from api.authorization import READS_EVERYTHING, require_role
 from api.deps import LedgerDep, PrincipalDep
+from api.json import StrictJSONRoute
 from api.openapi import problems
 from api.schemas import VerifyOut
 from audit.verify import verify
 from domain.errors import InvalidInput
+from service.access import READS_EVERYTHING
 
-router = APIRouter(tags=["audit"])
+router = APIRouter(tags=["audit"], route_class=StrictJSONRoute)
 
 
 @router.get("/audit/verify", responses={200: {"model": VerifyOut}, **problems(403, 422)})
@@ -26,7 +27,7 @@ def verify_history(
 ) -> JSONResponse:
     """Walk every recorded event beside its hash chain; with a checkpoint, prove extension."""
     # The whole history spans every division: for those who read everything.
-    require_role(principal, *READS_EVERYTHING)
+    principal.require_role(*READS_EVERYTHING)
     if (position is None) != (chain_hash is None):
         raise InvalidInput("chain_hash", "a checkpoint needs both position and chain_hash")
     checkpoint = None if position is None else {"position": position, "chain_hash": chain_hash}

@@ -4,46 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
-from api.authorization import fact_authorizer, may_post
-from api.deps import JsonBody, LedgerDep, PrincipalDep, RuntimeDep
-from api.openapi import json_body, problems
+from api.deps import LedgerDep, PrincipalDep, RuntimeDep
+from api.json import StrictJSONRoute, sent_json
+from api.openapi import problems
 from api.problems import Problem, ids_in_body
-from api.schemas import FactIn, FactOut
-from domain.errors import InvalidInput
-from service.ledger import MAX_BATCH, parse_fact_item
+from api.requests import FactsIn
+from api.responses import json_answer
+from api.schemas import FactOut
+from service.idempotency import request_hash
+from service.ledger import MAX_BATCH
+from service.recording import FactItem
 
-router = APIRouter(tags=["facts"])
-_fact = FactIn.model_json_schema()
-_example = _fact["properties"]["data"]["examples"][0]
-BODY = json_body(
-    {
-        "oneOf": [
-            _fact,
-            # No maxItems: over 1,000 is answered 413 (too large), not 422 (malformed).
-            {"type": "array", "items": _fact, "minItems": 1, "description": f"at most {MAX_BATCH} facts"},
-        ]
-    },
-    {
-        "one fact": {"value": {"event_id": "ev-1", "type": "WorkerRegistered", "data": _example}},
-        "a batch": {
-            "value": [
-                {"event_id": "ev-2", "type": "OrganisationRegistered",
-                 "data": {"org_id": "agency-1", "name": "芙蓉区人力资源服务中心", "division": "430102", "kind": "agency"}},
-                {"event_id": "ev-3", "type": "UnemploymentRegistered",
-                 "data": {"worker_id": "w-430102-0001", "registered_on": "2017-03-01"}},
-            ]
-        },
-    },
-)  # fmt: skip
+router = APIRouter(tags=["facts"], route_class=StrictJSONRoute)
 
 
 @router.post(
     "/events",
     status_code=201,
-    openapi_extra=BODY,
     responses={
         201: {"model": FactOut | list[FactOut], "description": "Recorded (a batch answers a list)"},
         200: {
@@ -54,20 +34,30 @@ BODY = json_body(
     },
 )
 def post_events(
-    principal: PrincipalDep, ledger: LedgerDep, runtime: RuntimeDep, body: JsonBody
-) -> JSONResponse:
+    body: FactsIn,
+    request: Request,
+    principal: PrincipalDep,
+    ledger: LedgerDep,
+    runtime: RuntimeDep,
+) -> Response:
     """Record one fact, or a batch of up to 1,000 facts all or nothing."""
     batch = isinstance(body, list)
-    items: list[Any] = body if batch else [body]
-    if len(items) > MAX_BATCH:
-        raise Problem(413, f"a batch holds at most {MAX_BATCH} facts, not {len(items)}")
-    if not items:
-        raise InvalidInput("body", "an empty batch records nothing")
-    parsed = [parse_fact_item(index, item, len(items) > 1) for index, item in enumerate(items)]
-    may_post(principal, parsed)
+    facts: list[Any] = body if batch else [body]
+    if len(facts) > MAX_BATCH:
+        raise Problem(413, f"a batch holds at most {MAX_BATCH} facts, not {len(facts)}")
+    sent = sent_json(request)
+    raw: list[Any] = sent if batch else [sent]
+    items = [item(fact, raw[n], f"[{n}]." if batch else "") for n, fact in enumerate(facts)]
     with ids_in_body():
-        recorded = ledger.record_batch(items, principal.actor, fact_authorizer(principal))
+        recorded = ledger.record(items, principal.actor, access=principal)
     runtime.wrote(max(r.position for r in recorded))
     status = 200 if all(r.replayed for r in recorded) else 201
-    answers = [r.public() for r in recorded]
-    return JSONResponse(answers if batch else answers[0], status_code=status)
+    answers = [FactOut.of(r) for r in recorded]
+    return json_answer(answers if batch else answers[0], status)
+
+
+def item(fact: Any, sent: Any, prefix: str) -> FactItem:
+    """The fact as the service records it; its digest is of what the client sent."""
+    command = fact.data.command()
+    digest = request_hash({"type": fact.type, "data": sent["data"]})
+    return FactItem(fact.event_id, fact.type, command, digest, f"{prefix}data.")

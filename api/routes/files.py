@@ -10,8 +10,8 @@ from eventsourcing.application import AggregateNotFoundError
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from api.authorization import READS_EVERYTHING, fact_authorizer, require_role, require_scope
 from api.deps import LedgerDep, PrincipalDep, RuntimeDep
+from api.json import StrictJSONRoute
 from api.openapi import problems
 from domain.errors import InvalidInput, NotFound
 from domain.reconciliation import Reconciliation
@@ -19,7 +19,7 @@ from service.imports import import_surveys
 from service.ledger import Ledger
 from service.reconcile import reconcile_file, report_csv, report_xlsx, summary
 
-router = APIRouter(tags=["files"])
+router = APIRouter(tags=["files"], route_class=StrictJSONRoute)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILE_BODY = {
     "requestBody": {
@@ -47,13 +47,13 @@ def import_survey_form(
     principal: PrincipalDep, ledger: LedgerDep, runtime: RuntimeDep, content: FileBody
 ) -> JSONResponse:
     """Import the survey form (CSV in UTF-8 or GBK, or XLSX): rows recorded, bad rows reported."""
-    require_role(principal, "clerk")
+    principal.require_role("clerk")
     report = import_surveys(
         ledger,
         content,
         principal.actor,
         within=principal.covers,
-        authorize=fact_authorizer(principal),
+        access=principal,
     )
     runtime.wrote(int(ledger.recorder.max_notification_id() or 0))
     return JSONResponse(report.public())
@@ -70,8 +70,8 @@ def reconcile(
     x_file_name: Annotated[str | None, Header()] = None,
 ) -> JSONResponse:
     """Match the treasury's disbursement file (date, payee, amount, reference) to the account."""
-    require_role(principal, "finance")
-    require_scope(principal, division, "a reconciliation of an account")
+    principal.require_role("finance")
+    principal.require_scope(division, "a reconciliation of an account")
     report, known = reconcile_file(
         ledger, content, x_file_name or "upload.csv", source, division, period, principal.actor
     )
@@ -96,9 +96,9 @@ def reconciliation_report(
 ) -> Response:
     """A kept reconciliation report, as JSON, CSV or XLSX."""
     report = find_report(ledger, reconciliation_id)
-    if principal.role not in READS_EVERYTHING:
-        require_role(principal, "finance")
-        require_scope(principal, report.division, "a reconciliation of an account")
+    if not principal.reads_everything():
+        principal.require_role("finance")
+        principal.require_scope(report.division, "a reconciliation of an account")
     if accept and XLSX in accept:
         disposition = f'attachment; filename="reconciliation-{reconciliation_id}.xlsx"'
         return Response(

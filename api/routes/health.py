@@ -6,10 +6,11 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import LedgerDep, PrincipalDep, RuntimeDep
+from api.json import StrictJSONRoute
 from api.openapi import problems
 from api.schemas import HealthOut, ReadyOut
 
-router = APIRouter(tags=["operations"])
+router = APIRouter(tags=["operations"], route_class=StrictJSONRoute)
 
 
 @router.get("/health", responses={200: {"model": HealthOut}})

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from api.authorization import require_read
 from api.deps import LedgerDep, PrincipalDep, ProjectionsDep
+from api.json import StrictJSONRoute
 from api.openapi import problems
 from api.schemas import Open
 from api.wire import plain
@@ -16,7 +16,7 @@ from domain import divisions
 from domain.errors import NotFound
 from domain.values import parse_date
 
-router = APIRouter(tags=["organisations"])
+router = APIRouter(tags=["organisations"], route_class=StrictJSONRoute)
 
 
 class OrganisationOut(Open):
@@ -41,7 +41,7 @@ def get_organisation(
     division = ledger.get_organisation(org_id).division
     # One outside Hunan lies in no scope; any clerk may register it, so any may read it.
     if divisions.is_hunan(division):
-        require_read(principal, division)
+        principal.require_read(division)
     view = projections.organisation(
         org_id, as_of=parse_date("as_of", as_of) if as_of is not None else None
     )

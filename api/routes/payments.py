@@ -2,40 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse
-
-from api.authorization import require_role, require_scope
-from api.deps import JsonBody, LedgerDep, PrincipalDep, RuntimeDep
-from api.openapi import model_body, problems
+from api.deps import LedgerDep, PrincipalDep, RuntimeDep
+from api.json import StrictJSONRoute, sent_json
+from api.openapi import problems
 from api.problems import ids_in_body
-from api.schemas import PaymentIn, PaymentOut, ReversalIn, ReversalOut
-from domain.errors import InvalidInput
+from api.requests import PaymentIn, ReversalIn
+from api.responses import json_answer
+from api.schemas import PaymentOut, ReversalOut
+from service.idempotency import request_hash
 
-router = APIRouter(tags=["payments"])
-
-
-def an_object(body: object) -> Mapping[str, object]:
-    if not isinstance(body, Mapping):
-        raise InvalidInput("body", "should be a JSON object")
-    return body
+router = APIRouter(tags=["payments"], route_class=StrictJSONRoute)
 
 
 @router.post(
     "/payments",
     status_code=201,
-    openapi_extra=model_body(
-        PaymentIn,
-        {
-            "payment_id": "pay-1",
-            "rule": "R7",
-            "payee_id": "agency-1",
-            "paid_on": "2018-07-15",
-            "placement_id": "p-1",
-        },
-    ),
     responses={
         201: {"model": PaymentOut, "description": "Paid"},
         200: {"model": PaymentOut, "description": "Already paid: the first answer again"},
@@ -43,28 +27,24 @@ def an_object(body: object) -> Mapping[str, object]:
     },
 )
 def post_payment(
-    principal: PrincipalDep, ledger: LedgerDep, runtime: RuntimeDep, body: JsonBody
-) -> JSONResponse:
+    body: PaymentIn,
+    request: Request,
+    principal: PrincipalDep,
+    ledger: LedgerDep,
+    runtime: RuntimeDep,
+) -> Response:
     """Pay a subsidy; the ledger decides the amount and the paying account."""
-    require_role(principal, "finance")
-    request = an_object(body)
-
-    def in_scope(_source: str, division: str) -> None:
-        # The account is the policy's to decide: decided first, recorded only if in scope.
-        require_scope(principal, division, "a payment from an account")
-
+    principal.require_role("finance")
+    digest = request_hash(dict(sent_json(request)))
     with ids_in_body():
-        paid = ledger.pay(request, principal.actor, authorize=in_scope)
+        paid = ledger.pay(body.command(), digest, principal.actor, access=principal)
     runtime.wrote(paid.position)
-    return JSONResponse(paid.public(), status_code=200 if paid.replayed else 201)
+    return json_answer(PaymentOut.of(paid), 200 if paid.replayed else 201)
 
 
 @router.post(
     "/payments/{payment_id}/reversal",
     status_code=201,
-    openapi_extra=model_body(
-        ReversalIn, {"reversal_id": "rev-1", "reason": "paid twice", "reversed_on": "2018-08-01"}
-    ),
     responses={
         201: {"model": ReversalOut, "description": "Reversed: the money is back in its account"},
         200: {"model": ReversalOut, "description": "Already reversed by this reversal_id"},
@@ -72,13 +52,16 @@ def post_payment(
     },
 )
 def reverse_payment(
-    payment_id: str, principal: PrincipalDep, ledger: LedgerDep, runtime: RuntimeDep, body: JsonBody
-) -> JSONResponse:
+    payment_id: str,
+    body: ReversalIn,
+    request: Request,
+    principal: PrincipalDep,
+    ledger: LedgerDep,
+    runtime: RuntimeDep,
+) -> Response:
     """Reverse a payment: its amount returns to the account it was paid from."""
-    require_role(principal, "finance")
-    payment = ledger.get_payment(payment_id)  # 404 for an unknown id in the path
-    require_scope(principal, payment.division, "a reversal on an account")
-    request = an_object(body)
-    reversed_ = ledger.reverse(payment_id, request, principal.actor)
+    principal.require_role("finance")
+    digest = request_hash({"payment_id": payment_id, **sent_json(request)})
+    reversed_ = ledger.reverse(payment_id, body.command(), digest, principal.actor, principal)
     runtime.wrote(reversed_.position)
-    return JSONResponse(reversed_.public(), status_code=200 if reversed_.replayed else 201)
+    return json_answer(ReversalOut.of(reversed_), 200 if reversed_.replayed else 201)

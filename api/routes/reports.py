@@ -5,17 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.authorization import READS_EVERYTHING
 from api.deps import PrincipalDep, ProjectionsDep
+from api.json import StrictJSONRoute
 from api.openapi import problems
 from api.schemas import TargetsOut
 from api.wire import plain
 
-router = APIRouter(tags=["reports"])
+router = APIRouter(tags=["reports"], route_class=StrictJSONRoute)
 
 
 @router.get("/reports/targets", responses={200: {"model": TargetsOut}, **problems(403)})
 def targets(principal: PrincipalDep, projections: ProjectionsDep) -> JSONResponse:
     """Placements and two-after students achieved against the targets, by division."""
-    within = None if principal.role in READS_EVERYTHING else principal.covers
+    within = None if principal.reads_everything() else principal.covers
     return JSONResponse(plain(projections.targets(within=within)))

@@ -2,63 +2,51 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from api.auth import forget_token
-from api.authorization import require_role, require_scope
-from api.deps import JsonBody, LedgerDep, PrincipalDep
-from api.openapi import model_body, problems
-from api.schemas import TokenIn, TokenOut, TokenRevokedOut
-from domain.errors import InvalidInput, NotFound
-from domain.values import parse_text
-from service.tokens import find_token, issue_token, parse_scope, revoke_token
+from api.deps import LedgerDep, PrincipalDep
+from api.json import StrictJSONRoute
+from api.openapi import problems
+from api.requests import TokenIn
+from api.responses import json_answer
+from api.schemas import TokenOut, TokenRevokedOut
+from domain.errors import NotFound
+from service.tokens import find_token, issue_token, revoke_token
 
-router = APIRouter(tags=["tokens"])
+router = APIRouter(tags=["tokens"], route_class=StrictJSONRoute)
 
 
-@router.post(
-    "/tokens",
-    status_code=201,
-    openapi_extra=model_body(
-        TokenIn, {"role": "clerk", "division": "430102", "subject": "clerk.zhang"}
-    ),
-    responses={201: {"model": TokenOut}, **problems(403, 422)},
-)
-def create_token(principal: PrincipalDep, ledger: LedgerDep, body: JsonBody) -> JSONResponse:
+@router.post("/tokens", status_code=201, responses={201: {"model": TokenOut}, **problems(403, 422)})
+def create_token(
+    body: TokenIn,
+    principal: PrincipalDep,
+    ledger: LedgerDep,
+) -> Response:
     """Issue a token for a role and division (shown once; only its hash is kept)."""
-    require_role(principal, "admin")
-    if not isinstance(body, Mapping):
-        raise InvalidInput("body", "should be a JSON object")
-    role, division = parse_scope(body.get("role"), body.get("division"))
+    principal.require_role("admin")
+    wanted = body.command()
     # An admin issues tokens within its own scope, never a wider one.
-    require_scope(principal, division, "a token")
-    subject = body.get("subject")
-    subject = None if subject is None else parse_text("subject", subject)
-    issued = issue_token(ledger, role, division, subject, issued_by=principal.actor)
+    principal.require_scope(wanted.division, "a token")
+    issued = issue_token(ledger, wanted.role, wanted.division, wanted.subject, principal.actor)
     p = issued.principal
-    answer = {
-        "token": issued.token,
-        "token_id": p.token_id,
-        "role": p.role,
-        "division": p.division,
-        "subject": p.subject,
-    }
-    return JSONResponse(answer, status_code=201)
+    answer = TokenOut(
+        token=issued.token, token_id=p.token_id, role=p.role, division=p.division, subject=p.subject
+    )
+    return json_answer(answer, 201)
 
 
 @router.delete(
     "/tokens/{token_id}", responses={200: {"model": TokenRevokedOut}, **problems(403, 404, 409)}
 )
-def delete_token(token_id: str, principal: PrincipalDep, ledger: LedgerDep) -> JSONResponse:
+def delete_token(token_id: str, principal: PrincipalDep, ledger: LedgerDep) -> Response:
     """Revoke a token: it is refused from the next request on."""
-    require_role(principal, "admin")
+    principal.require_role("admin")
     found = find_token(ledger, token_id)
     if found is None:
         raise NotFound(f"unknown token {token_id}")
-    require_scope(principal, found.division, "a token")
+    principal.require_scope(found.division, "a token")
     revoke_token(ledger, token_id, revoked_by=principal.actor)
     forget_token(token_id)  # refused from the next request on, not after the trust lapses
-    return JSONResponse({"token_id": token_id, "revoked": True})
+    return json_answer(TokenRevokedOut(token_id=token_id, revoked=True))

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from api.authorization import require_read
 from api.deps import LedgerDep, PrincipalDep, ProjectionsDep
+from api.json import StrictJSONRoute
 from api.openapi import problems
 from api.schemas import Open, RecordedEvent
 from api.wire import history_line, plain
@@ -17,7 +17,7 @@ from domain import ids
 from domain.errors import NotFound
 from domain.values import parse_date
 
-router = APIRouter(tags=["workers"])
+router = APIRouter(tags=["workers"], route_class=StrictJSONRoute)
 
 
 class WorkerOut(Open):
@@ -38,7 +38,7 @@ def get_worker(
     ] = None,
 ) -> JSONResponse:
     """A worker's state: status, placements, trainings and payments received."""
-    require_read(principal, ledger.get_worker(worker_id).home_division)
+    principal.require_read(ledger.get_worker(worker_id).home_division)
     view = projections.worker(
         worker_id, as_of=parse_date("as_of", as_of) if as_of is not None else None
     )
@@ -53,7 +53,7 @@ def get_worker(
 )
 def worker_history(worker_id: str, principal: PrincipalDep, ledger: LedgerDep) -> JSONResponse:
     """Every fact recorded about a worker, oldest first, as recorded."""
-    require_read(principal, ledger.get_worker(worker_id).home_division)
+    principal.require_read(ledger.get_worker(worker_id).home_division)
     events = ledger.events_of(ids.worker_uuid(worker_id))
     return JSONResponse(
         [history_line(e, recorded_with(ledger.store, vars(e).get("token_id"))) for e in events]

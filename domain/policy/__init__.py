@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from domain.errors import InvalidInput, PolicyRefusal
 from domain.policy.awards import loan_interest_subsidy, model_unit_award, pilot_award
-from domain.policy.common import PROVINCE, Decision, Facts, PaymentRequest
+from domain.policy.common import PROVINCE, SUBSIDY_RULES, Decision, Facts, PaymentRequest
 from domain.policy.employer import post_subsidy, social_insurance_subsidy
 from domain.policy.placement import introduction_subsidy, transport_subsidy
 from domain.policy.training import course_subsidy, living_allowance
@@ -37,6 +37,14 @@ NEEDS: dict[str, str] = {
     "R10": "enrollment_id",
     "R17": "worker_id",
 }
+
+
+def check_request(request: PaymentRequest) -> None:
+    """The fact a rule is paid for is named (CONTRACT "Which fact a rule needs")."""
+    needed = NEEDS.get(request.rule)
+    if needed is not None and getattr(request, needed) is None:
+        what = needed.removesuffix("_id")
+        raise InvalidInput(needed, f"{request.rule} is paid for a {what}: give its {needed}")
 
 
 # Whose division pays each rule, read off the facts alone (POLICY "paid from").
@@ -88,9 +96,11 @@ def decide(request: PaymentRequest, facts: Facts) -> Decision:
 __all__ = [
     "NEEDS",
     "SUBSIDIES",
+    "SUBSIDY_RULES",
     "Decision",
     "Facts",
     "PaymentRequest",
+    "check_request",
     "decide",
     "paying_division",
 ]

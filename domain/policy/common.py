@@ -7,9 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Annotated
 
 from domain import divisions
 from domain.errors import NotFound, PolicyRefusal
+from domain.fields import MONEY, Day, Id, MaybeId, MaybeText, choice, maybe
 from domain.organisation import Organisation
 from domain.reference import DEFAULT_WORKING_AGE, ReferenceData
 from domain.values import add_months, age_on
@@ -22,20 +24,24 @@ PROVINCE = "430000"
 CENT = Decimal("0.01")
 
 
+# The subsidies a payment may be for (R7–R17; R11 moves R8–R10 to another fund).
+SUBSIDY_RULES = ("R7", "R8", "R9", "R10", "R12", "R13", "R14", "R15", "R16", "R17")
+
+
 @dataclass(frozen=True)
 class PaymentRequest:
     """What a finance bureau asks for; the ledger decides amount and account."""
 
-    payment_id: str
-    rule: str
-    payee_id: str
-    paid_on: date
-    worker_id: str | None = None
-    placement_id: str | None = None
-    enrollment_id: str | None = None
-    loan_id: str | None = None
-    amount: Decimal | None = None
-    adjustment_reason: str | None = None
+    payment_id: Id
+    rule: Annotated[str, choice(SUBSIDY_RULES)]
+    payee_id: Id
+    paid_on: Day
+    worker_id: MaybeId = None
+    placement_id: MaybeId = None
+    enrollment_id: MaybeId = None
+    loan_id: MaybeId = None
+    amount: Annotated[Decimal | None, maybe(MONEY)] = None  # R17; R15/R16 must equal theirs
+    adjustment_reason: MaybeText = None  # R23: finance only, for a closed period
 
 
 @dataclass(frozen=True)
