@@ -6,11 +6,28 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from audit.trail import render, trail
 from audit.verify import checkpoint, read_checkpoint, verify
 from cli.ledger import on_ledger
 from service.ledger import Ledger
+
+
+def add_commands(commands: Any) -> None:
+    verify_ = commands.add_parser("verify", help="check the recorded history (exit 0 intact, 1 not)")  # fmt: skip
+    verify_.add_argument("--against", default=None, help="a checkpoint file kept outside the system")  # fmt: skip
+    verify_.set_defaults(run=verify_command)
+    audit = commands.add_parser("audit", help="audit tools")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    checkpoint_ = audit_commands.add_parser("checkpoint", help="seal and export the chain head")
+    checkpoint_.add_argument("--by", required=True, help="who signs the checkpoint off")
+    checkpoint_.add_argument("--out", default=None, help="write it here (default: stdout)")
+    checkpoint_.set_defaults(run=checkpoint_command)
+    trail_ = audit_commands.add_parser("trail", help="a worker's whole history in order")
+    trail_.add_argument("--worker", required=True)
+    trail_.add_argument("--json", action="store_true")
+    trail_.set_defaults(run=trail_command)
 
 
 def verify_command(args: argparse.Namespace) -> int:

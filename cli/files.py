@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from adapters.tables import read_upload
 from cli.ledger import on_ledger
@@ -13,6 +14,24 @@ from domain.reconciliation import DIFFERENCES
 from service.imports import import_surveys
 from service.ledger import Ledger
 from service.reconcile import reconcile_file, report_csv, report_xlsx, summary
+
+
+def add_commands(commands: Any) -> None:
+    imports = commands.add_parser("import", help="import a file of facts")
+    import_kinds = imports.add_subparsers(dest="import_kind", required=True)
+    surveys = import_kinds.add_parser("surveys", help="the survey form, CSV (UTF-8 or GBK) or XLSX")  # fmt: skip
+    surveys.add_argument("file")
+    surveys.add_argument("--by", default="cli", help="who records the rows (谁摸查、谁负责)")
+    surveys.set_defaults(run=import_command)
+    reconcile = commands.add_parser("reconcile", help="match a treasury disbursement file to an account")  # fmt: skip
+    reconcile.add_argument("file")
+    reconcile.add_argument("--source", required=True)
+    reconcile.add_argument("--division", required=True)
+    reconcile.add_argument("--period", required=True, help="YYYY or YYYY-MM")
+    reconcile.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+    reconcile.add_argument("--out", default=None, help="write the report here (xlsx needs it)")
+    reconcile.add_argument("--by", default="cli")
+    reconcile.set_defaults(run=reconcile_command)
 
 
 def import_command(args: argparse.Namespace) -> int:

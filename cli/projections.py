@@ -12,6 +12,7 @@ import threading
 import time
 from datetime import UTC, date, datetime
 from types import FrameType
+from typing import Any
 
 from adapters.settings import Settings
 from projections.replay import replay_balances
@@ -19,6 +20,21 @@ from projections.service import Projections
 from service.ledger import Ledger
 
 log = logging.getLogger("jobaid.projections")
+
+
+def add_commands(commands: Any) -> None:
+    project_ = commands.add_parser(
+        "project", help="keep the projections up to date (a separate process)"
+    )
+    project_.set_defaults(run=projection_command)
+    rebuild_ = commands.add_parser("rebuild", help="rebuild every projection from the events")
+    rebuild_.set_defaults(run=projection_command)
+    replay_ = commands.add_parser("replay", help="print account balances as they were")
+    replay_.add_argument("--as-of", default=None, help="business date YYYY-MM-DD")
+    replay_.add_argument(
+        "--known-at", default=None, help="instant (RFC 3339): what was recorded by then"
+    )
+    replay_.set_defaults(run=projection_command)
 
 
 def projection_command(args: argparse.Namespace) -> int:

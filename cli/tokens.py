@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.recorded import Actor
+from domain.tokens import ROLES
 from service.ledger import Ledger
 from service.tokens import issue_token, revoke_token
+
+
+def add_commands(commands: Any) -> None:
+    token = commands.add_parser("token", help="manage bearer tokens")
+    token_commands = token.add_subparsers(dest="token_command", required=True)
+    create = token_commands.add_parser("create", help="print a new token on stdout")
+    create.add_argument("--role", required=True, choices=ROLES)
+    create.add_argument("--division", required=True)
+    create.add_argument(
+        "--subject", default=None, help="who the token is for (default: role@division)"
+    )
+    revoke = token_commands.add_parser("revoke", help="revoke a token by its id")
+    revoke.add_argument("token_id")
+    token.set_defaults(run=token_command)
 
 
 def cli_actor() -> Actor:
