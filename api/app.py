@@ -4,14 +4,14 @@ holds the ledger and projections (injected by tests, opened from the environment
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 
 from api import openapi, problems
 from api.middleware import MAX_BODY_BYTES, BodyLimit, RequestLog
+from api.responses import FastJSON
 from api.routes import (
     accounts,
     audit,
@@ -34,6 +34,20 @@ token with `jobaid token create --role admin --division 430000`. Errors are RFC 
 `application/problem+json`."""
 
 
+ROUTERS = (
+    events,
+    payments,
+    accounts,
+    workers,
+    organisations,
+    reports,
+    audit,
+    files,
+    tokens,
+    health,
+)
+
+
 def create_app(
     ledger: Ledger | None = None,
     projections: Projections | None = None,
@@ -47,40 +61,33 @@ def create_app(
         if ledger is None:
             raise ValueError("create_app needs a ledger or a runtime")
         runtime = Runtime.injected(ledger, projections, read_wait=read_wait)
-    the_runtime = runtime
-
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        the_runtime.start()
-        try:
-            yield
-        finally:
-            the_runtime.close()
-
     app = FastAPI(
-        title="Jobaid Ledger", version="1.0.0", description=DESCRIPTION, lifespan=lifespan
+        title="Jobaid Ledger",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan_of(runtime),
+        default_response_class=FastJSON,
     )
     app.state.runtime = runtime
     problems.install(app)
-    for module in (
-        events,
-        payments,
-        accounts,
-        workers,
-        organisations,
-        reports,
-        audit,
-        files,
-        tokens,
-        health,
-    ):
+    for module in ROUTERS:
         app.include_router(module.router, prefix="/v1")
-
-    def document() -> dict[str, Any]:
-        return openapi.build(app)
-
-    app.openapi = document  # type: ignore[method-assign]
+    app.openapi = lambda: openapi.build(app)  # type: ignore[method-assign]
     # Outermost first: the log line covers a refused oversized body too.
     app.add_middleware(BodyLimit, limit=max_body_bytes)
     app.add_middleware(RequestLog)
     return app
+
+
+def lifespan_of(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Open what the service holds as it starts; close it as it stops."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        runtime.start()
+        try:
+            yield
+        finally:
+            runtime.close()
+
+    return lifespan

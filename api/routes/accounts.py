@@ -7,12 +7,13 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from adapters.sheets import Cell, csv_text
 from api.deps import PrincipalDep, ProjectionsDep
 from api.json import StrictJSONRoute
 from api.openapi import problems
+from api.responses import FastJSON
 from api.schemas import AccountOut, StatementOut
 from api.wire import plain
 from domain.accounts import SOURCES
@@ -43,7 +44,7 @@ def list_accounts(
     projections: ProjectionsDep,
     as_of: AsOf = None,
     known_at: KnownAt = None,
-) -> JSONResponse:
+) -> FastJSON:
     """Every fund account in the token's scope: appropriated, paid, reversed, balance."""
     within = None if principal.reads_everything() else principal.covers
     found = projections.accounts(
@@ -51,7 +52,7 @@ def list_accounts(
         known_at=parse_instant("known_at", known_at) if known_at is not None else None,
         within=within,
     )
-    return JSONResponse(plain(found))
+    return FastJSON(plain(found))
 
 
 @router.get(
@@ -103,7 +104,7 @@ def account_statement(
     body = plain(statement)
     if accept is not None and "text/csv" in accept:
         return Response(as_csv(body), media_type="text/csv; charset=utf-8")
-    return JSONResponse(body)
+    return FastJSON(body)
 
 
 def as_csv(statement: dict[str, Any]) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
 
 from api.deps import LedgerDep, PrincipalDep
 from api.json import StrictJSONRoute
 from api.openapi import problems
+from api.responses import FastJSON
 from api.schemas import VerifyOut
 from audit.verify import verify
 from domain.errors import InvalidInput
@@ -24,11 +24,11 @@ def verify_history(
     ledger: LedgerDep,
     position: Annotated[int | None, Query(ge=0, description="a kept checkpoint's position")] = None,
     chain_hash: Annotated[str | None, Query(description="the checkpoint's chain hash")] = None,
-) -> JSONResponse:
+) -> FastJSON:
     """Walk every recorded event beside its hash chain; with a checkpoint, prove extension."""
     # The whole history spans every division: for those who read everything.
     principal.require_role(*READS_EVERYTHING)
     if (position is None) != (chain_hash is None):
         raise InvalidInput("chain_hash", "a checkpoint needs both position and chain_hash")
     checkpoint = None if position is None else {"position": position, "chain_hash": chain_hash}
-    return JSONResponse(verify(ledger.store, checkpoint))
+    return FastJSON(verify(ledger.store, checkpoint))

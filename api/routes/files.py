@@ -8,11 +8,12 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from api.deps import LedgerDep, PrincipalDep, RuntimeDep
 from api.json import StrictJSONRoute
 from api.openapi import problems
+from api.responses import FastJSON
 from domain.errors import InvalidInput, NotFound
 from domain.reconciliation import Reconciliation
 from service.imports import import_surveys
@@ -45,7 +46,7 @@ FileBody = Annotated[bytes, Depends(file_body)]
 @router.post("/imports/surveys", openapi_extra=FILE_BODY, responses=problems(403, 413, 422))
 def import_survey_form(
     principal: PrincipalDep, ledger: LedgerDep, runtime: RuntimeDep, content: FileBody
-) -> JSONResponse:
+) -> FastJSON:
     """Import the survey form (CSV in UTF-8 or GBK, or XLSX): rows recorded, bad rows reported."""
     principal.require_role("clerk")
     report = import_surveys(
@@ -56,7 +57,7 @@ def import_survey_form(
         access=principal,
     )
     runtime.wrote(int(ledger.recorder.max_notification_id() or 0))
-    return JSONResponse(report.public())
+    return FastJSON(report.public())
 
 
 @router.post("/reconciliations", openapi_extra=FILE_BODY, responses=problems(403, 413, 422))
@@ -68,14 +69,14 @@ def reconcile(
     division: Annotated[str, Query(description="the account's division code")],
     period: Annotated[str, Query(description="YYYY or YYYY-MM")],
     x_file_name: Annotated[str | None, Header()] = None,
-) -> JSONResponse:
+) -> FastJSON:
     """Match the treasury's disbursement file (date, payee, amount, reference) to the account."""
     principal.require_role("finance")
     principal.require_scope(division, "a reconciliation of an account")
     report, known = reconcile_file(
         ledger, content, x_file_name or "upload.csv", source, division, period, principal.actor
     )
-    return JSONResponse(summary(report), status_code=200 if known else 201)
+    return FastJSON(summary(report), status_code=200 if known else 201)
 
 
 @router.get(
@@ -106,7 +107,7 @@ def reconciliation_report(
         )
     if accept and "text/csv" in accept:
         return Response(report_csv(report), media_type="text/csv; charset=utf-8")
-    return JSONResponse(summary(report))
+    return FastJSON(summary(report))
 
 
 def find_report(ledger: Ledger, reconciliation_id: str) -> Reconciliation:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
 
 from api.deps import LedgerDep, PrincipalDep, ProjectionsDep
 from api.json import StrictJSONRoute
 from api.openapi import problems
+from api.responses import FastJSON
 from api.schemas import Open
 from api.wire import plain
 from domain import divisions
@@ -36,7 +36,7 @@ def get_organisation(
         str | None,
         Query(description="business date YYYY-MM-DD", json_schema_extra={"format": "date"}),
     ] = None,
-) -> JSONResponse:
+) -> FastJSON:
     """An organisation's state (employer, agency, institution or government)."""
     division = ledger.get_organisation(org_id).division
     # One outside Hunan lies in no scope; any clerk may register it, so any may read it.
@@ -47,4 +47,4 @@ def get_organisation(
     )
     if view is None:
         raise NotFound(f"unknown organisation {org_id}")
-    return JSONResponse(plain(view))
+    return FastJSON(plain(view))

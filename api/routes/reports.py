@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
 
 from api.deps import PrincipalDep, ProjectionsDep
 from api.json import StrictJSONRoute
 from api.openapi import problems
+from api.responses import FastJSON
 from api.schemas import TargetsOut
 from api.wire import plain
 
@@ -15,7 +15,7 @@ router = APIRouter(tags=["reports"], route_class=StrictJSONRoute)
 
 
 @router.get("/reports/targets", responses={200: {"model": TargetsOut}, **problems(403)})
-def targets(principal: PrincipalDep, projections: ProjectionsDep) -> JSONResponse:
+def targets(principal: PrincipalDep, projections: ProjectionsDep) -> FastJSON:
     """Placements and two-after students achieved against the targets, by division."""
     within = None if principal.reads_everything() else principal.covers
-    return JSONResponse(plain(projections.targets(within=within)))
+    return FastJSON(plain(projections.targets(within=within)))

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
 
 from api.deps import LedgerDep, PrincipalDep, ProjectionsDep
 from api.json import StrictJSONRoute
 from api.openapi import problems
+from api.responses import FastJSON
 from api.schemas import Open, RecordedEvent
 from api.wire import history_line, plain
 from audit.trail import recorded_with
@@ -36,7 +36,7 @@ def get_worker(
         str | None,
         Query(description="business date YYYY-MM-DD", json_schema_extra={"format": "date"}),
     ] = None,
-) -> JSONResponse:
+) -> FastJSON:
     """A worker's state: status, placements, trainings and payments received."""
     principal.require_read(ledger.get_worker(worker_id).home_division)
     view = projections.worker(
@@ -44,17 +44,17 @@ def get_worker(
     )
     if view is None:
         raise NotFound(f"unknown worker {worker_id}")
-    return JSONResponse(plain(view))
+    return FastJSON(plain(view))
 
 
 @router.get(
     "/workers/{worker_id}/events",
     responses={200: {"model": list[RecordedEvent]}, **problems(403, 404)},
 )
-def worker_history(worker_id: str, principal: PrincipalDep, ledger: LedgerDep) -> JSONResponse:
+def worker_history(worker_id: str, principal: PrincipalDep, ledger: LedgerDep) -> FastJSON:
     """Every fact recorded about a worker, oldest first, as recorded."""
     principal.require_read(ledger.get_worker(worker_id).home_division)
     events = ledger.events_of(ids.worker_uuid(worker_id))
-    return JSONResponse(
+    return FastJSON(
         [history_line(e, recorded_with(ledger.store, vars(e).get("token_id"))) for e in events]
     )
