@@ -17,6 +17,7 @@ from domain.policy.common import (
     hunan_account,
     worker_subject,
 )
+from domain.worker import Loan, Worker
 
 PILOT_AWARD = Decimal("1000000.00")
 MODEL_UNIT_AWARD = Decimal("100000.00")
@@ -73,12 +74,8 @@ def model_unit_award(request: PaymentRequest, facts: Facts) -> Decision:
     )
 
 
-def loan_interest_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
-    """R17 创业担保贷款贴息. 二(二)5: 放宽创业担保贷款借款人条件、提高贷款利率上限产生的贴息
-    资金由当地财政全额承担。"""
-    worker = facts.the_worker()
-    if request.amount is None or request.amount <= 0:
-        raise InvalidInput("amount", "R17 needs the interest amount, greater than zero")
+def the_loan(request: PaymentRequest, worker: Worker) -> Loan:
+    """The worker's guarantee loan from the payee (the lender) granted by `paid_on`."""
     loans = [
         loan
         for loan in worker.loans.values()
@@ -92,7 +89,16 @@ def loan_interest_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
         )
     if len(loans) > 1:
         raise InvalidInput("loan_id", "the worker holds several loans from this lender: name one")
-    loan = loans[0]
+    return loans[0]
+
+
+def loan_interest_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
+    """R17 创业担保贷款贴息. 二(二)5: 放宽创业担保贷款借款人条件、提高贷款利率上限产生的贴息
+    资金由当地财政全额承担。"""
+    worker = facts.the_worker()
+    if request.amount is None or request.amount <= 0:
+        raise InvalidInput("amount", "R17 needs the interest amount, greater than zero")
+    loan = the_loan(request, worker)
     check_earned_and_covered(worker, loan.granted_on, facts)
     source, division = hunan_account("R17", "local_treasury", worker.home_division)
     return Decision(

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from domain import divisions
 from domain.errors import PolicyRefusal
+from domain.organisation import Organisation
 from domain.policy.common import (
     Decision,
     Facts,
@@ -96,27 +97,17 @@ def post_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
     year = payable_post_year(worker, placement, request.paid_on, facts)
     earned_on = months_completed_on(placement, 12 * year)
     months = post_year_months(placement, year)
-    # 贫困地区对企业吸纳当地建档立卡贫困劳动力: the area must hold the employer and the worker's home.
-    area = (
-        facts.reference.poor_area_of(employer.division, earned_on, local_to=worker.home_division)
-        if facts.reference
-        else None
-    )
-    local = area is not None and divisions.contains(area, worker.home_division)
-    amount = POST_SUBSIDY_POOR_AREA if local else POST_SUBSIDY
+    area = local_poor_area(worker, employer, earned_on, facts)
     # 所需资金从用人单位所在地就业补助资金中列支: the employer's county (POLICY "Paying county").
     source, division = county_account("R13", "employment_fund", employer.division)
     return Decision(
         rule="R13",
-        amount=amount,
+        amount=POST_SUBSIDY if area is None else POST_SUBSIDY_POOR_AREA,
         source=source,
         division=division,
         earned_on=earned_on,
-        basis=(
-            f"year {year} on post; worker local to designated poor area {area}"
-            if local
-            else f"year {year} on post"
-        ),
+        basis=f"year {year} on post"
+        + ("" if area is None else f"; worker local to designated poor area {area}"),
         subject=worker_subject(worker),
         claims={
             post_year_key(placement, year): "R20",
@@ -126,6 +117,19 @@ def post_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
     )
 
 
+def local_poor_area(
+    worker: Worker, employer: Organisation, earned_on: date, facts: Facts
+) -> str | None:
+    """贫困地区对企业吸纳当地建档立卡贫困劳动力: a designated poor area in force on the
+    earning date that holds both the employer and the worker's home — or None."""
+    area = (
+        facts.reference.poor_area_of(employer.division, earned_on, local_to=worker.home_division)
+        if facts.reference
+        else None
+    )
+    return area if area is not None and divisions.contains(area, worker.home_division) else None
+
+
 def social_insurance_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
     """R14 社会保险补贴. 二(三)2: 签订1年以上劳动合同且实际在岗12个月，按其为贫困劳动力实际
     缴纳的基本养老保险费、基本医疗保险费和失业保险费给予补贴（不包括个人应缴纳部分），补贴期限
@@ -133,15 +137,7 @@ def social_insurance_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
     worker, placement = placement_of(request, facts)
     employer = facts.the_employer()
     refuse_other_payee("R14", request.payee_id, (placement.employer_id,), "the employer")
-    if placement.contract_months < 12:
-        raise PolicyRefusal(
-            "R14", f"the labour contract is {placement.contract_months} months, under 1 year"
-        )
-    if not has_months_on_post(placement, 12, request.paid_on):
-        raise PolicyRefusal(
-            "R14",
-            f"12 months on post complete on {months_completed_on(placement, 12)}, not by {request.paid_on}",
-        )
+    check_year_under_contract(placement, request.paid_on)
     paid_months = payable_contribution_months(worker, placement, request.paid_on, facts)
     amount = sum(
         (worker.contributions[(placement.employer_id, m)].employer_share for m in paid_months),
@@ -162,6 +158,19 @@ def social_insurance_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
         claims=claims,
         covers=tuple(paid_months),
     )
+
+
+def check_year_under_contract(placement: Placement, paid_on: date) -> None:
+    """R14: 签订1年以上劳动合同且实际在岗12个月."""
+    if placement.contract_months < 12:
+        raise PolicyRefusal(
+            "R14", f"the labour contract is {placement.contract_months} months, under 1 year"
+        )
+    if not has_months_on_post(placement, 12, paid_on):
+        raise PolicyRefusal(
+            "R14",
+            f"12 months on post complete on {months_completed_on(placement, 12)}, not by {paid_on}",
+        )
 
 
 def payable_contribution_months(

@@ -85,6 +85,19 @@ def transport_standard(worker: Worker, earned_on: date, facts: Facts) -> tuple[s
     return standard
 
 
+def refuse_other_transport_payee(
+    request: PaymentRequest, worker: Worker, placement: Placement
+) -> None:
+    """二(二)6: 接收企业及其他社会组织统一组织贫困劳动力外出务工，包（租）车人均费用参照上述
+    标准执行 — the organiser of group transport is the placement's agency or employer."""
+    refuse_other_payee(
+        "R12",
+        request.payee_id,
+        (worker.worker_id, placement.agency_id, placement.employer_id),
+        "the worker or the organiser of group transport (the placement's agency or employer)",
+    )
+
+
 def transport_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
     """R12 一次性交通补助. 二(二)6: 对跨区域（包括跨省、跨市州、跨县区）外出务工的建档立卡
     贫困劳动力，给予一定的一次性交通补助……所需资金由输出地财政统筹安排。"""
@@ -94,14 +107,7 @@ def transport_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
             "R12",
             f"work in {placement.work_division} is not outside home {worker.home_division}",
         )
-    # 二(二)6: 接收企业及其他社会组织统一组织贫困劳动力外出务工，包（租）车人均费用参照上述标准
-    # 执行 — the organiser of group transport is the placement's agency or employer.
-    refuse_other_payee(
-        "R12",
-        request.payee_id,
-        (worker.worker_id, placement.agency_id, placement.employer_id),
-        "the worker or the organiser of group transport (the placement's agency or employer)",
-    )
+    refuse_other_transport_payee(request, worker, placement)
     earned_on = placement.started_on
     if request.paid_on < earned_on:
         raise PolicyRefusal("R12", f"the placement starts on {earned_on}, after paid_on")

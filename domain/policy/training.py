@@ -3,6 +3,7 @@ allowance, and R11's switch to the unemployment insurance fund."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from domain.errors import PolicyRefusal
@@ -64,17 +65,7 @@ def course_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
             rule, f"course {enrollment.enrollment_id} is not completed by {request.paid_on}"
         )
     check_earned_and_covered(worker, earned_on, facts)
-    found = (
-        facts.reference.training_standard(enrollment.division, enrollment.category, earned_on)
-        if facts.reference
-        else None
-    )
-    if found is None:
-        raise PolicyRefusal(
-            rule,
-            f"no training standard for {enrollment.category} in {enrollment.division} on {earned_on}",
-        )
-    published_by, standard = found
+    published_by, standard = standard_in_force(rule, enrollment, earned_on, facts)
     factor = PRE_EMPLOYMENT_UPLIFT if rule == "R8" else UPGRADE_SHARE
     source, division, funding_rule = training_account(rule, worker, enrollment)
     return Decision(
@@ -88,6 +79,24 @@ def course_subsidy(request: PaymentRequest, facts: Facts) -> Decision:
         claims={f"{rule}/enrollment/{enrollment.enrollment_id}": "R20"},
         funding_rule=funding_rule,
     )
+
+
+def standard_in_force(
+    rule: str, enrollment: Enrollment, earned_on: date, facts: Facts
+) -> tuple[str, Decimal]:
+    """同类职业培训补贴标准 of the course's category in force on the completion date, and
+    who published it (county, else prefecture, else province); none is a refusal."""
+    found = (
+        facts.reference.training_standard(enrollment.division, enrollment.category, earned_on)
+        if facts.reference
+        else None
+    )
+    if found is None:
+        raise PolicyRefusal(
+            rule,
+            f"no training standard for {enrollment.category} in {enrollment.division} on {earned_on}",
+        )
+    return found
 
 
 def living_allowance(request: PaymentRequest, facts: Facts) -> Decision:
@@ -105,6 +114,25 @@ def living_allowance(request: PaymentRequest, facts: Facts) -> Decision:
     unpaid = [day for day in attended if f"R10/day/{day}" not in facts.claimed]
     if not unpaid:
         raise PolicyRefusal("R19", "every attended day was already paid")
+    payable = payable_days(worker, unpaid, facts)
+    source, division, funding_rule = training_account("R10", worker, enrollment)
+    return Decision(
+        rule="R10",
+        amount=LIVING_ALLOWANCE_PER_DAY * len(payable),
+        source=source,
+        division=division,
+        earned_on=payable[-1],
+        basis=f"20 per attended day × {len(payable)} days",
+        subject=worker_subject(worker),
+        claims={f"R10/day/{day}": "R19" for day in payable},
+        funding_rule=funding_rule,
+        covers=tuple(day.isoformat() for day in payable),
+    )
+
+
+def payable_days(worker: Worker, unpaid: list[date], facts: Facts) -> list[date]:
+    """The unpaid days inside the window (R2) on which R1 covers the worker; days outside
+    are left out of the claim, which is refused only when none is left."""
     payable = []
     why_not = ("R2", "no unpaid day lies inside the policy's window")
     for day in unpaid:
@@ -119,16 +147,4 @@ def living_allowance(request: PaymentRequest, facts: Facts) -> Decision:
         payable.append(day)
     if not payable:
         raise PolicyRefusal(*why_not)
-    source, division, funding_rule = training_account("R10", worker, enrollment)
-    return Decision(
-        rule="R10",
-        amount=LIVING_ALLOWANCE_PER_DAY * len(payable),
-        source=source,
-        division=division,
-        earned_on=payable[-1],
-        basis=f"20 per attended day × {len(payable)} days",
-        subject=worker_subject(worker),
-        claims={f"R10/day/{day}": "R19" for day in payable},
-        funding_rule=funding_rule,
-        covers=tuple(day.isoformat() for day in payable),
-    )
+    return payable
