@@ -50,18 +50,22 @@ class SqlCursor:
         if params:
             self.raw.executemany(self._sql(sql), [tuple(p) for p in params])
 
-    def insert_rows(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
-        """Plain INSERTs of whole rows — a key seen twice fails loudly on both stores.
-        PostgreSQL takes them by COPY: one statement, not a round of messages per row."""
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Plain INSERTs of whole rows into these columns — a key seen twice fails loudly on
+        both stores. PostgreSQL takes them by COPY: one statement, not a round of messages
+        per row."""
         if not rows:
             return
+        named = ", ".join(columns)
         if self.postgres:
-            with self.raw.copy(f"COPY {table} FROM STDIN") as copy:
+            with self.raw.copy(f"COPY {table} ({named}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             return
-        marks = ", ".join("?" * len(rows[0]))
-        self.raw.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+        marks = ", ".join("?" * len(columns))
+        self.raw.executemany(f"INSERT INTO {table} ({named}) VALUES ({marks})", rows)
 
     def add_to_rows(
         self, table: str, keys: Sequence[str], amounts: Sequence[str], rows: Sequence[Row]

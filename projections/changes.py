@@ -53,8 +53,9 @@ class Batch:
     updates: list[tuple[str, Row]] = field(default_factory=list)
     days: dict[tuple[str, str, str], list[int]] = field(default_factory=dict)
 
-    def insert(self, table: str, row: Row) -> None:
-        self.inserts.setdefault(table, []).append(row)
+    def insert(self, row: Row) -> None:
+        """A row of one of the read models (schema.ROWS names its table by its type)."""
+        self.inserts.setdefault(schema.ROWS[type(row)], []).append(row)
 
     def update(self, statement: str, params: Row) -> None:
         self.updates.append((statement, params))
@@ -98,22 +99,22 @@ APPROPRIATED, PAID, REVERSED = 0, 1, 2
 Fields = dict[str, Any]
 
 
-def account_opened(b: Batch, position: int, e: Fields) -> None:
-    account = (e["source"], e["division"])
-    b.caches.remember(b.caches.accounts, e["originator_id"], account)
-    b.insert(schema.ACCOUNTS, (e["originator_id"], *account, position, e["timestamp"]))
+def account_opened(batch: Batch, position: int, event: Fields) -> None:
+    account = (event["source"], event["division"])
+    batch.caches.remember(batch.caches.accounts, event["originator_id"], account)
+    batch.insert(schema.AccountRow(event["originator_id"], *account, position, event["timestamp"]))
 
 
-def funds_appropriated(b: Batch, position: int, e: Fields) -> None:
-    money_line(b, position, e, "appropriated_on", "appropriation", APPROPRIATED, 1)
+def funds_appropriated(batch: Batch, position: int, event: Fields) -> None:
+    money_line(batch, position, event, "appropriated_on", "appropriation", APPROPRIATED, 1)
 
 
-def payment_debited(b: Batch, position: int, e: Fields) -> None:
-    money_line(b, position, e, "paid_on", "payment", PAID, -1)
+def payment_debited(batch: Batch, position: int, event: Fields) -> None:
+    money_line(batch, position, event, "paid_on", "payment", PAID, -1)
 
 
-def payment_credited(b: Batch, position: int, e: Fields) -> None:
-    money_line(b, position, e, "reversed_on", "reversal", REVERSED, 1)
+def payment_credited(batch: Batch, position: int, event: Fields) -> None:
+    money_line(batch, position, event, "reversed_on", "reversal", REVERSED, 1)
 
 
 REFERENCES = {
@@ -124,122 +125,91 @@ REFERENCES = {
 
 
 def money_line(
-    b: Batch, position: int, e: Fields, day_field: str, kind: str, column: int, sign: int
+    batch: Batch, position: int, event: Fields, day_field: str, kind: str, column: int, sign: int
 ) -> None:
     """One statement line and its day's change: money in positive, out negative. An
     appropriation has no rule, payee or worker; each line's reference is its own id."""
-    account, fen, day = b.account_of(e["originator_id"]), to_fen(e["amount"]), e[day_field]
-    b.add_day(account, day, column, fen)
-    b.insert(
-        schema.LINES,
-        (
-            position,
-            *account,
-            day,
-            kind,
-            e.get("rule"),
-            e.get("payee_id"),
-            e.get("worker_id"),
-            sign * fen,
-            e[REFERENCES[kind]],
-            e["timestamp"],
-        ),
-    )
+    account, fen = batch.account_of(event["originator_id"]), to_fen(event["amount"])
+    day = event[day_field]
+    batch.add_day(account, day, column, fen)
+    batch.insert(
+        schema.LineRow(
+            position=position, source=account[0], division=account[1], day=day, kind=kind,
+            rule=event.get("rule"), payee_id=event.get("payee_id"),
+            worker_id=event.get("worker_id"), amount=sign * fen,
+            ref=event[REFERENCES[kind]], recorded_at=event["timestamp"],
+        )
+    )  # fmt: skip
 
 
-def subsidy_paid(b: Batch, position: int, e: Fields) -> None:
-    b.insert(
-        schema.PAYMENTS,
-        (
-            e["payment_id"],
-            e["originator_id"],
-            e["rule"],
-            to_fen(e["amount"]),
-            e["source"],
-            e["division"],
-            e["payee_id"],
-            e["worker_id"],
-            e["placement_id"],
-            e["enrollment_id"],
-            e["paid_on"],
-            e["earned_on"],
-            e["basis"],
-            position,
-            e["timestamp"],
-            None,
-            None,
-            None,
-            None,
-        ),
-    )
+def subsidy_paid(batch: Batch, position: int, event: Fields) -> None:
+    batch.insert(
+        schema.PaymentRow(
+            payment_id=event["payment_id"], originator_id=event["originator_id"],
+            rule=event["rule"], amount=to_fen(event["amount"]), source=event["source"],
+            division=event["division"], payee_id=event["payee_id"],
+            worker_id=event["worker_id"], placement_id=event["placement_id"],
+            enrollment_id=event["enrollment_id"], paid_on=event["paid_on"],
+            earned_on=event["earned_on"], basis=event["basis"], position=position,
+            recorded_at=event["timestamp"],
+        )
+    )  # fmt: skip
 
 
-def payment_reversed(b: Batch, position: int, e: Fields) -> None:
-    b.update(
+def payment_reversed(batch: Batch, position: int, event: Fields) -> None:
+    batch.update(
         f"UPDATE {schema.PAYMENTS} SET reversal_id = ?, reversed_on = ?, reversal_reason = ?,"
         " reversal_position = ? WHERE originator_id = ?",
-        (e["reversal_id"], e["reversed_on"], e["reason"], position, e["originator_id"]),
-    )
+        (event["reversal_id"], event["reversed_on"], event["reason"], position,
+         event["originator_id"]),
+    )  # fmt: skip
 
 
-def worker_registered(b: Batch, position: int, e: Fields) -> None:
-    worker = (e["worker_id"], e["home_division"])
-    b.caches.remember(b.caches.workers, e["originator_id"], worker)
-    b.insert(schema.WORKERS, (e["originator_id"], *worker, position))
+def worker_registered(batch: Batch, position: int, event: Fields) -> None:
+    worker = (event["worker_id"], event["home_division"])
+    batch.caches.remember(batch.caches.workers, event["originator_id"], worker)
+    batch.insert(schema.WorkerRow(event["originator_id"], *worker, position))
 
 
-def worker_placed(b: Batch, position: int, e: Fields) -> None:
-    worker_id, home = b.worker_of(e["originator_id"])
-    cross = is_cross_region(home, e["work_division"])
-    b.insert(
-        schema.PLACEMENTS,
-        (
-            e["placement_id"],
-            worker_id,
-            e["employer_id"],
-            e["agency_id"],
-            e["started_on"],
-            None,
-            e["work_division"],
-            e["contract_months"],
-            home,
-            int(cross),
-            position,
-        ),
-    )
+def worker_placed(batch: Batch, position: int, event: Fields) -> None:
+    worker_id, home = batch.worker_of(event["originator_id"])
+    batch.insert(
+        schema.PlacementRow(
+            placement_id=event["placement_id"], worker_id=worker_id,
+            employer_id=event["employer_id"], agency_id=event["agency_id"],
+            started_on=event["started_on"], ended_on=None,
+            work_division=event["work_division"], contract_months=event["contract_months"],
+            home_division=home,
+            cross_region=int(is_cross_region(home, event["work_division"])),
+            position=position,
+        )
+    )  # fmt: skip
 
 
-def placement_ended(b: Batch, position: int, e: Fields) -> None:
-    b.update(
+def placement_ended(batch: Batch, position: int, event: Fields) -> None:
+    batch.update(
         f"UPDATE {schema.PLACEMENTS} SET ended_on = ? WHERE placement_id = ?",
-        (e["ended_on"], e["placement_id"]),
+        (event["ended_on"], event["placement_id"]),
     )
 
 
-def training_enrolled(b: Batch, position: int, e: Fields) -> None:
-    worker_id, home = b.worker_of(e["originator_id"])
-    b.insert(
-        schema.ENROLLMENTS,
-        (
-            e["enrollment_id"],
-            worker_id,
-            e["kind"],
-            e["category"],
-            e["division"],
-            e["institution_id"],
-            e["started_on"],
-            None,
-            int(bool(e["two_after_student"])),
-            home,
-            position,
-        ),
-    )
+def training_enrolled(batch: Batch, position: int, event: Fields) -> None:
+    worker_id, home = batch.worker_of(event["originator_id"])
+    batch.insert(
+        schema.EnrollmentRow(
+            enrollment_id=event["enrollment_id"], worker_id=worker_id, kind=event["kind"],
+            category=event["category"], division=event["division"],
+            institution_id=event["institution_id"], started_on=event["started_on"],
+            completed_on=None, two_after=int(bool(event["two_after_student"])),
+            home_division=home, position=position,
+        )
+    )  # fmt: skip
 
 
-def training_completed(b: Batch, position: int, e: Fields) -> None:
-    b.update(
+def training_completed(batch: Batch, position: int, event: Fields) -> None:
+    batch.update(
         f"UPDATE {schema.ENROLLMENTS} SET completed_on = ? WHERE enrollment_id = ?",
-        (e["completed_on"], e["enrollment_id"]),
+        (event["completed_on"], event["enrollment_id"]),
     )
 
 

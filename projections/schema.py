@@ -3,6 +3,8 @@ they compare correctly as strings on both stores; money is integer fen (see mone
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 ACCOUNTS = "projection_accounts"
 LINES = "projection_account_lines"
 SUMS = "projection_account_sums"
@@ -65,3 +67,96 @@ STATEMENTS = (
     " position BIGINT NOT NULL)",
     f"CREATE INDEX IF NOT EXISTS {ENROLLMENTS}_by_completion ON {ENROLLMENTS} (completed_on)",
 )
+
+
+# The rows the handlers insert, by column name: an insert names its columns, so a row
+# never depends on the order of a CREATE TABLE.
+
+
+class AccountRow(NamedTuple):
+    account_id: str
+    source: str
+    division: str
+    position: int
+    recorded_at: str
+
+
+class LineRow(NamedTuple):
+    position: int
+    source: str
+    division: str
+    day: str
+    kind: str
+    rule: str | None
+    payee_id: str | None
+    worker_id: str | None
+    amount: int
+    ref: str
+    recorded_at: str
+
+
+class PaymentRow(NamedTuple):
+    payment_id: str
+    originator_id: str
+    rule: str
+    amount: int
+    source: str
+    division: str
+    payee_id: str
+    worker_id: str | None
+    placement_id: str | None
+    enrollment_id: str | None
+    paid_on: str
+    earned_on: str
+    basis: str
+    position: int
+    recorded_at: str
+    reversal_id: str | None = None  # set by the reversal, later in the log
+    reversed_on: str | None = None
+    reversal_reason: str | None = None
+    reversal_position: int | None = None
+
+
+class WorkerRow(NamedTuple):
+    originator_id: str
+    worker_id: str
+    home_division: str
+    position: int
+
+
+class PlacementRow(NamedTuple):
+    placement_id: str
+    worker_id: str
+    employer_id: str
+    agency_id: str | None
+    started_on: str
+    ended_on: str | None
+    work_division: str
+    contract_months: int
+    home_division: str
+    cross_region: int
+    position: int
+
+
+class EnrollmentRow(NamedTuple):
+    enrollment_id: str
+    worker_id: str
+    kind: str
+    category: str
+    division: str
+    institution_id: str | None
+    started_on: str
+    completed_on: str | None
+    two_after: int
+    home_division: str
+    position: int
+
+
+ROWS: dict[type[tuple[object, ...]], str] = {
+    AccountRow: ACCOUNTS,
+    LineRow: LINES,
+    PaymentRow: PAYMENTS,
+    WorkerRow: WORKERS,
+    PlacementRow: PLACEMENTS,
+    EnrollmentRow: ENROLLMENTS,
+}

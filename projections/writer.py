@@ -25,7 +25,9 @@ def write(batch: Batch) -> None:
     for table in ORDER:
         # A plain INSERT: processing an event twice would fail loudly on the key
         # instead of counting its money twice.
-        cur.insert_rows(table, batch.inserts.get(table, []))
+        rows = batch.inserts.get(table, [])
+        if rows:
+            cur.insert_rows(table, getattr(type(rows[0]), "_fields"), rows)  # noqa: B009 - a NamedTuple
     for statement, params in batch.updates:
         cur.execute(statement, params)
     cur.add_to_rows(schema.SUMS, PERIOD, MONEY, period_sums(batch.days))
