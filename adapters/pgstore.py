@@ -2,12 +2,12 @@
 
 eventsourcing 9.5.6 inserts a save's events as one array of a composite type,
 `unnest(%s::stored_event[])`, which psycopg dumps as text field by field in Python
-(the JSON state hex-escaped): 48 ms of client CPU for 3,000 events here, the largest
-single cost of a batch of 1,000 facts. This recorder sends four parallel arrays in
-binary instead — `unnest(uuid[], bigint[], text[], bytea[])` — 3 ms for the same
-events, into the same table, in the same order (RETURNING gives the notification ids in
-insert order, as the library expects), under the same table lock and NOTIFY. Selected
-by `APPLICATION_RECORDER_TOPIC` (jobaid/settings.py)."""
+(the JSON state hex-escaped): the largest single cost of a batch of facts. This recorder
+sends four parallel arrays in binary instead — `unnest(uuid[], bigint[], text[],
+bytea[])` — an order of magnitude cheaper (bench/RESULTS.md), into the same table, in the
+same order (RETURNING gives the notification ids in insert order, as the library
+expects), under the same table lock and NOTIFY. Selected by `APPLICATION_RECORDER_TOPIC`
+(service/ledger.py)."""
 
 from __future__ import annotations
 
