@@ -52,29 +52,24 @@ def principal_of(
 PrincipalDep = Annotated[Access, Depends(principal_of)]
 
 
+AfterPosition = Annotated[
+    str | None,
+    Header(
+        alias="X-Jobaid-After-Position",
+        description="Read only once the projections include this position (a write's `position`).",
+        json_schema_extra={"pattern": "^[0-9]{1,18}$"},
+    ),
+]
+
+
 def fresh_projections(
-    runtime: RuntimeDep,
-    ledger: LedgerDep,
-    principal: PrincipalDep,
-    after: Annotated[
-        str | None,
-        Header(
-            alias="X-Jobaid-After-Position",
-            description="Read only once the projections include this position (a write's `position`).",
-            json_schema_extra={"pattern": "^[0-9]{1,18}$"},
-        ),
-    ] = None,
+    runtime: RuntimeDep, ledger: LedgerDep, principal: PrincipalDep, after: AfterPosition = None
 ) -> Projections:
+    """The projections, once they include this server's writes and the position asked for."""
     projections = runtime.projections()
     if projections is None:
         raise unavailable("this server keeps no projections; reads are not available")
-    target = runtime.last_written
-    if after is not None:
-        wanted = parse_position("X-Jobaid-After-Position", after)
-        # A position never recorded would make the read wait out its timeout for nothing.
-        if wanted > (ledger.recorder.max_notification_id() or 0):
-            raise InvalidInput("X-Jobaid-After-Position", f"position {wanted} is not recorded")
-        target = max(target, wanted)
+    target = max(runtime.last_written, asked_position(ledger, after))
     if (
         target
         and projections.position() < target
@@ -84,6 +79,16 @@ def fresh_projections(
             503, f"the projections have not reached position {target} yet", {"Retry-After": "1"}
         )
     return projections
+
+
+def asked_position(ledger: Ledger, after: str | None) -> int:
+    if after is None:
+        return 0
+    wanted = parse_position("X-Jobaid-After-Position", after)
+    # A position never recorded would make the read wait out its timeout for nothing.
+    if wanted > (ledger.recorder.max_notification_id() or 0):
+        raise InvalidInput("X-Jobaid-After-Position", f"position {wanted} is not recorded")
+    return wanted
 
 
 ProjectionsDep = Annotated[Projections, Depends(fresh_projections)]

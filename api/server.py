@@ -36,6 +36,21 @@ def open_projector(ledger: Ledger) -> list[Background]:
     return [ProjectorProcess(ledger.settings)]
 
 
+def runtime_for(settings: Settings, projections: bool) -> Runtime:
+    """What the service holds: the ledger, and the projections and sealer here (SQLite),
+    in a child process (PostgreSQL), or nowhere (`--no-projections`)."""
+    apart = projections and runs_apart(settings)
+    here = projections and not apart
+    return Runtime(
+        open_ledger=lambda: Ledger(settings),
+        open_projections=open_projections,
+        database_url=settings.database_url,
+        run_projections=here,
+        # The process that keeps the projections also seals the history (audit/chain.py).
+        background=open_sealer if here else open_projector if apart else None,
+    )
+
+
 def serve(host: str, port: int, projections: bool = True) -> int:
     """Run the HTTP service until SIGINT/SIGTERM. Projections follow the log, and the
     sealer seals it, in a child process on PostgreSQL (api/projector.py), in this one on
@@ -47,16 +62,7 @@ def serve(host: str, port: int, projections: bool = True) -> int:
         log.error("%s", error)
         return 2
     configure_logging(settings.log_level)
-    apart = projections and runs_apart(settings)
-    here = projections and not apart
-    runtime = Runtime(
-        open_ledger=lambda: Ledger(settings),
-        open_projections=open_projections,
-        database_url=settings.database_url,
-        run_projections=here,
-        # The process that keeps the projections also seals the history (jobaid/chain.py).
-        background=open_sealer if here else open_projector if apart else None,
-    )
+    runtime = runtime_for(settings, projections)
     config = uvicorn.Config(
         create_app(runtime=runtime),
         host=host,
