@@ -119,6 +119,32 @@ def test_R13_pays_1500_when_the_employer_and_the_worker_are_in_a_designated_poor
     assert (decision.source, decision.division) == ("employment_fund", f.JISHOU)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "production bug: ReferenceData.poor_area_of walks up the employer's division by its "
+        "recorded code, so a designation under 宁乡市 430182 misses an employer registered "
+        "under 宁乡县 430124 (and the reverse) — docs/policy.md says R13's 'local to a "
+        "designated poor area' treats a retired code and its successor as one county"
+    ),
+)
+@pytest.mark.parametrize(
+    ("designated", "employer_division"),
+    [
+        (f.NINGXIANG_CITY, f.NINGXIANG_COUNTY),
+        (f.NINGXIANG_COUNTY, f.NINGXIANG_CITY),
+    ],
+    ids=["designated-successor-employer-retired", "designated-retired-employer-successor"],
+)
+def test_R13_reads_a_retired_county_code_and_its_successor_as_one_designated_poor_area(
+    designated: str, employer_division: str
+) -> None:
+    data = f.reference()
+    f.poor_area(data, designated)
+    someone, employer, placed = on_post(home=f.NINGXIANG_CITY, employer_division=employer_division)
+    assert subsidy("R13", someone, employer, placed, "2019-01-15", data).amount == 1500
+
+
 def test_R13_second_year_needs_24_months_on_post_and_that_year_contributions() -> None:
     """POLICY: R13's n-th year needs the employer's contributions for each of that year's
     12 calendar months, counted from the month of `started_on`."""
