@@ -9,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain import ids
+from domain import divisions, ids
 from domain.commands import AppropriateFunds, ClosePeriod, ReversePayment
 from domain.errors import Conflict, InvalidInput, PolicyRefusal
 from domain.payments import Payment
@@ -43,6 +43,19 @@ class FundAccount(Aggregate):
     @staticmethod
     def create_id(source: str, division: str) -> UUID:
         return ids.account_uuid(source, division)
+
+    @classmethod
+    def open(cls, source: str, division: str) -> FundAccount:
+        """A new account of a source and a division in use: money posted under a retired
+        code would sit beside its successor's, one county's money in two accounts."""
+        successor = divisions.canonical_place(division)
+        if successor != division:
+            raise InvalidInput(
+                "division",
+                f"{division} ({divisions.name(division)}) was replaced by {successor} "
+                f"({divisions.name(successor)}): post to {successor}",
+            )
+        return cls(source, division)
 
     # Money in: appropriations.
 

@@ -120,6 +120,16 @@ def canonical_place(code: str) -> str:
     return code
 
 
+@functools.cache
+def same_place(code: str) -> tuple[str, ...]:
+    """Every code that names the place `code` names: `code` itself first, then its
+    successor and the codes it replaced (a reference standard or a poor area set under
+    either applies to both)."""
+    place = canonical_place(code)
+    others = [c for c in (place, *_successors()) if c != code and canonical_place(c) == place]
+    return (code, *others)
+
+
 def contains(outer: str, inner: str) -> bool:
     """True if `outer` is the same place as `inner` or one of its ancestors (a retired code
     read as its successor); False if either is unknown."""

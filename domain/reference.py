@@ -136,7 +136,8 @@ class ReferenceData(Aggregate):
     def poor_area_of(self, division: str, on: date, local_to: str | None = None) -> str | None:
         """The designated poor area (贫困地区) in force on `on` that contains `division` and,
         if given, `local_to` too (R13: the worker is from that area, 当地). A county and its
-        prefecture may both be designated: each is looked at, the county first."""
+        prefecture may both be designated: each is looked at, the county first; an area
+        designated under a retired code or its successor is the same area."""
         for code in _upwards(division):
             designated = self.poor_areas.get(code)
             if designated is None or designated > on:
@@ -152,7 +153,13 @@ class ReferenceData(Aggregate):
 
 
 def _upwards(division: str) -> tuple[str, ...]:
-    return (division, *divisions.ancestors(division))
+    """The division, then the divisions holding it — each with every code of its place
+    (POLICY: a retired code and its successor are one place)."""
+    return tuple(
+        code
+        for level in (division, *divisions.ancestors(division))
+        for code in divisions.same_place(level)
+    )
 
 
 def _insert(history: list[tuple[date, Any]], effective_from: date, value: Any) -> None:

@@ -134,7 +134,7 @@ def claims_of(uow: UnitOfWork, subject: str) -> Claims:
 def account_of(uow: UnitOfWork, source: str, division: str) -> FundAccount:
     """The fund account of `source` and `division`, opened on first use."""
     found = uow.find(ids.account_uuid(source, division), FundAccount)
-    return found if found is not None else uow.add(FundAccount(source, division))
+    return found if found is not None else uow.add(FundAccount.open(source, division))
 
 
 def payment_of(uow: UnitOfWork, payment_id: str) -> Payment:

@@ -146,9 +146,10 @@ def test_R12_pays_work_in_another_county_prefecture_or_province(ledger: Ledger) 
 def test_R12_refuses_work_in_the_successor_or_the_retired_code_of_the_home_county(
     ledger: Ledger, home: str, work: str
 ) -> None:
-    # A retired code and its successor are one county: 宁乡县 → 宁乡市 is not 跨县区.
+    # A retired code and its successor are one county: 宁乡县 → 宁乡市 is not 跨县区; and its
+    # money is one account, kept under the code in use.
     b.transport_standard(ledger, "300.00", CHANGSHA)
-    b.appropriate(ledger, "1000.00", "local_treasury", home)
+    b.appropriate(ledger, "1000.00", "local_treasury", NINGXIANG_CITY)
     worker = b.worker(ledger, home=home)
     placement = b.placement(
         ledger, worker, b.organisation(ledger, division=work), work_division=work
@@ -159,7 +160,7 @@ def test_R12_refuses_work_in_the_successor_or_the_retired_code_of_the_home_count
     paid = b.pay(ledger, "R12", worker, "2018-02-01", placement_id=elsewhere)
     assert {"source": paid.source, "division": paid.division} == {
         "source": "local_treasury",
-        "division": home,
+        "division": NINGXIANG_CITY,
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from domain import divisions
 from domain.errors import InvalidInput, PolicyRefusal
 from domain.policy.awards import loan_interest_subsidy, model_unit_award, pilot_award
 from domain.policy.common import PROVINCE, SUBSIDY_RULES, Decision, Facts, PaymentRequest
@@ -66,13 +67,16 @@ def paying_division(request: PaymentRequest, facts: Facts) -> str | None:
     if paid_by == "province":
         return PROVINCE
     if paid_by == "employer":
-        return facts.employer.division if facts.employer is not None else None
-    if worker is None:
-        return None
-    if paid_by == "training":
+        found = facts.employer.division if facts.employer is not None else None
+    elif worker is None:
+        found = None
+    elif paid_by == "training":
         enrollment = worker.enrollments.get(request.enrollment_id or "")
-        return enrollment.division if enrollment is not None else None
-    return worker.home_division
+        found = enrollment.division if enrollment is not None else None
+    else:
+        found = worker.home_division
+    # The account of a retired county code is its successor's (common.hunan_account).
+    return None if found is None else divisions.canonical_place(found)
 
 
 def decide(request: PaymentRequest, facts: Facts) -> Decision:

@@ -47,7 +47,8 @@ def pilot_award(request: PaymentRequest, facts: Facts) -> Decision:
         division=PROVINCE,
         earned_on=request.paid_on,
         basis=f"pilot award to {government.division}",
-        subject=f"division:{government.division}",
+        # 宁乡县 and 宁乡市 are one county: one award a year between them (R18).
+        subject=f"division:{divisions.canonical_place(government.division)}",
         claims={f"R15/year/{request.paid_on.year}": "R18"},
     )
 

@@ -158,10 +158,12 @@ def has_months_on_post(placement: Placement, months: int, paid_on: date) -> bool
 
 
 def hunan_account(rule: str, source: str, division: str) -> tuple[str, str]:
-    """The paying account; one outside Hunan is not this ledger's to pay (CONTRACT)."""
+    """The paying account; one outside Hunan is not this ledger's to pay (CONTRACT). A
+    retired county code pays from its successor's account: they are one place, and one
+    county's money is kept in one account (POLICY "How dates … are read")."""
     if not divisions.is_hunan(division):
         raise PolicyRefusal(rule, f"the paying account {source}/{division} lies outside Hunan")
-    return source, division
+    return source, divisions.canonical_place(division)
 
 
 def county_account(rule: str, source: str, division: str) -> tuple[str, str]:

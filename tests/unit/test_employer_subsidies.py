@@ -119,15 +119,6 @@ def test_R13_pays_1500_when_the_employer_and_the_worker_are_in_a_designated_poor
     assert (decision.source, decision.division) == ("employment_fund", f.JISHOU)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "production bug: ReferenceData.poor_area_of walks up the employer's division by its "
-        "recorded code, so a designation under 宁乡市 430182 misses an employer registered "
-        "under 宁乡县 430124 (and the reverse) — docs/policy.md says R13's 'local to a "
-        "designated poor area' treats a retired code and its successor as one county"
-    ),
-)
 @pytest.mark.parametrize(
     ("designated", "employer_division"),
     [
@@ -373,3 +364,11 @@ def test_R14_refuses_an_amount_other_than_the_decided_one_naming_R14() -> None:
     with f.refused("R14"):
         subsidy("R14", someone, employer, placed, "2019-01-15", amount="2000.00")
     assert subsidy("R14", someone, employer, placed, "2019-01-15", amount="1920.00").amount == 1920
+
+
+def test_R13_pays_a_retired_county_employer_from_its_successor_county_account() -> None:
+    """宁乡县 430124 and 宁乡市 430182 are one county: one county's money is one account."""
+    data = f.reference()
+    someone, employer, placed = on_post(home=f.NINGXIANG_CITY, employer_division=f.NINGXIANG_COUNTY)
+    decision = subsidy("R13", someone, employer, placed, "2019-01-15", data)
+    assert (decision.source, decision.division) == ("employment_fund", f.NINGXIANG_CITY)

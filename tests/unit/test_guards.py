@@ -452,3 +452,14 @@ def test_R24_a_business_key_is_reserved_once() -> None:
     with pytest.raises(Conflict) as used:
         Key.reserve("person", "id-hash", "w-second", taken=True, field="id_number")
     assert "id_number" in str(used.value)
+
+
+def test_R21_an_account_is_opened_only_under_a_division_code_in_use() -> None:
+    """Money posted under 宁乡县 430124 would sit beside 宁乡市 430182's: one county's money
+    in two accounts, and payments (decided from the successor's) could not reach it."""
+    from domain.accounts import FundAccount
+    from domain.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="replaced by 430182"):
+        FundAccount.open("local_treasury", "430124")
+    assert FundAccount.open("local_treasury", "430182").division == "430182"
