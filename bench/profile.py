@@ -10,6 +10,8 @@ Two recordings of `PROFILE_SECONDS` (20) each, after 3 s of warm-up:
 - *wall*: `py-spy --idle` samples every thread, waiting or not; the group-commit
   leader's samples say how long the chain of commits (prefetch, decide, save) holds each
   request, and for how much of the time no group is being committed at all.
+On PostgreSQL it then counts the save transactions (distinct `xmin` of the stored
+events): how many facts a group commit held.
 
 Needs py-spy in the environment (`pip install py-spy`; root, or ptrace allowed)."""
 
@@ -27,9 +29,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
+
+from adapters.eventstore import events_table
 from bench.data import Facts
 from bench.server import EmptyServer, Served, Server, process_cpu_seconds, tokens
-from bench.stores import fresh_database
+from bench.stores import fresh_database, open_ledger, stored_events
 from bench.throughput import UNREAD_TOKEN, Load, facts_over_http, loaded
 
 CLIENTS = 8
@@ -237,6 +242,29 @@ def report(what: str, cpu: Recording, wall: Recording) -> str:
     return "\n".join(lines)
 
 
+def save_transactions(url: str, after: int) -> tuple[int, int]:
+    """Events stored after position `after`, and how many transactions stored them (on
+    PostgreSQL, their distinct `xmin`): the size of a group commit."""
+    ledger = open_ledger(url)
+    try:
+        table, position = events_table(ledger.recorder)
+    finally:
+        ledger.close()
+    query = f"SELECT count(*), count(DISTINCT xmin::text) FROM {table} WHERE {position} > %s"
+    with psycopg.connect(url) as conn:
+        events, transactions = conn.execute(query, (after,)).fetchone() or (0, 0)
+    return int(events), int(transactions)
+
+
+def groups(url: str, after: int) -> str:
+    events, transactions = save_transactions(url, after)
+    per = events / transactions if transactions else 0.0
+    return (
+        f"Group commit over the whole profile: {events:,} events in {transactions:,} save "
+        f"transactions, {per:.1f} events ({per / 3:.1f} facts of 3 events) per transaction."
+    )
+
+
 def main() -> None:
     what = sys.argv[1] if len(sys.argv) > 1 else "postgres"
     seconds = float(os.environ.get("PROFILE_SECONDS", "20"))
@@ -246,8 +274,13 @@ def main() -> None:
         return
     with fresh_database(what) as url:
         token = tokens(url)["clerk"]
+        counter = open_ledger(url)
+        before = stored_events(counter)
+        counter.close()
         with Server(url) as server:
             print(report(f"jobaid serve on {what}", *profile(server, token, seconds)))
+        if what == "postgres":
+            print(f"\n{groups(url, before)}")
 
 
 if __name__ == "__main__":
