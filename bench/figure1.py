@@ -19,7 +19,7 @@ def main() -> None:
     print(
         f"\nFigure 1 by `BENCH_SCALE={scale.name} python -m bench.figure1` at commit "
         f"{commit_of_run()}, {platform.node()} (Python {platform.python_version()}), "
-        f"{time.strftime('%Y-%m-%d %H:%M')}, in {(time.time() - started) / 60:.1f} minutes; "
+        f"started {time.strftime('%Y-%m-%d %H:%M', time.localtime(started))}, in {(time.time() - started) / 60:.1f} minutes; "
         f"{scale.seconds:.0f} s per measurement, {scale.clients} clients.\n"
     )
     print(table(THROUGHPUT_HEADER, throughput_rows(figures)))
