@@ -213,7 +213,8 @@ def report(what: str, cpu: Recording, wall: Recording) -> str:
         f"{what}: {load.rate.per_second:,.0f} requests/s under py-spy --gil "
         f"({load.rate.requests:,} in {load.rate.seconds:.0f} s, {load.rate.statuses}); "
         f"server CPU {load.server_us:,.0f} µs/request ({load.server_cpu_s / load.rate.seconds:.2f} "
-        f"of a core), client {load.client_us:,.0f} µs/request",
+        f"of a core), client {load.client_us:,.0f} µs/request; py-spy's samples kept in "
+        f"{cpu.samples} and {wall.samples}",
         "",
         "| layer | share of the server's Python time | µs of server CPU per request |",
         "|---|---|---|",
