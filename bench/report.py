@@ -6,7 +6,7 @@ import platform
 import subprocess
 from pathlib import Path
 
-from bench.run import Results, SizeResult
+from bench.run import Figure, Results, SizeResult
 
 QUERY_TARGET_MS = 50.0
 REBUILD_TARGET_S = 600.0
@@ -17,12 +17,15 @@ def mark(met: bool | None) -> str:
     return "" if met is None else ("met" if met else "NOT met")
 
 
-def throughput_rows(results: Results) -> list[list[str]]:
+def throughput_rows(figures: list[Figure]) -> list[list[str]]:
     rows = []
-    for f in results.figures:
+    for f in figures:
+        ceiling = "" if f.ceiling_ratio is None else f"{f.ceiling_ratio:.2f}×"
+        ceiling_what = f"{f.ceiling:,.0f} ({f.ceiling_what})" if f.ceiling else ""
         rows.append([
             f.store, f.key, f.what, f"{f.value:,.0f} {f.unit}", f"{f.ratio:.2f}×",
-            f"{f.baseline:,.0f} ({f.baseline_what})", f.target, mark(f.met), f.note,
+            f"{f.baseline:,.0f} ({f.baseline_what})", ceiling, ceiling_what, f.target,
+            mark(f.met), f.note,
         ])  # fmt: skip
     return rows
 
@@ -68,6 +71,8 @@ THROUGHPUT_HEADER = [
     "absolute",
     "ratio",
     "baseline (same run)",
+    "ratio to HTTP ceiling",
+    "HTTP ceiling (same run)",
     "target",
     "",
     "notes",
@@ -88,7 +93,7 @@ LATENCY_HEADER = [
 
 def render(results: Results) -> str:
     return "\n\n".join([
-        table(THROUGHPUT_HEADER, throughput_rows(results)),
+        table(THROUGHPUT_HEADER, throughput_rows(results.figures)),
         table(SIZE_HEADER, size_rows(results)),
         table(LATENCY_HEADER, latency_rows(results)),
     ])  # fmt: skip
@@ -160,7 +165,7 @@ def measured_section(results: Results) -> str:
         "",
         "### Throughput (figures 1–3)",
         "",
-        table(THROUGHPUT_HEADER, throughput_rows(results)),
+        table(THROUGHPUT_HEADER, throughput_rows(results.figures)),
         "",
         "### Catch-up, rebuild and verify at each size (figures 4–5)",
         "",

@@ -16,8 +16,9 @@ from bench.history import build, setup
 from bench.queries import Latency, query_latencies
 from bench.server import Server, run_measured, tokens
 from bench.stores import STORES, fresh_database, open_ledger, stored_events
-from bench.throughput import Rate, facts_over_http, payments_over_http
+from bench.throughput import Load, empty_endpoint, facts_over_http, loaded, payments_over_http
 from projections import Projections
+from service.ledger import Ledger
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,16 @@ class Figure:
     target: str = ""
     met: bool | None = None
     note: str = ""
+    ceiling_what: str = ""  # figure 1's second baseline: the HTTP stack's own ceiling
+    ceiling: float = 0.0
 
     @property
     def ratio(self) -> float:
         return self.value / self.baseline if self.baseline else 0.0
+
+    @property
+    def ceiling_ratio(self) -> float | None:
+        return self.value / self.ceiling if self.ceiling else None
 
 
 @dataclass
@@ -85,75 +92,126 @@ def say(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def throughput(store: str, scale: Scale, results: Results) -> None:
-    facts = Facts()
+@dataclass
+class Baselines:
+    """Figure 1's baselines, measured in the same run: the bare library's single saves/s
+    (one event, and the 3 events a fact stores, per save) and the empty endpoint."""
+
+    bare: float
+    bare_same_events: float
+    empty: Load
+
+
+def baselines(store: str, scale: Scale, facts: Facts) -> Baselines:
     with fresh_database(store) as url:
         saved, elapsed = bare.single_saves(url, scale.clients, scale.seconds, limit=200_000)
-        baseline = saved / elapsed
-        say(
-            f"{store}: bare library, {scale.clients} threads, single saves: {baseline:.0f} events/s"
-        )
+        single = saved / elapsed
+        say(f"{store}: bare library, {scale.clients} threads, single saves: {single:.0f} events/s")
     with fresh_database(store) as url:
         saved, elapsed = bare.single_saves(url, scale.clients, scale.seconds, 200_000, True)
         same_events = saved / elapsed
         say(f"{store}: bare library, the same 3 events per save: {same_events:.0f} saves/s")
+    empty = empty_endpoint(scale.clients, scale.seconds, facts, 100_000)
+    say(f"{store}: empty endpoint (HTTP stack's ceiling): {empty.rate.per_second:.0f} requests/s "
+        f"{empty.rate.statuses}, server {empty.server_us:.0f} µs CPU/request")  # fmt: skip
+    return Baselines(single, same_events, empty)
+
+
+def single_facts(
+    store: str, server: Server, counter: Ledger, token: str, scale: Scale, facts: Facts
+) -> Load:
+    """Figure 1: single facts over HTTP against the service."""
+    single = loaded(
+        server,
+        lambda: facts_over_http(server, token, scale.clients, 1, scale.seconds, facts, 100_000),
+        partial(stored_events, counter),
+    )
+    say(f"{store}: HTTP single facts: {single.rate.per_second:.0f}/s {single.rate.statuses}, "
+        f"server {single.server_us:.0f} µs CPU/request")  # fmt: skip
+    return single
+
+
+def figure_one(store: str, scale: Scale, bases: Baselines, single: Load, rss: float) -> Figure:
+    pg = store == "postgres"
+    rate, empty = single.rate, bases.empty
+    return Figure(
+        store, "1", f"facts/s, HTTP single-event requests, {scale.clients} clients",
+        rate.per_second, "facts/s", bare_name(scale), bases.bare,
+        "≥ 1.0× (aim 2×)" if pg else "", rate.per_second >= bases.bare if pg else None,
+        f"{rate.per_second / bases.bare_same_events:.2f}× the bare library saving the same 3 "
+        f"events per save ({bases.bare_same_events:,.0f} saves/s); "
+        f"{single.stored_events_per_s:,.0f} stored events/s; {rate.errors} non-2xx; "
+        f"server CPU {single.server_us:,.0f} µs/request (empty endpoint "
+        f"{empty.server_us:,.0f}), client {single.client_us:,.0f} µs/request "
+        f"({empty.client_us:,.0f}); service peak RSS {rss:.0f} MB",
+        "empty FastAPI endpoint, same uvicorn config and client, req/s",
+        empty.rate.per_second,
+    )  # fmt: skip
+
+
+def bare_name(scale: Scale) -> str:
+    return f"bare library single saves, {scale.clients} threads, in-process"
+
+
+def figure_one_only(store: str, scale: Scale) -> Figure:
+    """Figure 1 and its baselines alone (`python -m bench.figure1`)."""
+    facts = Facts()
+    bases = baselines(store, scale, facts)
+    with fresh_database(store) as url:
+        token = tokens(url)
+        counter = open_ledger(url)
+        try:
+            with Server(url) as server:
+                single = single_facts(store, server, counter, token["clerk"], scale, facts)
+                rss = server.peak_rss_mb()
+        finally:
+            counter.close()
+    return figure_one(store, scale, bases, single, rss)
+
+
+def throughput(store: str, scale: Scale, results: Results) -> None:
+    facts = Facts()
+    bases = baselines(store, scale, facts)
     with fresh_database(store) as url:
         token = tokens(url)
         counter = open_ledger(url)
         with Server(url) as server:
-
-            def counted(run: Callable[[], Rate]) -> tuple[Rate, float]:
-                """The rate, and the events it stored per second (all of them, read
-                from the log's head before and after)."""
-                before = stored_events(counter)
-                rate = run()
-                return rate, (stored_events(counter) - before) / rate.seconds
-
-            single, single_events = counted(
-                lambda: facts_over_http(
-                    server, token["clerk"], scale.clients, 1, scale.seconds, facts, 100_000
-                )
-            )
-            say(f"{store}: HTTP single facts: {single.per_second:.0f}/s {single.statuses}")
+            single = single_facts(store, server, counter, token["clerk"], scale, facts)
             rates = {
-                size: counted(
+                size: loaded(
+                    server,
                     partial(
                         facts_over_http,
                         server, token["clerk"], scale.clients, size, scale.seconds, facts, 400_000,
-                    )
+                    ),
+                    partial(stored_events, counter),
                 )
                 for size in (100, 1000)
             }  # fmt: skip
-            for size, (rate, events) in rates.items():
-                say(f"{store}: HTTP batches of {size}: {rate.per_second:.0f} facts/s, "
-                    f"{events:.0f} stored events/s {rate.statuses}")  # fmt: skip
+            for size, batches in rates.items():
+                say(f"{store}: HTTP batches of {size}: {batches.rate.per_second:.0f} facts/s, "
+                    f"{batches.stored_events_per_s:.0f} stored events/s {batches.rate.statuses}")  # fmt: skip
             paid = payments_over_http(
                 url, server, token["finance"], scale.clients, scale.seconds, facts, 100_000
             )
             say(f"{store}: HTTP payments: {paid.per_second:.0f}/s {paid.statuses}")
             rss = server.peak_rss_mb()
         counter.close()
-    bare_name = f"bare library single saves, {scale.clients} threads, in-process"
     pg = store == "postgres"
+    fig1 = single.rate.per_second
     results.figures += [
-        Figure(store, "1", f"facts/s, HTTP single-event requests, {scale.clients} clients",
-               single.per_second, "facts/s", bare_name, baseline,
-               "≥ 1.0× (aim 2×)" if pg else "", single.per_second >= baseline if pg else None,
-               f"{single.per_second / same_events:.2f}× the bare library saving the same 3 "
-               f"events per save ({same_events:,.0f} saves/s); {single_events:,.0f} stored "
-               f"events/s; {single.errors} non-2xx; service peak RSS {rss:.0f} MB"),
+        figure_one(store, scale, bases, single, rss),
         *(
             Figure(store, f"2/{size}", f"facts/s, HTTP batches of {size}, {scale.clients} clients",
-                   rate.per_second, "facts/s", bare_name, baseline,
+                   batches.rate.per_second, "facts/s", bare_name(scale), bases.bare,
                    "≥ 10,000 stored events/s" if pg and size == 1000 else "",
-                   events >= 10_000 if pg and size == 1000 else None,
-                   f"{events:,.0f} stored events/s; {rate.errors} non-2xx")
-            for size, (rate, events) in rates.items()
+                   batches.stored_events_per_s >= 10_000 if pg and size == 1000 else None,
+                   f"{batches.stored_events_per_s:,.0f} stored events/s; {batches.rate.errors} non-2xx")
+            for size, batches in rates.items()
         ),
         Figure(store, "3", f"payments/s (R17, every guard), HTTP, {scale.clients} clients",
                paid.per_second, "payments/s", "facts/s, HTTP single-event (figure 1)",
-               single.per_second, "≥ 0.5×", paid.per_second >= 0.5 * single.per_second,
-               f"{paid.errors} non-2xx"),
+               fig1, "≥ 0.5×", paid.per_second >= 0.5 * fig1, f"{paid.errors} non-2xx"),
     ]  # fmt: skip
 
 
@@ -179,11 +237,8 @@ def histories(store: str, scale: Scale, results: Results) -> None:
 
 
 def measure_size(
-    store: str, url: str, ledger: object, events: int, build_rate: float, token: str, scale: Scale
+    store: str, url: str, ledger: Ledger, events: int, build_rate: float, token: str, scale: Scale
 ) -> SizeResult:
-    from service.ledger import Ledger
-
-    assert isinstance(ledger, Ledger)
     raw, raw_s = bare.read_log(ledger, decode=False)
     decoded, decoded_s = bare.read_log(ledger, decode=True)
     projections = Projections(ledger.store)

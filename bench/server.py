@@ -1,8 +1,10 @@
-"""A real `jobaid serve` on loopback, tokens for it, and `jobaid` subprocesses measured
-for wall time and peak memory (the child's own `ru_maxrss`, from `os.wait4`)."""
+"""A real `jobaid serve` on loopback (and the empty endpoint of bench/empty_app.py,
+served the same way), tokens for it, and `jobaid` subprocesses measured for wall time
+and peak memory (the child's own `ru_maxrss`, from `os.wait4`)."""
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -11,7 +13,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -39,32 +41,43 @@ def tokens(url: str, division: str = "430000") -> dict[str, str]:
         ledger.close()
 
 
-class Server:
-    """`jobaid serve` in a subprocess; stopped with SIGTERM (graceful)."""
+class Served:
+    """An HTTP server in a subprocess of its own, logging to a temporary file; stopped
+    with SIGTERM (graceful)."""
 
-    def __init__(self, url: str, extra_env: dict[str, str] | None = None) -> None:
+    name = "server"
+
+    def __init__(self, command: list[str], env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}/v1"
-        self.log_path = Path(tempfile.mkstemp(prefix="jobaid_serve_", suffix=".log")[1])
+        self.log_path = Path(tempfile.mkstemp(prefix=f"{self.name}_", suffix=".log")[1])
         self.keep_log = False
+        address = ["--host", "127.0.0.1", "--port", str(self.port)]
         with self.log_path.open("w") as log:
             self.process = subprocess.Popen(
-                [*CLI, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                env={**store_env(url), **(extra_env or {})},
-                stdout=subprocess.DEVNULL,
-                stderr=log,
+                [*command, *address], env=env, stdout=subprocess.DEVNULL, stderr=log
             )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"jobaid serve exited: {self.log()}")
-            try:
-                if httpx.get(f"{self.base}/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
+                raise RuntimeError(f"{self.name} exited: {self.log()}")
+            if self.ready():
+                return
+            time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"jobaid serve did not answer: {self.log()}")
+        raise RuntimeError(f"{self.name} did not answer: {self.log()}")
+
+    def ready(self) -> bool:
+        """Accepting connections: uvicorn listens once the app's startup has run."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def cpu_seconds(self) -> float:
+        """The server process's CPU time so far, user and system (0 once it is gone)."""
+        return process_cpu_seconds(self.process.pid)
 
     def log(self) -> str:
         return self.log_path.read_text()[-4000:]
@@ -91,11 +104,35 @@ class Server:
             line for line in self.log_path.read_text().splitlines() if '"level": "error"' in line
         ]
 
-    def __enter__(self) -> Server:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_: object) -> None:
         self.stop()
+
+
+class Server(Served):
+    """`jobaid serve` on a store."""
+
+    name = "jobaid_serve"
+
+    def __init__(self, url: str, extra_env: dict[str, str] | None = None) -> None:
+        super().__init__([*CLI, "serve"], {**store_env(url), **(extra_env or {})})
+
+    def ready(self) -> bool:
+        try:
+            return httpx.get(f"{self.base}/health", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+
+class EmptyServer(Served):
+    """The empty FastAPI endpoint (bench/empty_app.py), served as `jobaid serve` is."""
+
+    name = "empty_app"
+
+    def __init__(self) -> None:
+        super().__init__([sys.executable, "-m", "bench.empty_app"])
 
 
 @dataclass
@@ -135,6 +172,16 @@ def vm_hwm_mb(pid: int) -> float:
     except OSError:
         pass
     return 0.0
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """A process's user and system CPU time so far, all its threads (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    # utime and stime, fields 14 and 15 of proc(5); the split starts at field 3 (state).
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def bearer(token: str) -> dict[str, Any]:

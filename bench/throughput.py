@@ -1,5 +1,6 @@
 """Figures 1–3: facts and payments per second through HTTP, 8 concurrent clients, against
-a real `jobaid serve`; the baseline is the bare library saving single events in-process."""
+a real `jobaid serve`; the baseline is the bare library saving single events in-process,
+and, for figure 1, the same client against an empty endpoint (the HTTP stack's ceiling)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 import httpx
 
 from bench.data import HOMES, Facts
-from bench.server import Server, bearer
+from bench.server import EmptyServer, Served, Server, bearer
 from bench.stores import open_ledger
 from service.intake import record_json
 
@@ -27,6 +28,47 @@ class Rate:
     @property
     def per_second(self) -> float:
         return self.done / self.seconds if self.seconds else 0.0
+
+    @property
+    def requests(self) -> int:
+        return sum(self.statuses.values())
+
+
+# A bearer token of the real format and length, for the empty endpoint, which never reads it.
+UNREAD_TOKEN = f"jat_{'0' * 16}_{'A' * 43}"
+
+
+@dataclass
+class Load:
+    """A rate and what it cost: CPU seconds of the server process and of this one (the
+    client threads), and the events the store gained per second (0 if not counted)."""
+
+    rate: Rate
+    server_cpu_s: float
+    client_cpu_s: float
+    stored_events_per_s: float = 0.0
+
+    @property
+    def server_us(self) -> float:
+        """The server process's CPU per request, in microseconds."""
+        return self.server_cpu_s / self.rate.requests * 1e6 if self.rate.requests else 0.0
+
+    @property
+    def client_us(self) -> float:
+        return self.client_cpu_s / self.rate.requests * 1e6 if self.rate.requests else 0.0
+
+
+def loaded(
+    server: Served, run: Callable[[], Rate], stored: Callable[[], int] | None = None
+) -> Load:
+    """Run a load against `server`, noting the CPU both sides spent and, given `stored`
+    (the log's head), the events stored per second."""
+    before = stored() if stored else 0
+    server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
+    rate = run()
+    server_cpu, client_cpu = server.cpu_seconds() - server_cpu, time.process_time() - client_cpu
+    events = (stored() - before) / rate.seconds if stored and rate.seconds else 0.0
+    return Load(rate, server_cpu, client_cpu, events)
 
 
 def drive(
@@ -68,14 +110,23 @@ def drive(
 
 
 def facts_over_http(
-    server: Server, token: str, clients: int, batch: int, seconds: float, facts: Facts, limit: int
+    server: Served, token: str, clients: int, batch: int, seconds: float, facts: Facts, limit: int
 ) -> Rate:
-    """New workers registered (3 stored events each: worker, person key, receipt)."""
+    """New workers registered (3 stored events each: worker, person key, receipt); posted
+    to bench/empty_app.py, the same bodies parsed and answered, nothing stored."""
 
     def body() -> Any:
         return facts.worker() if batch == 1 else [facts.worker() for _ in range(batch)]
 
     return drive(server.base, token, "/events", body, clients, seconds, limit)
+
+
+def empty_endpoint(clients: int, seconds: float, facts: Facts, limit: int) -> Load:
+    """Figure 1's load against the empty endpoint, in a server process of its own."""
+    with EmptyServer() as server:
+        return loaded(
+            server, lambda: facts_over_http(server, UNREAD_TOKEN, clients, 1, seconds, facts, limit)
+        )
 
 
 def payments_over_http(
