@@ -67,7 +67,9 @@ def _query(recorder: ApplicationRecorder, template: str, params: Sequence[Any]) 
     else:
         sql, args = sql.replace("?", "%s"), list(params)
     datastore: Any = getattr(recorder, "datastore")  # noqa: B009 - both recorders have one
-    with datastore.transaction(commit=False) as cursor:
+    # A read ends in COMMIT on PostgreSQL: after a ROLLBACK psycopg deallocates every
+    # prepared statement of the connection, and the next save prepares them again.
+    with datastore.transaction(commit=not _is_sqlite(recorder)) as cursor:
         cursor.execute(sql, args)
         return list(cursor.fetchall())
 

@@ -132,7 +132,9 @@ class ViewStore:
             ):
                 yield SqlCursor(raw, postgres=False)
             return
-        with self.datastore.transaction(commit=commit) as raw:
+        # A read ends in COMMIT on PostgreSQL, as a write does: after a ROLLBACK psycopg
+        # deallocates the connection's prepared statements (adapters/eventstore.py).
+        with self.datastore.transaction(commit=commit or self.postgres) as raw:
             yield SqlCursor(raw, self.postgres)
 
     def create(

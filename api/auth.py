@@ -23,16 +23,22 @@ _trusted: dict[str, tuple[Access, float]] = {}
 _trusted_lock = threading.Lock()
 
 
+def trusted(token: str) -> Access | None:
+    """The principal of a token verified a moment ago, without reading the store."""
+    with _trusted_lock:
+        known = _trusted.get(digest(token))
+    return known[0] if known is not None and known[1] > time.monotonic() else None
+
+
 def verify_bearer(ledger: Ledger, token: str) -> Access | None:
     """The principal of a valid, unrevoked token; None for anything else."""
     match = TOKEN_FORMAT.fullmatch(token)
     if match is None:
         return None
     hashed = digest(token)
-    with _trusted_lock:
-        known = _trusted.get(hashed)
-    if known is not None and known[1] > time.monotonic():
-        return known[0]
+    known = trusted(token)
+    if known is not None:
+        return known
     found = find_token(ledger, match.group(1))
     # Compare in constant time: a timing difference must not reveal a hash prefix.
     if found is None or found.revoked or not hmac.compare_digest(found.token_hash, hashed):

@@ -7,9 +7,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.auth import verify_bearer
+from api.auth import trusted, verify_bearer
 from api.problems import Problem, unauthorized, unavailable
 from api.runtime import Projections, Runtime
 from domain.errors import InvalidInput
@@ -20,7 +21,12 @@ from service.ledger import Ledger
 bearer = HTTPBearer(auto_error=False, description="`jobaid token create --role R --division D`")
 
 
-def runtime_of(request: Request) -> Runtime:
+# The dependencies that are quick are `async`: FastAPI runs a sync dependency on a worker
+# thread, and each hand-over there and back costs more than their own work. What may
+# wait on the store (opening it, a token not trusted yet) is sent to a thread.
+
+
+async def runtime_of(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -28,24 +34,29 @@ def runtime_of(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 
 
-def ledger_of(runtime: RuntimeDep) -> Ledger:
-    return runtime.ledger()
+async def ledger_of(runtime: RuntimeDep) -> Ledger:
+    if runtime.ledger_open:
+        return runtime.ledger()
+    return await run_in_threadpool(runtime.ledger)
 
 
 LedgerDep = Annotated[Ledger, Depends(ledger_of)]
 
 
-def principal_of(
+async def principal_of(
     request: Request,
     ledger: LedgerDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Access:
     if credentials is None:
         raise unauthorized("send Authorization: Bearer <token>")
-    principal = verify_bearer(ledger, credentials.credentials)
+    principal = trusted(credentials.credentials)
+    if principal is None:
+        principal = await run_in_threadpool(verify_bearer, ledger, credentials.credentials)
     if principal is None:
         raise unauthorized("the token is unknown, malformed or revoked")
     request.state.subject = principal.subject  # for the request log line
+    request.state.token_id = principal.token_id
     return principal
 
 

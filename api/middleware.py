@@ -77,5 +77,6 @@ class RequestLog:
                 "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 "subject": state.get("subject"),
+                "token_id": state.get("token_id"),
             }
             access_log.info(json.dumps(line, ensure_ascii=False))

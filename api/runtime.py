@@ -160,6 +160,11 @@ class Runtime:
         runtime.owned = False  # the caller (a test) closes what it made
         return runtime
 
+    @property
+    def ledger_open(self) -> bool:
+        """Whether `ledger()` answers without opening the store (or refusing at once)."""
+        return self._ledger is not None or not self.gate.up
+
     def ledger(self) -> Ledger:
         if not self.gate.up:
             raise unavailable("the ledger's store is unavailable; retry shortly")
