@@ -11,7 +11,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
-from adapters.settings import storage_env
+from adapters.settings import Settings, storage_env
 
 
 class Note(Aggregate):
@@ -38,7 +38,7 @@ class Bare(Application[UUID]):
 
 
 def open_bare(url: str) -> Bare:
-    return Bare(env=storage_env(url))
+    return Bare(env=storage_env(Settings(url, b"bench")))
 
 
 def single_saves(
