@@ -67,9 +67,14 @@ def _query(recorder: ApplicationRecorder, template: str, params: Sequence[Any]) 
     else:
         sql, args = sql.replace("?", "%s"), list(params)
     datastore: Any = getattr(recorder, "datastore")  # noqa: B009 - both recorders have one
-    # A read ends in COMMIT on PostgreSQL: after a ROLLBACK psycopg deallocates every
-    # prepared statement of the connection, and the next save prepares them again.
-    with datastore.transaction(commit=not _is_sqlite(recorder)) as cursor:
+    if _is_sqlite(recorder):
+        with datastore.transaction(commit=False) as cursor:
+            cursor.execute(sql, args)
+            return list(cursor.fetchall())
+    # One statement in autocommit (the library's connections are): one round trip, where a
+    # transaction costs three — and no ROLLBACK, after which psycopg deallocates every
+    # prepared statement of the connection and the next save prepares them again.
+    with datastore.get_connection() as conn, conn.cursor() as cursor:
         cursor.execute(sql, args)
         return list(cursor.fetchall())
 
