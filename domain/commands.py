@@ -19,6 +19,7 @@ from domain.fields import (
     HunanDivision,
     Id,
     IdNumber,
+    MaybeCreditCode,
     MaybeDivision,
     MaybeFlag,
     MaybeId,
@@ -62,6 +63,7 @@ class RegisterOrganisation:
     name: Name
     division: Division
     kind: Annotated[str, choice(KINDS)]
+    credit_code: MaybeCreditCode = None  # 统一社会信用代码: how the treasury names it
 
 
 @dataclass(frozen=True)

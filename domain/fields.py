@@ -15,6 +15,7 @@ from functools import partial
 from typing import Annotated, Any
 
 from domain import values
+from domain.credit_codes import parse_credit_code
 
 IDENTIFIER = "^[A-Za-z0-9_.:-]{1,64}$"
 AMOUNT = "^[0-9]{1,12}(\\.[0-9]{1,2})?$"
@@ -67,6 +68,14 @@ DIVISION_CODE = Spec(values.parse_division, {"type": "string", "pattern": DIVISI
 HUNAN_DIVISION = spec(values.parse_division, DIVISION_CODE.schema, hunan=True)
 HUNAN_COUNTY = spec(values.parse_division, DIVISION_CODE.schema, hunan=True, levels=("county",))
 FLAG = Spec(values.parse_bool, {"type": "boolean"})
+CREDIT_CODE = Spec(
+    parse_credit_code,
+    {
+        "type": "string",
+        "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$",
+        "description": "统一社会信用代码, GB 32100",
+    },
+)
 TEXT_LIST = Spec(values.parse_text_list, {"type": "array", "items": {"type": "string"}})
 
 Id = Annotated[str, ID]
@@ -86,6 +95,7 @@ HunanDivision = Annotated[str, HUNAN_DIVISION]
 HomeCounty = Annotated[str, HUNAN_COUNTY]
 Flag = Annotated[bool, FLAG]
 MaybeFlag = Annotated[bool | None, maybe(FLAG)]
+MaybeCreditCode = Annotated[str | None, maybe(CREDIT_CODE)]
 TextList = Annotated[tuple[str, ...], TEXT_LIST]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -11,7 +12,18 @@ from domain import ids
 from domain.errors import Conflict, InvalidInput
 from domain.recorded import FactEvent, Recording
 
+if TYPE_CHECKING:
+    from domain.commands import RegisterOrganisation
+
 KINDS = ("enterprise", "agency", "training_institution", "government")
+
+
+def add_credit_code(state: dict[str, Any]) -> None:
+    """Version 3: a registration may name the organisation's credit code; earlier ones did not."""
+    if "org_id" in state:
+        state.setdefault("credit_code", None)
+
+
 KIND_NAMES = {"agency": "an agency", "training_institution": "a training institution"}
 
 
@@ -22,6 +34,8 @@ class Organisation(Aggregate):
 
     class Event(FactEvent):
         TOPIC = "jobaid:Organisation.Event"
+        class_version = 3  # 2: token_id; 3: a registration's credit_code
+        upcast_v2_v3 = staticmethod(add_credit_code)
 
     @event("Registered", topic="jobaid:OrganisationRegistered")
     def __init__(
@@ -30,6 +44,7 @@ class Organisation(Aggregate):
         name: str,
         division: str,
         kind: str,
+        credit_code: str | None,
         recorded_by: str,
         token_id: str | None,
         event_id: str,
@@ -38,6 +53,7 @@ class Organisation(Aggregate):
         self.name = name
         self.division = division
         self.kind = kind
+        self.credit_code = credit_code
         self.base_designated_on: date | None = None
 
     @staticmethod
@@ -46,11 +62,17 @@ class Organisation(Aggregate):
 
     @classmethod
     def register(
-        cls, org_id: str, name: str, division: str, kind: str, taken: bool, recording: Recording
+        cls, cmd: RegisterOrganisation, taken: tuple[bool, bool], recording: Recording
     ) -> Organisation:
-        if taken:
-            raise Conflict(f"organisation {org_id} is already registered")
-        return cls(org_id=org_id, name=name, division=division, kind=kind, **recording.meta)
+        """`taken`: whether the org id, and its credit code, are recorded already — one
+        organisation, one credit code, as one person has one ID number."""
+        org_taken, code_taken = taken
+        if org_taken:
+            raise Conflict(f"organisation {cmd.org_id} is already registered")
+        if code_taken:
+            raise Conflict(f"credit_code {cmd.credit_code} is already registered")
+        return cls(org_id=cmd.org_id, name=cmd.name, division=cmd.division, kind=cmd.kind,
+                   credit_code=cmd.credit_code, **recording.meta)  # fmt: skip
 
     def designate_base(self, designated_on: date, recording: Recording) -> None:
         if self.base_designated_on is not None:

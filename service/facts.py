@@ -84,10 +84,15 @@ def register_worker(ctx: FactContext, cmd: c.RegisterWorker) -> Aggregate:
 
 
 def register_organisation(ctx: FactContext, cmd: c.RegisterOrganisation) -> Aggregate:
-    taken = ctx.taken(ids.organisation_uuid(cmd.org_id), Organisation)
-    return ctx.uow.add(
-        Organisation.register(cmd.org_id, cmd.name, cmd.division, cmd.kind, taken, ctx.recording)
+    code = cmd.credit_code
+    taken = (
+        ctx.taken(ids.organisation_uuid(cmd.org_id), Organisation),
+        code is not None and ctx.taken(ids.key_uuid("credit_code", code), Key),
     )
+    organisation = ctx.uow.add(Organisation.register(cmd, taken, ctx.recording))
+    if code is not None:
+        ctx.reserve("credit_code", code, cmd.org_id, "credit_code")
+    return organisation
 
 
 def designate_base(ctx: FactContext, cmd: c.DesignateBase) -> Aggregate:
@@ -217,6 +222,8 @@ def named_aggregates(cmd: Any, pii_key: bytes) -> set[UUID]:
     }
     if isinstance(cmd, c.RegisterWorker):
         named.add(ids.key_uuid("person", hash_id_number(pii_key, cmd.id_number)))
+    if isinstance(cmd, c.RegisterOrganisation) and cmd.credit_code is not None:
+        named.add(ids.key_uuid("credit_code", cmd.credit_code))
     return named
 
 

@@ -22,6 +22,7 @@ from domain.commands import (
     EnrolInTraining,
     GrantGuaranteeLoan,
     PlaceWorker,
+    RegisterOrganisation,
     RegisterWorker,
     SetTrainingStandard,
     SetTransportStandard,
@@ -89,7 +90,8 @@ def worker(
 
 def organisation(kind: str = "enterprise", division: str = HOME) -> Organisation:
     org_id = next_id(kind[:3])
-    return Organisation.register(org_id, f"{kind} {org_id}", division, kind, False, recording())
+    command = RegisterOrganisation(org_id, f"{kind} {org_id}", division, kind)
+    return Organisation.register(command, (False, False), recording())
 
 
 def base(designated_on: str = "2018-03-01", division: str = JISHOU) -> Organisation:
