@@ -36,6 +36,13 @@ LAST_DAY = dt.date(2099, 12, 31)
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+# How people and Chinese Excel write a date on a form or a treasury file: 2017-09-01,
+# 2017/9/1, 2017.9.1, 2017年9月1日, 20170901 — and a datetime cell saved as CSV adds a
+# midnight (2017/9/1 0:00). Still ASCII digits only: ２０１７/9/1 is refused.
+_FORM_DATE = re.compile(
+    r"([0-9]{4})(?:([-/.])([0-9]{1,2})\2([0-9]{1,2})|年([0-9]{1,2})月([0-9]{1,2})日|([0-9]{2})([0-9]{2}))"
+    r"(?:[ T]0{1,2}:00(?::00)?)?"
+)
 _YEAR = re.compile(r"[0-9]{4}")
 _INSTANT = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]{1,9})?"
@@ -115,6 +122,20 @@ def parse_date(field: str, value: object) -> dt.date:
         raise InvalidInput(field, f"should be a date written YYYY-MM-DD, not {text!r}")
     year, month, day = (int(g) for g in match.groups())
     return _make_date(field, year, month, day, text)
+
+
+def parse_form_date(field: str, value: object) -> dt.date:
+    """A date as a clerk's form or the treasury's file writes it (see _FORM_DATE); the
+    JSON API itself takes only YYYY-MM-DD (parse_date)."""
+    text = _require_str(field, value, "a date string")
+    match = _FORM_DATE.fullmatch(text.strip())
+    if match is None:
+        raise InvalidInput(
+            field, f"should be a date such as 2017-09-01, 2017/9/1 or 2017年9月1日, not {text!r}"
+        )
+    year, _, *parts = match.groups()
+    month, day = (int(part) for part in parts if part is not None)
+    return _make_date(field, int(year), month, day, text)
 
 
 def parse_month(field: str, value: object) -> str:

@@ -23,6 +23,7 @@ from domain.values import (
     parse_choice,
     parse_date,
     parse_division,
+    parse_form_date,
     parse_id_number,
     parse_identifier,
     parse_instant,
@@ -101,6 +102,50 @@ def test_date_refusal_says_why() -> None:
 def test_date_refuses_non_strings(bad: Any) -> None:
     with pytest.raises(InvalidInput):
         parse_date("on", bad)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2017-09-01",
+        "2017-9-1",
+        "2017/9/1",
+        "2017/09/01",
+        "2017.9.1",
+        "2017年9月1日",
+        "20170901",
+        "2017/9/1 0:00",
+        "2017/9/1 00:00:00",
+        " 2017/9/1 ",
+    ],
+)
+def test_form_dates_read_as_chinese_excel_and_clerks_write_them(written: str) -> None:
+    assert parse_form_date("surveyed_on", written) == dt.date(2017, 9, 1)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "２０１７/9/1",
+        "2017/9-1",
+        "2017/9/1 8:30",
+        "2017年9月1",
+        "201791",
+        "2017/2/30",
+        "1899/12/31",
+        "9/1/2017",
+        "",
+        20170901,
+    ],
+)
+def test_form_dates_stay_ascii_real_and_unambiguous(bad: Any) -> None:
+    with pytest.raises(InvalidInput):
+        parse_form_date("surveyed_on", bad)
+
+
+def test_the_json_api_still_takes_only_iso_dates() -> None:
+    with pytest.raises(InvalidInput):
+        parse_date("surveyed_on", "2017/9/1")
 
 
 def test_month_is_strict() -> None:
