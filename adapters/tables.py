@@ -16,7 +16,9 @@ import csv
 import os
 import re
 import time
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 from domain.errors import InvalidInput
 
@@ -48,11 +50,22 @@ READ_SECONDS = 60.0
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
-def read_table(
-    content: bytes, headers: Headers, required: Sequence[str]
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """(row number as a spreadsheet shows it, {canonical field: text}) for each data row.
-    `headers` maps each field to the column titles it may carry."""
+@dataclass
+class Table:
+    """An uploaded table, its header found: which column each field is read from, under
+    the header as the file writes it (so an error can name the column the clerk sees),
+    and the data rows below the header as they stream."""
+
+    header_row: int
+    written: dict[str, str]
+    rows: Iterator[tuple[int, dict[str, str]]]
+
+
+def open_table(content: bytes, headers: Headers, required: Sequence[str]) -> Table:
+    """The table in the upload. `headers` maps each field to the column titles it may
+    carry; the header is the first row, among the first HEADER_SEARCH_ROWS with anything
+    in them, that has a column for every required field: the rows above it are the
+    form's titles (湖南省农村贫困劳动力就业信息表, 填报单位：…) and are skipped."""
     if len(content) > MAX_FILE_BYTES:
         raise InvalidInput("file", f"is larger than {MAX_FILE_BYTES // MB} MB")
     from adapters.xlsx_reader import xlsx_rows  # it builds on this module's Budget
@@ -60,12 +73,24 @@ def read_table(
     budget = Budget()
     rows = xlsx_rows(content, budget) if content[:2] == b"PK" else _csv_rows(content, budget)
     filled = ((number, values) for number, values in rows if any(v.strip() for v in values))
-    first = next(filled, None)  # the header: the first row with anything in it
-    if first is None:
-        raise InvalidInput("file", "is empty")
-    columns = _columns(first[1], headers, required)
+    number, columns = _header(filled, headers, required)
+    written = {name: title for name, (_, title) in columns.items()}
+    places = {name: index for name, (index, _) in columns.items()}
+    return Table(number, written, _data(filled, places))
+
+
+def read_table(
+    content: bytes, headers: Headers, required: Sequence[str]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number as a spreadsheet shows it, {field: text}) for each row below the header."""
+    yield from open_table(content, headers, required).rows
+
+
+def _data(
+    filled: Iterator[tuple[int, list[str]]], places: dict[str, int]
+) -> Iterator[tuple[int, dict[str, str]]]:
     for number, values in filled:
-        yield number, {name: values[i].strip() for name, i in columns.items() if i < len(values)}
+        yield number, {name: values[i].strip() for name, i in places.items() if i < len(values)}
 
 
 def read_upload(path: str) -> bytes:
@@ -157,14 +182,42 @@ def _line(text: str, start: int, end: int) -> str:
     return text[start:end]
 
 
-def _columns(header: list[str], headers: Headers, required: Sequence[str]) -> dict[str, int]:
-    names = {alias.lower(): name for name, aliases in headers.items() for alias in aliases}
-    columns: dict[str, int] = {}
-    for index, title in enumerate(header):
-        name = names.get(title.strip().lower())
-        if name is not None:
-            columns.setdefault(name, index)
-    missing = [name for name in required if name not in columns]
-    if missing:
-        raise InvalidInput("file", f"has no column for {', '.join(missing)}")
-    return columns
+# A form's title block is a few rows (title, 填报单位, 填报日期, a blank, a note); a
+# header further down than this is not one a person would look for either.
+HEADER_SEARCH_ROWS = 20
+_UNITS = re.compile(r"[(（][^()（）]*[)）]$")
+
+
+def header_key(title: str) -> str:
+    """A column title as it is compared: width-folded (headers are labels, not keys),
+    without spaces, line breaks, a required-field star or a trailing unit such as
+    (元) or （YYYY-MM-DD）, in lower case. `金额（元）`, `* 身份证号` and `Amount` all match."""
+    text = unicodedata.normalize("NFKC", title)
+    text = "".join(text.split()).replace("*", "").lower()
+    return _UNITS.sub("", text)
+
+
+def _header(
+    filled: Iterator[tuple[int, list[str]]], headers: Headers, required: Sequence[str]
+) -> tuple[int, dict[str, tuple[int, str]]]:
+    """The header row's number and, for each field it has a column for, (index, title)."""
+    names = {header_key(alias): name for name, aliases in headers.items() for alias in aliases}
+    best: dict[str, tuple[int, str]] = {}
+    seen = 0
+    for seen, (number, values) in enumerate(filled, start=1):
+        if seen > HEADER_SEARCH_ROWS:
+            break
+        columns: dict[str, tuple[int, str]] = {}
+        for index, title in enumerate(values):
+            name = names.get(header_key(title))
+            if name is not None:
+                columns.setdefault(name, (index, title.strip()))
+        if all(name in columns for name in required):
+            return number, columns
+        if len(columns) > len(best):
+            best = columns
+    if not seen:
+        raise InvalidInput("file", "is empty")
+    missing = [name for name in required if name not in best]
+    where = f"in its first {HEADER_SEARCH_ROWS} rows with text"
+    raise InvalidInput("file", f"has no header row with columns for {', '.join(missing)} ({where})")

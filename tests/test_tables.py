@@ -18,7 +18,7 @@ import xlsxwriter
 from openpyxl import Workbook
 
 from adapters import tables
-from adapters.tables import MAX_ROWS, read_table
+from adapters.tables import HEADER_SEARCH_ROWS, MAX_ROWS, header_key, open_table, read_table
 from domain.errors import InvalidInput
 from tests.workbooks import (
     HEADER_ROW,
@@ -295,3 +295,57 @@ def test_a_damaged_workbook_is_bad_input_and_never_anything_else(compression: in
     for damaged in mutations(honest, 300):
         with contextlib.suppress(InvalidInput):
             read(damaged)
+
+
+TITLE_ROWS = [
+    ["湖南省农村贫困劳动力就业信息表"],
+    ["填报单位：长沙市芙蓉区人力资源和社会保障局", "", "填报日期：2017年9月5日"],
+    [],
+]
+
+
+def _form(rows: list[list[str]], kind: str) -> bytes:
+    if kind == "csv":
+        return "\n".join(",".join(row) for row in rows).encode("utf-8-sig")
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out)
+    sheet = book.add_worksheet()
+    for number, row in enumerate(rows):
+        sheet.write_row(number, 0, row)
+    book.close()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_the_header_is_found_below_the_forms_title_rows(kind: str) -> None:
+    rows = [*TITLE_ROWS, ["序号", "* Name", "日期（YYYY-MM-DD）"], ["1", "x", "2017/9/1"]]
+    table = open_table(_form(rows, kind), HEADERS, ("name",))
+    assert table.header_row == 4
+    assert table.written == {"name": "* Name", "day": "日期（YYYY-MM-DD）"}
+    assert list(table.rows) == [(5, {"name": "x", "day": "2017/9/1"})]
+
+
+def test_header_titles_match_across_width_spacing_stars_units_and_case() -> None:
+    assert {
+        header_key(t) for t in ["金额（元）", "金额(元)", "金 额", "＊金额", "金额\n（元）"]
+    } == {"金额"}
+    assert header_key("AMOUNT (CNY)") == header_key("amount")
+
+
+def test_a_header_below_the_search_rows_is_refused_naming_what_is_missing() -> None:
+    rows = [[f"title {n}"] for n in range(HEADER_SEARCH_ROWS)] + [["name"], ["x"]]
+    with pytest.raises(InvalidInput) as refused:
+        list(read_table(_form(rows, "csv"), HEADERS, ("name",)))
+    assert "no header row with columns for name" in refused.value.reason
+
+
+def test_a_title_row_that_names_a_column_does_not_stand_in_for_the_header() -> None:
+    rows = [["日期", "2017年9月5日"], ["name", "day", "amount"], ["x", "2017-09-01", "1.00"]]
+    table = open_table(_form(rows, "csv"), HEADERS, ("name", "amount"))
+    assert table.header_row == 2
+    assert list(table.rows) == [(3, {"name": "x", "day": "2017-09-01", "amount": "1.00"})]
+
+
+def test_an_empty_file_is_said_to_be_empty() -> None:
+    with pytest.raises(InvalidInput, match="is empty"):
+        read(b"\n\n,,\n")
