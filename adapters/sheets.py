@@ -20,17 +20,30 @@ formats it with `{:.16G}`, which prints a Decimal's own digits, exact up to the 
 significant digits Excel holds (a ledger amount has at most 14: 12 before the point).
 An amount with more — only a sum over an uploaded file could have them — is written as
 the text of its exact digits rather than rounded.
+
+Files are for people in Chinese offices (issue 12): headers and sheet names in Chinese by
+default (Column carries both languages, `lang="en"` picks English), CSV in UTF-8 with a
+BOM (Excel on a Chinese Windows otherwise reads it as GBK and garbles it), a frozen
+header row and column widths in XLSX, and instants in Beijing time: the ledger stores
+UTC, an office reads 北京时间. China has kept UTC+8 without daylight saving since 1991,
+so a fixed offset is exact for every date this ledger holds and needs no tz database.
+
+Both writers stream: CSV comes in chunks of rows as they are produced, XLSX is built in
+XlsxWriter's constant_memory mode into a temporary file and then read out in chunks, so a
+100,000-line statement never sits in memory whole.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import xlsxwriter
 
@@ -43,15 +56,46 @@ EXCEL_DIGITS = 15
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+BOM = "\ufeff"
+CHUNK_ROWS = 1_000
+CHUNK_BYTES = 256 * 1024
+# Excel's rules for a sheet name: at most 31 characters, none of []:*?/\ .
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an export: its header in Chinese and in English, and its width in
+    characters (a CJK character counts two)."""
+
+    zh: str
+    en: str
+    width: float = 12
+
+    def title(self, lang: Lang) -> str:
+        return self.en if lang == "en" else self.zh
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """One worksheet: its title, its rows, and a header row (frozen) if it has one."""
+    """One worksheet: its title, its rows, a header row (frozen) if it has one, and the
+    columns' widths."""
 
     title: str
     rows: Iterable[Sequence[Cell]]
     header: Sequence[str] | None = None
+    widths: Sequence[float] = ()
+
+    @classmethod
+    def of(
+        cls, title: Column, columns: Sequence[Column], rows: Iterable[Sequence[Cell]], lang: Lang
+    ) -> Sheet:
+        """A sheet titled and headed in the language asked for."""
+        header = [column.title(lang) for column in columns]
+        return cls(title.title(lang), rows, header, [column.width for column in columns])
 
 
 def neutralised(text: str) -> str:
@@ -59,14 +103,25 @@ def neutralised(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
-    """A CSV file (RFC 4180 line ends) with a header row."""
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterator[bytes]:
+    """A CSV file in UTF-8 with a BOM (RFC 4180 line ends) and a header row, in chunks of
+    CHUNK_ROWS rows as the rows come."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
+    out.write(BOM)
     writer.writerow([neutralised(title) for title in header])
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
         writer.writerow([_csv_cell(value) for value in row])
-    return out.getvalue()
+        if number % CHUNK_ROWS == 0:
+            yield out.getvalue().encode()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode()
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """The whole CSV file (see csv_chunks)."""
+    return b"".join(csv_chunks(header, rows))
 
 
 def _csv_cell(value: Cell) -> str:
@@ -76,20 +131,43 @@ def _csv_cell(value: Cell) -> str:
         return neutralised(value)
     if isinstance(value, Decimal):
         return format(_finite(value), "f")
-    if isinstance(value, date):  # a datetime too
+    if isinstance(value, datetime):
+        return beijing(value).isoformat(sep=" ")
+    if isinstance(value, date):
         return value.isoformat()
     return str(_integer(value))
 
 
+def beijing(instant: datetime) -> datetime:
+    """An instant as Beijing's clocks showed it (an instant without a zone is UTC, as the
+    ledger stores it)."""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    return instant.astimezone(BEIJING)
+
+
+def xlsx_chunks(*sheets: Sheet) -> Iterator[bytes]:
+    """An XLSX workbook of the sheets, in order, built in a temporary file and read out in
+    chunks (the file is gone when the last chunk has been taken, or the reader stops)."""
+    with tempfile.TemporaryFile(prefix="jobaid-", suffix=".xlsx") as out:
+        book = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": False})
+        formats = _Formats(book)
+        for sheet in sheets:
+            _write_sheet(book.add_worksheet(sheet_name(sheet.title)), sheet, formats)
+        book.close()
+        out.seek(0)
+        while chunk := out.read(CHUNK_BYTES):
+            yield chunk
+
+
 def xlsx_bytes(*sheets: Sheet) -> bytes:
-    """An XLSX workbook of the sheets, in order."""
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"constant_memory": True})
-    formats = _Formats(book)
-    for sheet in sheets:
-        _write_sheet(book.add_worksheet(sheet.title), sheet, formats)
-    book.close()
-    return out.getvalue()
+    """The whole XLSX workbook (see xlsx_chunks)."""
+    return b"".join(xlsx_chunks(*sheets))
+
+
+def sheet_name(title: str) -> str:
+    """The title as Excel allows a sheet to be named."""
+    return _SHEET_NAME_FORBIDDEN.sub("_", title)[:31] or "Sheet1"
 
 
 class _Formats:
@@ -102,6 +180,8 @@ class _Formats:
 
 def _write_sheet(worksheet: Any, sheet: Sheet, formats: _Formats) -> None:
     first = 0
+    for column, width in enumerate(sheet.widths):
+        worksheet.set_column(column, column, width)
     if sheet.header is not None:
         worksheet.freeze_panes(1, 0)
         for column, title in enumerate(sheet.header):
@@ -123,7 +203,8 @@ def _write_cell(worksheet: Any, row: int, column: int, value: Cell, formats: _Fo
         else:
             worksheet.write_number(row, column, value, formats.money)
     elif isinstance(value, datetime):
-        worksheet.write_datetime(row, column, value, formats.datetime)
+        shown = beijing(value).replace(tzinfo=None)
+        worksheet.write_datetime(row, column, shown, formats.datetime)
     elif isinstance(value, date):
         worksheet.write_datetime(row, column, value, formats.date)
     else:

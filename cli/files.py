@@ -57,15 +57,16 @@ def reconcile_command(args: argparse.Namespace) -> int:
             ledger, content, name, args.source, args.division, args.period, args.by
         )
         if args.format == "xlsx":
-            Path(args.out).write_bytes(report_xlsx(report))
+            content = report_xlsx(report)
+        elif args.format == "csv":
+            content = report_csv(report)  # UTF-8 with a BOM, RFC 4180 line ends as written
         else:
-            as_json = json.dumps(summary(report), ensure_ascii=False, indent=2) + "\n"
-            text = report_csv(report) if args.format == "csv" else as_json
-            if args.out:
-                # newline="": the CSV's own line ends (RFC 4180 CRLF) stay as written.
-                Path(args.out).write_text(text, encoding="utf-8", newline="")
-            else:
-                sys.stdout.write(text)
+            content = (json.dumps(summary(report), ensure_ascii=False, indent=2) + "\n").encode()
+        if args.out:
+            Path(args.out).write_bytes(content)
+        else:
+            sys.stdout.buffer.write(content)
+            sys.stdout.flush()
         totals = summary(report)["totals"]
         return 1 if any(totals[status] for status in DIFFERENCES) else 0
 

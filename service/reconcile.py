@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from adapters.eventstore import events_of_many
-from adapters.sheets import Cell, Sheet, csv_text, xlsx_bytes
+from adapters.sheets import Cell, Sheet, csv_bytes, xlsx_bytes
 from adapters.tables import read_table
 from domain import ids
 from domain.accounts import SOURCES, period_end
@@ -188,8 +188,8 @@ def summary(reconciliation: Reconciliation) -> dict[str, Any]:
     }
 
 
-def report_csv(reconciliation: Reconciliation) -> str:
-    return csv_text(COLUMNS, _report_rows(reconciliation))
+def report_csv(reconciliation: Reconciliation) -> bytes:
+    return csv_bytes(COLUMNS, _report_rows(reconciliation))
 
 
 def report_xlsx(reconciliation: Reconciliation) -> bytes:

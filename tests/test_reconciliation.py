@@ -100,7 +100,7 @@ def test_a_reupload_of_the_same_file_is_recognised_and_exports_open(ledger: Ledg
         ledger, content, "f.csv", "employment_fund", "430000", "2018-06", "finance"
     )
     assert replayed and again.id == first.id
-    assert report_csv(first).splitlines()[1].startswith("matched,2,2018-06-01")
+    assert report_csv(first).decode("utf-8-sig").splitlines()[1].startswith("matched,2,2018-06-01")
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(report_xlsx(first)))
@@ -191,7 +191,7 @@ def test_report_exports_write_hostile_text_quoted_and_amounts_and_dates_as_numbe
         ledger, out.getvalue().encode(), "f.csv", "employment_fund", "430000", "2018", "finance"
     )
 
-    rows = list(csv.DictReader(io.StringIO(report_csv(report), newline="")))
+    rows = list(csv.DictReader(io.StringIO(report_csv(report).decode("utf-8-sig"), newline="")))
     payees = {row["treasury_payee"] for row in rows}
     assert {"'" + payee for payee in HOSTILE} <= payees and not payees & set(HOSTILE)
     assert {row["treasury_reference"] for row in rows} >= {"'=1+1"}

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import Response
 
-from adapters.sheets import Cell, csv_text
+from adapters.sheets import Cell, csv_bytes
 from api.deps import PrincipalDep, ProjectionsDep
 from api.json import StrictJSONRoute
 from api.openapi import problems
@@ -107,7 +107,7 @@ def account_statement(
     return FastJSON(body)
 
 
-def as_csv(statement: dict[str, Any]) -> str:
+def as_csv(statement: dict[str, Any]) -> bytes:
     """The lines, after an opening-balance row and before a closing-balance row."""
     opening = ["", "opening_balance", "", "", "", "", statement.get("opening_balance"), ""]
     closing = ["", "closing_balance", "", "", "", "", statement.get("closing_balance"), ""]
@@ -116,7 +116,7 @@ def as_csv(statement: dict[str, Any]) -> str:
         [_cell(column, value) for column, value in zip(CSV_COLUMNS, row, strict=True)]
         for row in [opening, *lines, closing]
     )
-    return csv_text(CSV_COLUMNS, rows)
+    return csv_bytes(CSV_COLUMNS, rows)
 
 
 def _cell(column: str, value: Any) -> Cell:
