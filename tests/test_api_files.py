@@ -195,8 +195,9 @@ def test_the_statement_csv_quotes_text_that_would_start_a_formula_but_not_amount
         f"/accounts/employment_fund/{PROVINCE}/statement?from=2018-01-01&to=2018-12-31",
         Accept="text/csv",
         **{"X-Jobaid-After-Position": str(position)},
-    ).text
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    ).content
+    assert text.startswith("\ufeff".encode())  # UTF-8 with a BOM: Excel on Chinese Windows
+    rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"), newline="")))
     assert rows[0] == [
         "date",
         "kind",

@@ -139,7 +139,7 @@ def test_survey_of_a_person_registered_before_attaches_to_that_worker(ledger: Le
 def test_a_file_without_required_columns_is_refused_whole(ledger: Ledger) -> None:
     from domain.errors import InvalidInput
 
-    with pytest.raises(InvalidInput, match="no column for"):
+    with pytest.raises(InvalidInput, match="no header row with columns for"):
         import_surveys(ledger, "姓名,身份证号\n张三,1\n".encode(), "clerk")
 
 
