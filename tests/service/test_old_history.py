@@ -21,7 +21,7 @@ from service.ledger import Ledger
 from tests import builders as b
 from tests.builders import record_one
 
-HISTORY = Path(__file__).parent / "data" / "history-dd0458f.jsonl"
+HISTORY = Path(__file__).parent.parent / "data" / "history-dd0458f.jsonl"
 
 
 def load_history(ledger: Ledger) -> list[StoredEvent]:

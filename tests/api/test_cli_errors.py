@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_api_serve import Server, environment
-from tests.test_imports import form_rows, to_csv, unique_people
+from tests.api.test_api_serve import Server, environment
+from tests.surveys import form_rows, to_csv, unique_people
 
 CLI = [sys.executable, "-m", "cli"]
 COMMANDS = [

@@ -24,7 +24,7 @@ from service.reconcile import (
     summary,
 )
 from tests import builders as b
-from tests.test_imports import cli
+from tests.surveys import cli
 from tests.workbooks import row_bomb
 
 

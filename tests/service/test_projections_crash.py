@@ -21,7 +21,7 @@ from service.ledger import Ledger
 from tests.conftest import PII_KEY
 from tests.projection_support import populate, snapshot
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Crash(Exception):
