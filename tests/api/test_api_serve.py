@@ -20,6 +20,8 @@ import pytest
 from tests.api_support import ELSEWHERE, HOME, free_port
 from tests.builders import id_number
 
+pytestmark = pytest.mark.both_stores  # a restarted service doubling nothing (idempotency)
+
 CLI = [sys.executable, "-m", "cli"]
 
 

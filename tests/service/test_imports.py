@@ -58,6 +58,7 @@ def test_imports_xlsx(ledger: Ledger) -> None:
     assert (report.recorded, report.rejected) == (10, 0)
 
 
+@pytest.mark.both_stores
 def test_survey_of_a_person_registered_before_attaches_to_that_worker(ledger: Ledger) -> None:
     number = b.id_number("1990-03-07")
     worker = b.worker(ledger, birth_date="1990-03-07", number=number)

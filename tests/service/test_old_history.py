@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from uuid import UUID
 
+import pytest
 from eventsourcing.persistence import StoredEvent
 
 from audit.chain import Sealer
@@ -20,6 +21,8 @@ from projections import Projections
 from service.ledger import Ledger
 from tests import builders as b
 from tests.builders import record_one
+
+pytestmark = pytest.mark.both_stores  # stored topics read back from each store
 
 HISTORY = Path(__file__).parent.parent / "data" / "history-dd0458f.jsonl"
 

@@ -21,6 +21,8 @@ from service.ledger import Ledger
 from tests.conftest import PII_KEY
 from tests.projection_support import populate, snapshot
 
+pytestmark = pytest.mark.both_stores  # read models resuming after a crash
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

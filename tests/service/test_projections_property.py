@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +13,8 @@ from projections import Projections
 from projections.replay import replay_balances
 from service.ledger import Ledger
 from tests.projection_support import HOMES, WINDOW_DAYS, WINDOW_START, Scenario
+
+pytestmark = pytest.mark.both_stores  # read models
 
 days = st.integers(0, WINDOW_DAYS).map(lambda n: WINDOW_START + timedelta(days=n))
 homes = st.sampled_from(HOMES[:2])

@@ -17,6 +17,8 @@ from service.ledger import FactRecorded, Ledger, PaymentRecorded
 from tests import builders as b
 from tests.builders import record_one
 
+pytestmark = pytest.mark.both_stores  # guards under real concurrency
+
 THREADS = 32
 INSTANCES = 4
 

@@ -90,6 +90,7 @@ def test_a_payment_missing_from_the_treasury_file_is_reported(ledger: Ledger) ->
     assert [line["ledger_reference"] for line in missing] == [p2]
 
 
+@pytest.mark.both_stores
 def test_a_reupload_of_the_same_file_is_recognised_and_exports_open(ledger: Ledger) -> None:
     ((p1, b1),) = paid_bases(ledger, 1)
     content = treasury_file([("2018-06-01", b1, "100000.00", p1)])

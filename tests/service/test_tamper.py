@@ -17,6 +17,8 @@ from service.intake import record_json
 from service.ledger import Ledger
 from tests import builders as b
 
+pytestmark = pytest.mark.both_stores  # the audit chain
+
 
 def history(ledger: Ledger, workers: int = 5) -> None:
     employer = b.organisation(ledger)
