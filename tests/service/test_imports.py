@@ -8,16 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from adapters.settings import Settings
 from adapters.tables import MAX_FILE_BYTES, MAX_ROWS
-from service.imports import import_surveys
+from service.imports import CHUNK, import_surveys
 from service.ledger import Ledger
 from tests import builders as b
+from tests.conftest import PII_KEY
 from tests.surveys import HEADER, cli, form_rows, to_csv, unique_people
 from tests.workbooks import row_bomb
 
 
-def test_imports_5000_rows_with_3_percent_bad_rows_exactly(ledger: Ledger) -> None:
-    rows, bad = form_rows(5000, 0.03)
+def imports_with_bad_rows_exactly_and_nothing_twice(ledger: Ledger, count: int) -> None:
+    rows, bad = form_rows(count, 0.03)
     rows = unique_people(rows)
     report = import_surveys(ledger, to_csv(rows), "clerk-430102")
     expected_bad = sum(bad.values())
@@ -31,6 +33,25 @@ def test_imports_5000_rows_with_3_percent_bad_rows_exactly(ledger: Ledger) -> No
     again = import_surveys(ledger, to_csv(rows), "clerk-430102")
     assert again.recorded == 0
     assert again.already_recorded == len(rows) - expected_bad
+
+
+def test_imports_5000_rows_with_3_percent_bad_rows_exactly(ledger: Ledger) -> None:
+    """A county's whole form, twenty chunks of CHUNK rows, on SQLite: the import's rules."""
+    imports_with_bad_rows_exactly_and_nothing_twice(ledger, 5000)
+
+
+def test_on_postgresql_a_few_chunks_import_with_bad_rows_exactly_and_nothing_twice(
+    postgres_url: str,
+) -> None:
+    """The 5,000 rows above on PostgreSQL: what a store can change — chunks committed one
+    by one, each person's key claimed once, a re-import finding every row already
+    recorded — shows in three chunks of CHUNK rows and a part chunk as well as in twenty,
+    and every kind of bad row still occurs."""
+    ledger = Ledger(Settings(database_url=postgres_url, pii_key=PII_KEY))
+    try:
+        imports_with_bad_rows_exactly_and_nothing_twice(ledger, 3 * CHUNK + 40)
+    finally:
+        ledger.close()
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
