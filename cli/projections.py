@@ -58,7 +58,7 @@ def project(ledger: Ledger) -> int:
     from adapters.logs import configure_logging
     from audit.chain import SealingThread
 
-    configure_logging(ledger.settings.log_level)
+    configure_logging(ledger.settings.log_level, ledger.settings.log_format)
     projections = Projections(ledger.store, ledger.settings.projection_batch)
     sealer = SealingThread(ledger.store)
     stopping = threading.Event()
