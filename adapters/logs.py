@@ -51,13 +51,19 @@ def configure_logging(
     level: str = "INFO", kind: str = "json", stream: TextIO | None = None
 ) -> logging.Handler:
     """Send every record to stderr (or `stream`) as `kind` lines; the handler it installs."""
-    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
-    handler.setFormatter(formatter(kind))
-    handler.addFilter(RequestContext())
+    installed = handler(kind, stream)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [installed]
     root.setLevel(level)
-    return handler
+    return installed
+
+
+def handler(kind: str = "json", stream: TextIO | None = None) -> logging.Handler:
+    """A handler writing `kind` lines to `stream` (stderr), each stamped with its request."""
+    made = logging.StreamHandler(stream if stream is not None else sys.stderr)
+    made.setFormatter(formatter(kind))
+    made.addFilter(RequestContext())
+    return made
 
 
 # A store that is busy (another process writing, SQLite's lock) or away for a moment:

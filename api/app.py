@@ -10,7 +10,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from fastapi import FastAPI
 
 from api import openapi, problems
-from api.middleware import MAX_BODY_BYTES, BodyLimit, RequestLog
+from api.middleware import MAX_BODY_BYTES, BodyLimit, RequestLog, prefixed
 from api.responses import FastJSON
 from api.routes import (
     accounts,
@@ -75,7 +75,8 @@ def create_app(
     app.openapi = lambda: openapi.build(app)  # type: ignore[method-assign]
     # Outermost first: the log line covers a refused oversized body too.
     app.add_middleware(BodyLimit, limit=max_body_bytes)
-    app.add_middleware(RequestLog)
+    templates = {k: v for m in ROUTERS for k, v in prefixed("/v1", m.router.routes).items()}
+    app.add_middleware(RequestLog, templates=templates)
     return app
 
 

@@ -7,6 +7,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -61,8 +62,9 @@ class RequestLog:
     and in any problem body; then one access line. An exception nothing else answered is
     logged here, with its traceback, as one record, and answered as a 500 problem."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, templates: Mapping[int, str] | None = None) -> None:
         self.app = app
+        self.templates = templates or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -89,8 +91,13 @@ class RequestLog:
                 raise  # the answer is half sent: the server must cut the connection
             await problem(500, "the server failed; the failure is logged")(scope, receive, noting)
         finally:
-            log_access(scope, status or 500, started)
+            log_access(scope, self.template(scope), status or 500, started)
             current_request_id.reset(context)
+
+    def template(self, scope: Scope) -> str | None:
+        """The matched route's path template with its router's prefix; None if none matched."""
+        route = scope.get("route")
+        return self.templates.get(id(route)) or getattr(route, "path", None)
 
 
 def request_id_of(scope: Scope) -> str:
@@ -111,11 +118,16 @@ def shown(path: str) -> str:
     return cut if cut.isprintable() else cut.encode("unicode_escape").decode("ascii")
 
 
-def log_access(scope: Scope, status: int, started: float) -> None:
+def prefixed(prefix: str, routes: Iterable[Any]) -> dict[int, str]:
+    """Each route of a router included under `prefix` and its full path template: FastAPI
+    answers the route as its router declared it, without the prefix."""
+    return {id(route): prefix + route.path for route in routes if hasattr(route, "path")}
+
+
+def log_access(scope: Scope, route: str | None, status: int, started: float) -> None:
     """The access line: route template (a few values to count by), raw path, status,
     duration, and who asked (subject and token id, None before authentication)."""
     state: dict[str, Any] = scope.get("state", {})
-    route = getattr(scope.get("route"), "path", None)
     fields = {
         "method": scope["method"],
         "route": route,
