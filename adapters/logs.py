@@ -10,6 +10,7 @@ import time
 from contextvars import ContextVar
 from typing import TextIO
 
+from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
 # The id of the HTTP request being served (api/middleware.py sets it), so that every
@@ -44,6 +45,8 @@ def formatter(kind: str = "json") -> logging.Formatter:
         rename_fields={"levelname": "level", "name": "logger"},
         timestamp=True,
         json_ensure_ascii=False,
+        # uvicorn's copy of its message with terminal colour codes: noise in a JSON line.
+        reserved_attrs=[*RESERVED_ATTRS, "color_message"],
     )
 
 
