@@ -77,7 +77,13 @@ STATEMENTS = (
     f" funding_rule TEXT NOT NULL, covers TEXT NOT NULL, {WHERE})",
     f"CREATE INDEX IF NOT EXISTS {PAYMENTS}_by_worker ON {PAYMENTS} (worker_id, paid_on)",
     f"CREATE INDEX IF NOT EXISTS {PAYMENTS}_by_payee ON {PAYMENTS} (payee_id, paid_on)",
+    # An employer or lender may be paid every day for years: its list walks, not sorts.
+    f"CREATE INDEX IF NOT EXISTS {PAYMENTS}_by_payee_position ON {PAYMENTS} (payee_id, position)",
     *list_indexes(PAYMENTS),
+    # A month of payments in a place: a range of its days, not a walk of all its history.
+    f"CREATE INDEX IF NOT EXISTS {PAYMENTS}_by_day ON {PAYMENTS} (paid_on)",
+    f"CREATE INDEX IF NOT EXISTS {PAYMENTS}_by_prefecture_day ON {PAYMENTS} (prefecture, paid_on)",
+    f"CREATE INDEX IF NOT EXISTS {PAYMENTS}_by_place_day ON {PAYMENTS} (place, paid_on)",
     # Worker events after registration name only the aggregate: keep originator → worker.
     # The name and the masked ID number are what GET /v1/workers/{id} shows, nothing more;
     # `status` is the survey in force now (the latest `surveyed_on`, R3), NULL unsurveyed.
