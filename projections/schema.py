@@ -93,6 +93,12 @@ STATEMENTS = (
     f" registered_on TEXT NOT NULL, status TEXT, surveyed_on TEXT, {WHERE})",
     *list_indexes(WORKERS),
     f"CREATE INDEX IF NOT EXISTS {WORKERS}_by_name ON {WORKERS} (name, position)",
+    # A status few hold (the unsurveyed, late on) is a range of its own, not a walk of all.
+    f"CREATE INDEX IF NOT EXISTS {WORKERS}_by_status ON {WORKERS} (status, position)",
+    *(
+        f"CREATE INDEX IF NOT EXISTS {WORKERS}_by_{c}_status ON {WORKERS} ({c}, status, position)"
+        for c in ("prefecture", "place")
+    ),
     f"CREATE TABLE IF NOT EXISTS {ORGANISATIONS} (originator_id TEXT PRIMARY KEY,"
     " org_id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, division TEXT NOT NULL,"
     " kind TEXT NOT NULL, credit_code TEXT, base_designated_on TEXT,"

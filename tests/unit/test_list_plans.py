@@ -45,6 +45,9 @@ WALKS = {
     "workers of a prefecture by status": lambda c: lists.workers(
         c, lists.WorkerQuery("430100", status="employed"), 0, 101
     ),
+    "workers of a county not surveyed yet": lambda c: lists.workers(
+        c, lists.WorkerQuery("430102", status="none"), 0, 101
+    ),
     "workers of the province": lambda c: lists.workers(c, lists.WorkerQuery("430000"), 0, 101),
     "workers by name": lambda c: lists.workers(c, lists.WorkerQuery("430102", "张三"), 0, 101),
     "organisations outside Hunan": lambda c: lists.organisations(
