@@ -74,7 +74,9 @@ def worker_history(
 ) -> FastJSON:
     """Every fact recorded about a worker, oldest first, as recorded; a page at a time
     when `limit` or `cursor` is given (the cursor is the last version shown)."""
-    principal.require_read(ledger.get_worker(worker_id).home_division)
+    # The home division never changes: the registration alone says it, however long the
+    # history a page is taken from.
+    principal.require_read(ledger.get_worker(worker_id, version=1).home_division)
     if limit is None and cursor is None:  # the whole history, as clients had it before
         return FastJSON(lines(ledger, ledger.events_of(ids.worker_uuid(worker_id))))
     page = page_request(limit, cursor)
