@@ -7,6 +7,7 @@ ASCII and bounded as the contract writes them, a 422 problem for anything else."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -26,6 +27,7 @@ from api.pagination import CursorQuery, LimitQuery, page_request
 from api.responses import FastJSON
 from domain import divisions
 from domain.errors import InvalidInput, NotFound
+from domain.fields import IDENTIFIER as IDENTIFIER_PATTERN
 from domain.organisation import KINDS
 from domain.policy.common import SUBSIDY_RULES
 from domain.sources import SOURCES
@@ -42,6 +44,7 @@ DivisionFilter = Annotated[
 NameFilter = Annotated[
     str | None, Query(description="the whole name as registered (exact match, not a prefix)")
 ]
+IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
 NAME_LENGTH = 200  # the longest name a registration takes (domain/fields.py `text()`)
 WORKER_STATUSES = ("employed", "unemployed", "none")  # none: not surveyed yet
 PAGE_PROBLEMS = problems(403, 422)
@@ -175,7 +178,8 @@ def truth(field: str, value: str) -> bool:
 )
 def get_payment(payment_id: str, principal: PrincipalDep, projections: ProjectionsDep) -> FastJSON:
     """A payment as its 201 answered it, as it stands now, with its reversal (or null)."""
-    found = projections.payment(payment_id)
+    # An id no payment could hold (not ASCII, a NUL PostgreSQL would refuse) is unknown.
+    found = projections.payment(payment_id) if IDENTIFIER.fullmatch(payment_id) else None
     if found is None:
         raise NotFound(f"unknown payment {payment_id}")
     principal.require_read(found["account"]["division"])

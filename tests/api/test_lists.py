@@ -310,7 +310,12 @@ def test_one_payment_is_its_201_body_and_its_reversal(api: Api) -> None:
                         {"reversal_id": "rev-one", "reason": "错付", "reversed_on": "2018-08-01"}).json()  # fmt: skip
     shown = api.get("auditor", "/payments/pay-one").json()
     assert shown["reversal"] == reversal and shown["reversed"] is True
-    assert api.get("auditor", "/payments/pay-none").status_code == 404
+    for unknown in ("pay-none", "%00", "付款-1", "p" * 65):
+        answer = api.get("auditor", f"/payments/{unknown}")
+        assert (
+            answer.status_code == 404
+            and answer.headers["content-type"] == "application/problem+json"
+        )
     assert api.get("clerk_jishou", "/payments/pay-one").status_code == 403
 
 
