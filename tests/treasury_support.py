@@ -110,6 +110,8 @@ def workbook(rows: list[list[Any]], header: list[str] = HEADER) -> bytes:
         for cell in cells:
             if isinstance(cell.value, datetime):
                 cell.number_format = "yyyy/m/d"
+            elif isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text that looks like a formula, as a payee name may
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
