@@ -103,6 +103,23 @@ def reconcile_file(
     kept = ledger.store.get(reconciliation_id, Reconciliation)
     if kept is not None:
         return kept, True
+    account = (source, division, first, last, tolerance)
+    reconciliation = _reconciled(ledger, content, file_name, account, Actor.of(recorded_by), tick)
+    ledger.save(reconciliation)
+    return reconciliation, False
+
+
+def _reconciled(
+    ledger: Ledger,
+    content: bytes,
+    file_name: str,
+    account: tuple[str, str, date, date, int],
+    by: Actor,
+    tick: Tick | None,
+) -> Reconciliation:
+    """The new report: the file read, the period's entries named, the lines matched."""
+    source, division, first, last, tolerance = account
+    digest = hashlib.sha256(content).hexdigest()
     try:
         ledger.get_account(source, division)
     except NotFound:
@@ -110,7 +127,7 @@ def reconcile_file(
     lines = read_treasury_file(content, ledger.settings.pii_key, tick)
     entries = named(ledger, ledger_entries(ledger, source, division, first, last, tolerance))
     pairs = match(entries, resolved(ledger, lines, entries), tolerance, tick)
-    reconciliation = Reconciliation(
+    return Reconciliation(
         source=source,
         division=division,
         period_from=first,
@@ -118,10 +135,8 @@ def reconcile_file(
         file_digest=digest,
         file_name=mask_id_numbers_in(file_name),
         report=report(pairs, entries, tolerance),
-        **Actor.of(recorded_by).meta,
+        **by.meta,
     )
-    ledger.save(reconciliation)
-    return reconciliation, False
 
 
 def summary(reconciliation: Reconciliation) -> dict[str, Any]:
