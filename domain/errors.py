@@ -24,10 +24,11 @@ class BadRows(InvalidInput):
     """An uploaded file with rows that cannot be read (HTTP 422): each bad row's number,
     its column's header as the file writes it, and why, in `errors`."""
 
-    def __init__(self, errors: list[dict[str, object]]) -> None:
+    def __init__(self, errors: list[dict[str, object]], count: int | None = None) -> None:
         first = errors[0]
         where = f"row {first['row']}, {first['column']}: {first['reason']}"
-        super().__init__("file", f"{len(errors)} row(s) cannot be read; the first: {where}")
+        count = len(errors) if count is None else count
+        super().__init__("file", f"{count} row(s) cannot be read; the first: {where}")
         self.errors = errors
 
 

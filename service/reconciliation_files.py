@@ -102,7 +102,9 @@ def report_rows(reconciliation: Reconciliation, lang: Lang) -> Iterator[list[Cel
     kept: dict[str, Any] = reconciliation.report
     tolerance = kept.get("date_tolerance") or 0
     for line in kept["lines"]:
-        shown = {**line, "reason": explain(line, tolerance, lang)}
+        # A report kept before vouchers and purposes were told apart had one reference.
+        shown = {"treasury_voucher": line.get("treasury_reference"), **line}
+        shown["reason"] = explain(line, tolerance, lang)
         yield [_cell(name, shown.get(name), lang) for name in COLUMNS]
 
 

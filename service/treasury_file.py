@@ -140,7 +140,7 @@ def read_treasury_file(
         if tick is not None and count % TICK_EVERY == 0:
             tick(count, None)
     if errors:
-        raise BadRows([error.public() for error in errors[:MAX_REPORTED]])
+        raise BadRows([error.public() for error in errors[:MAX_REPORTED]], len(errors))
     return lines
 
 

@@ -145,3 +145,4 @@ def test_a_file_of_bad_rows_names_the_first_hundred() -> None:
     with pytest.raises(BadRows) as refused:
         read_treasury_file(csv_file(["支付日期", "收款人", "金额"], *rows), PII_KEY)
     assert len(refused.value.errors) == MAX_REPORTED
+    assert refused.value.reason.startswith(f"{MAX_REPORTED + 50} row(s) cannot be read")

@@ -184,3 +184,15 @@ def test_the_report_is_kept_and_answered_again_for_the_same_file(ledger: Ledger)
     again, replayed = reconcile_file(ledger, content, "t.xlsx", "local_treasury", b.HOME, "2018-02", "f")  # fmt: skip
     assert replayed and again.id == first.id
     assert ledger.store.get(first.id, Reconciliation) is not None
+
+
+def test_a_report_kept_by_earlier_code_still_answers_and_exports(ledger: Ledger) -> None:
+    from tests.test_old_history import load_history
+
+    kept = next(e for e in load_history(ledger) if e.topic == "jobaid:AccountReconciled")
+    old = ledger.store.get(kept.originator_id, Reconciliation)
+    assert old is not None
+    assert summary(old)["totals"]["unmatched_treasury"] == 1
+    rows = report_csv(old, "en").decode("utf-8-sig").splitlines()
+    assert rows[1].startswith("unmatched_treasury,,,,,2,2017-08-02,x,,,300.00,,y,")
+    assert report_xlsx(old).startswith(b"PK")
