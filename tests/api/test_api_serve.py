@@ -23,6 +23,9 @@ from service.tokens import issue_token
 from tests.api_support import ELSEWHERE, HOME, free_port
 from tests.builders import id_number
 
+# Served pools and projectors: one worker takes all the connection-hungry tests.
+pytestmark = pytest.mark.xdist_group("many_connections")
+
 CLI = [sys.executable, "-m", "cli"]
 
 

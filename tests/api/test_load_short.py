@@ -18,6 +18,9 @@ import pytest
 from bench.load import run_load
 from tests.conftest import POSTGRES_URL
 
+# A served pool and its projector: one worker takes all the connection-hungry tests.
+pytestmark = pytest.mark.xdist_group("many_connections")
+
 REQUESTS = int(os.environ.get("LOAD_SHORT_REQUESTS", "600"))
 # A ceiling, not the measure: ~3,400 requests took 25 s here on an idle machine.
 SECONDS_AT_MOST = 240.0
