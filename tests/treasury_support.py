@@ -46,11 +46,12 @@ def credit_code(serial: int) -> str:
 def paid_workers(ledger: Ledger, count: int, paid_on: str = "2018-02-01") -> list[Paid]:
     """`count` workers of the county, each with a known ID number, each paid R12."""
     b.transport_standard(ledger, TRANSPORT, b.HOME)
-    b.appropriate(ledger, "100000.00", "local_treasury", b.HOME)
+    b.appropriate(ledger, f"{300 * count + 1000}.00", "local_treasury", b.HOME)
     paid = []
     for n in range(count):
-        number = b.id_number("1990-03-07", serial=500 + n)
-        worker = b.worker(ledger, number=number)
+        born = (date(1990, 3, 7) + timedelta(days=n // 500)).isoformat()
+        number = b.id_number(born, serial=500 + n % 500)
+        worker = b.worker(ledger, number=number, birth_date=born)
         employer = b.organisation(ledger, division=b.ELSEWHERE)
         placement = b.placement(ledger, worker, employer, "2018-01-15", b.ELSEWHERE)
         payment = b.pay(ledger, "R12", worker, paid_on, placement_id=placement)
