@@ -161,7 +161,7 @@ class Matcher:
         """A line paying several entries of one payee on one day."""
         for line in self.open_lines():
             days = _index(
-                (entry for entry in self.open_entries(line) if _alike(line, entry)),
+                (entry for entry in self.open_entries(line) if _part(entry, line)),
                 lambda entry: ((entry.payee_id, entry.on),),
             )
             for group in days.values():
@@ -179,7 +179,7 @@ class Matcher:
                 for payees in self.payee_sets.get(entry.payee_id, ())
                 for line in self.lines_of_set[payees].window(entry.on, self.tolerance)
             )
-            candidates = [line for line in near if line.line in self.lines and _alike(line, entry)]
+            candidates = [line for line in near if line.line in self.lines and _part(line, entry)]
             found = summing(sorted(candidates, key=lambda line: line.line), entry.amount, _amount)
             for line in found:
                 self.take(line, entry, key=line.key, shape="split", amount=line.amount)
@@ -246,9 +246,10 @@ def _amount(item: LedgerEntry | TreasuryLine) -> Decimal:
     return item.amount
 
 
-def _alike(line: TreasuryLine, entry: LedgerEntry) -> bool:
-    """Both money out or both money back."""
-    return (line.amount > 0) == (entry.amount > 0)
+def _part(item: LedgerEntry | TreasuryLine, whole: LedgerEntry | TreasuryLine) -> bool:
+    """Whether the item may be one of several that sum to the whole: the same sign
+    (both money out or both money back), and smaller."""
+    return (item.amount > 0) == (whole.amount > 0) and abs(item.amount) < abs(whole.amount)
 
 
 def _index(items: Iterable[T], keys: Callable[[T], tuple[object, ...]]) -> dict[object, list[T]]:
@@ -267,11 +268,13 @@ def summing(items: Sequence[T], target: Decimal, amount: Callable[[T], Decimal])
     if sum(amount(item) for item in items) == target:
         return list(items)
     pool = list(items[:MAX_GROUP])
+    # What the items from each index on can still add (the amounts share one sign).
+    rest = [sum((abs(amount(item)) for item in pool[i:]), Decimal(0)) for i in range(len(pool) + 1)]
 
     def search(start: int, chosen: list[T], total: Decimal) -> list[T]:
         if total == target and len(chosen) >= 2:
             return chosen
-        if abs(total) > abs(target):  # the amounts share one sign: the sum only grows
+        if not abs(total) <= abs(target) <= abs(total) + rest[start]:  # past it, or short
             return []
         for index in range(start, len(pool)):
             found = search(index + 1, [*chosen, pool[index]], total + amount(pool[index]))
