@@ -104,7 +104,8 @@ def test_a_line_whose_id_number_names_nobody_is_not_matched_by_its_name(ledger: 
     report = county(ledger, workbook([treasury_row(0, paid, 0, 证件号码=other)]))
     (line,) = lines_of(report, "unmatched_treasury")
     assert line["ledger_reference"] == paid.payment_id  # the nearest candidate
-    assert line["payee_differs"] is True and line["reason"] == "payee differs"
+    assert line["payee_differs"] is True
+    assert line["reason"] == f"nearest {paid.payment_id}: payee differs"
     assert lines_of(report, "unmatched_ledger")[0]["ledger_reference"] == paid.payment_id
 
 
@@ -119,7 +120,10 @@ def test_unmatched_lines_say_how_far_the_nearest_candidate_is(ledger: Ledger) ->
     reasons = {line["treasury_line"]: line["reason"] for line in report["lines"]}
     assert reasons[5] == "amount differs by 50.00"
     assert reasons[6] == "date off by 9 days, beyond the tolerance of 3"
-    assert reasons[7] == "amount differs by -299.00; already matched to another line"
+    assert (
+        reasons[7]
+        == f"nearest {first.payment_id}: amount differs by -299.00; already matched to another line"
+    )
     assert report["totals"]["amount_mismatch"] == report["totals"]["date_mismatch"] == 1
     assert report["totals"]["unmatched_treasury"] == 1
 

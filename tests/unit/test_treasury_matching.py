@@ -96,7 +96,7 @@ def test_a_line_naming_no_payee_gets_the_nearest_entry_of_its_amount() -> None:
     nearest = pairs[0]
     assert nearest.status == "unmatched_treasury" and nearest.payee_differs
     assert nearest.entry is not None and nearest.entry.reference == "p1"
-    assert report(pairs, [], 3)["lines"][0]["reason"] == "payee differs"
+    assert report(pairs, [], 3)["lines"][0]["reason"] == "nearest p1: payee differs"
 
 
 def test_a_line_with_nothing_near_says_so() -> None:
