@@ -53,8 +53,9 @@ def test_the_clear_id_number_is_in_no_stored_event_no_answer_and_no_file(ledger:
     stranger = b.id_number("1985-05-05", serial=77)  # a number the ledger never saw
     rows = [treasury_row(n, p) for n, p in enumerate(paid)]
     rows.append(treasury_row(3, paid[0], 20, 证件号码=stranger, 用途=f"补贴 {stranger}"))
+    name = f"{stranger}.xlsx"  # a file named after a person, as clerks do
     report, _ = reconcile_file(
-        ledger, workbook(rows), "t.xlsx", "local_treasury", b.HOME, "2018-02", "finance"
+        ledger, workbook(rows), name, "local_treasury", b.HOME, "2018-02", "finance"
     )
     numbers = [p.id_number for p in paid if p.id_number] + [stranger]
     stored = b"".join(bytes(record.state) for record in ledger.recorder.select_notifications(1, 10_000))  # fmt: skip
