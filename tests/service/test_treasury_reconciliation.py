@@ -12,7 +12,7 @@ from service.ledger import Ledger
 from service.reconcile import reconcile_file, summary
 from service.reconciliation_files import report_csv, report_xlsx
 from tests import builders as b
-from tests.treasury_support import paid_bases, paid_workers, treasury_row, workbook
+from tests.treasury_support import paid_agency, paid_bases, paid_workers, treasury_row, workbook
 
 
 def reconcile(
@@ -201,3 +201,33 @@ def test_a_report_kept_by_earlier_code_still_answers_and_exports(ledger: Ledger)
     rows = report_csv(old, "en").decode("utf-8-sig").splitlines()
     assert rows[1].startswith("unmatched_treasury,,,,,2,2017-08-02,x,,,300.00,,y,")
     assert report_xlsx(old).startswith(b"PK")
+
+
+def test_one_line_paying_two_payments_and_one_payment_split_over_two_lines_all_match(
+    ledger: Ledger,
+) -> None:
+    _, (one, two, three) = paid_agency(ledger, 3)
+    rows = [
+        treasury_row(0, one, 1, **{"支付金额（元）": "400.00"}),  # one and two, merged
+        treasury_row(1, three, 0, **{"支付金额（元）": "120.00"}),  # three, split …
+        treasury_row(2, three, 2, **{"支付金额（元）": "80.00"}),  # … over two lines
+    ]
+    report = reconcile(ledger, workbook(rows), "employment_fund", b.HOME, "2018-07")
+    totals = report["totals"]
+    assert totals["matched"] == totals["matched_by_credit_code"] == 4
+    assert (totals["treasury_lines"], totals["ledger_entries"], totals["difference"]) == (
+        3,
+        3,
+        "0.00",
+    )
+    shapes = {
+        (line["treasury_line"], line["ledger_reference"], line["shape"]) for line in report["lines"]
+    }
+    assert shapes == {
+        (5, one.payment_id, "merged"),
+        (5, two.payment_id, "merged"),
+        (6, three.payment_id, "split"),
+        (7, three.payment_id, "split"),
+    }
+    amounts = sorted(line["matched_amount"] for line in report["lines"])
+    assert amounts == ["120.00", "200.00", "200.00", "80.00"]
