@@ -13,21 +13,26 @@ import domain
 
 DOMAIN = Path(domain.__file__).parent
 UNIT_FLOOR = Path(__file__).parent
-# What opens the ledger's store or a connection to it. The unit floor may use the pure
-# parts above the domain — value parsers, table readers and sheet writers, the access
-# rules, settings read from a given mapping, a read model's SQL planned in an in-memory
-# SQLite — but nothing that opens a ledger, an event store, a database server or an app.
+# Above the domain, the unit floor may test only the pure edges: table readers and sheet
+# writers (adapters), pagination and downloads (api), the CLI's progress. Nothing that
+# reaches a ledger, a store, a read model, the audit chain, settings or a database driver.
 STORE_REACHING = (
-    "service.ledger",
-    "projections.service",
+    "service",
+    "projections",
+    "audit",
     "adapters.eventstore",
     "adapters.pgstore",
+    "adapters.sql",
+    "adapters.settings",
     "api.app",
     "api.runtime",
     "api.server",
+    "api.deps",
+    "api.routes",
     "cli.main",
     "psycopg",
     "psycopg_pool",
+    "sqlite3",
     "eventsourcing.application",
     "eventsourcing.persistence",
     "eventsourcing.postgres",
