@@ -122,6 +122,8 @@ REFERENCES = {
     "payment": "payment_id",
     "reversal": "reversal_id",
 }
+# What a statement line notes beside its amount: the appropriation's 文号, the reversal's reason.
+NOTES = {"appropriation": "document_ref", "reversal": "reason"}
 
 
 def money_line(
@@ -138,6 +140,7 @@ def money_line(
             rule=event.get("rule"), payee_id=event.get("payee_id"),
             worker_id=event.get("worker_id"), amount=sign * fen,
             ref=event[REFERENCES[kind]], recorded_at=event["timestamp"],
+            note=event.get(NOTES.get(kind, "")),
         )
     )  # fmt: skip
 
@@ -169,6 +172,11 @@ def worker_registered(batch: Batch, position: int, event: Fields) -> None:
     worker = (event["worker_id"], event["home_division"])
     batch.caches.remember(batch.caches.workers, event["originator_id"], worker)
     batch.insert(schema.WorkerRow(event["originator_id"], *worker, position))
+    batch.insert(schema.NameRow("worker", event["worker_id"], event["name"]))
+
+
+def organisation_registered(batch: Batch, position: int, event: Fields) -> None:
+    batch.insert(schema.NameRow("organisation", event["org_id"], event["name"]))
 
 
 def worker_placed(batch: Batch, position: int, event: Fields) -> None:
@@ -221,6 +229,7 @@ HANDLERS: dict[str, Callable[[Batch, int, Fields], None]] = {
     "jobaid:SubsidyPaid": subsidy_paid,
     "jobaid:PaymentReversed": payment_reversed,
     "jobaid:WorkerRegistered": worker_registered,
+    "jobaid:OrganisationRegistered": organisation_registered,
     "jobaid:WorkerPlaced": worker_placed,
     "jobaid:PlacementEnded": placement_ended,
     "jobaid:TrainingEnrolled": training_enrolled,

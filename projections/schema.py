@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 ACCOUNTS = "projection_accounts"
-LINES = "projection_account_lines"
+LINES = "projection_statement_lines"  # with `note` (was projection_account_lines)
+NAMES = "projection_names"
 SUMS = "projection_account_sums"
 PAYMENTS = "projection_payments"
 WORKERS = "projection_workers"
@@ -15,10 +16,13 @@ ENROLLMENTS = "projection_enrollments"
 
 # Rebuild empties these; the order does not matter (no foreign keys: a read model is
 # rebuilt from the log, not kept consistent by the database).
-TABLES = (ACCOUNTS, LINES, SUMS, PAYMENTS, WORKERS, PLACEMENTS, ENROLLMENTS)
+TABLES = (ACCOUNTS, LINES, SUMS, PAYMENTS, WORKERS, PLACEMENTS, ENROLLMENTS, NAMES)
 # Tables of an earlier layout: finding one means the read models were built by older
 # code, so they are dropped and everything is rebuilt from the log.
-RETIRED = ("projection_account_days",)  # cumulative totals per day (before the sums)
+RETIRED = (
+    "projection_account_days",  # cumulative totals per day (before the sums)
+    "projection_account_lines",  # statement lines without their `note` (before issue 12)
+)
 
 STATEMENTS = (
     # originator → account: account events carry no source/division after AccountOpened.
@@ -26,10 +30,12 @@ STATEMENTS = (
     " division TEXT NOT NULL, position BIGINT NOT NULL, recorded_at TEXT NOT NULL,"
     " UNIQUE (source, division))",
     # One row per appropriation, payment or reversal: the statement lines. `amount` is
-    # signed (money in positive), `day` the business date, `recorded_at` for known_at.
+    # signed (money in positive), `day` the business date, `recorded_at` for known_at,
+    # `note` the appropriation's document_ref (文号) or the reversal's reason.
     f"CREATE TABLE IF NOT EXISTS {LINES} (position BIGINT PRIMARY KEY, source TEXT NOT NULL,"
     " division TEXT NOT NULL, day TEXT NOT NULL, kind TEXT NOT NULL, rule TEXT, payee_id TEXT,"
-    " worker_id TEXT, amount BIGINT NOT NULL, ref TEXT NOT NULL, recorded_at TEXT NOT NULL)",
+    " worker_id TEXT, amount BIGINT NOT NULL, ref TEXT NOT NULL, recorded_at TEXT NOT NULL,"
+    " note TEXT)",
     f"CREATE INDEX IF NOT EXISTS {LINES}_by_day ON {LINES} (source, division, day, position)",
     f"CREATE INDEX IF NOT EXISTS {LINES}_by_recording ON {LINES} (source, division, recorded_at)",
     # The money of each year, month and business day with activity (grain 'year', 'month',
@@ -66,6 +72,11 @@ STATEMENTS = (
     " completed_on TEXT, two_after INTEGER NOT NULL, home_division TEXT NOT NULL,"
     " position BIGINT NOT NULL)",
     f"CREATE INDEX IF NOT EXISTS {ENROLLMENTS}_by_completion ON {ENROLLMENTS} (completed_on)",
+    # Who a statement line's payee is, by name: a worker (kind 'worker', personal data —
+    # shown to those who may read the statement, never with the ID number) or an
+    # organisation (kind 'organisation'). Worker and organisation ids are apart.
+    f"CREATE TABLE IF NOT EXISTS {NAMES} (kind TEXT NOT NULL, party_id TEXT NOT NULL,"
+    " name TEXT NOT NULL, PRIMARY KEY (kind, party_id))",
 )
 
 
@@ -93,6 +104,13 @@ class LineRow(NamedTuple):
     amount: int
     ref: str
     recorded_at: str
+    note: str | None
+
+
+class NameRow(NamedTuple):
+    kind: str  # 'worker' or 'organisation'
+    party_id: str
+    name: str
 
 
 class PaymentRow(NamedTuple):
@@ -159,4 +177,5 @@ ROWS: dict[type[tuple[object, ...]], str] = {
     WorkerRow: WORKERS,
     PlacementRow: PLACEMENTS,
     EnrollmentRow: ENROLLMENTS,
+    NameRow: NAMES,
 }
