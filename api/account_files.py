@@ -13,13 +13,14 @@ never an ID number. A file's name says what it is: 就业补助资金-430102-201
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from fastapi.responses import StreamingResponse
 
-from adapters.sheets import Cell, Column, Lang, Sheet
+from adapters.sheets import Cell, Column, Lang, Sheet, csv_chunks, xlsx_chunks
 from api.downloads import Format, csv_download, xlsx_download
 from domain import divisions
 from domain.policy.names import line_summary
@@ -71,14 +72,32 @@ def source_title(source: str, lang: Lang) -> str:
     return source if lang == "en" else SOURCE_NAMES.get(source, source)
 
 
-def download(
-    fmt: Format, name: str, columns: Sequence[Column], sheets: Sequence[Sheet], lang: Lang
-) -> StreamingResponse:
-    """The sheets as one XLSX workbook, or their rows one after another as one CSV."""
-    if fmt == "xlsx":
-        return xlsx_download(name, *sheets)
-    header = [column.title(lang) for column in columns]
-    return csv_download(name, header, (row for sheet in sheets for row in sheet.rows))
+@dataclass(frozen=True)
+class Export:
+    """A file to be: its name without the extension, its columns and its sheets (one
+    workbook in XLSX; in CSV their rows one after another under one header)."""
+
+    name: str
+    columns: Sequence[Column]
+    sheets: Sequence[Sheet]
+    lang: Lang
+
+    def header(self) -> list[str]:
+        return [column.title(self.lang) for column in self.columns]
+
+    def rows(self) -> Iterator[Sequence[Cell]]:
+        return (row for sheet in self.sheets for row in sheet.rows)
+
+    def chunks(self, fmt: Format) -> Iterator[bytes]:
+        """The file's bytes as they are written (the command line writes them to disk)."""
+        if fmt == "xlsx":
+            return xlsx_chunks(*self.sheets)
+        return csv_chunks(self.header(), self.rows())
+
+    def response(self, fmt: Format) -> StreamingResponse:
+        if fmt == "xlsx":
+            return xlsx_download(self.name, *self.sheets)
+        return csv_download(self.name, self.header(), self.rows())
 
 
 # The statement.
@@ -152,16 +171,14 @@ def statement_row(line: dict[str, Any], lang: Lang) -> list[Cell]:
     ]
 
 
-def statement_file(
-    fmt: Format, head: dict[str, Any], lines: Iterable[dict[str, Any]], lang: Lang
-) -> StreamingResponse:
+def statement_export(head: dict[str, Any], lines: Iterable[dict[str, Any]], lang: Lang) -> Export:
     sheet = Sheet.of(
         Column(source_title(head["source"], "zh"), head["source"]),
         STATEMENT_COLUMNS,
         statement_rows(head, lines, lang),
         lang,
     )
-    return download(fmt, statement_name(head, lang), STATEMENT_COLUMNS, [sheet], lang)
+    return Export(statement_name(head, lang), STATEMENT_COLUMNS, [sheet], lang)
 
 
 # The balances.
@@ -177,9 +194,7 @@ def balance_cells(row: dict[str, Any], lang: Lang) -> list[Cell]:
     ]
 
 
-def balances_file(
-    fmt: Format, rows: list[dict[str, Any]], when: str | None, lang: Lang
-) -> StreamingResponse:
+def balances_export(rows: list[dict[str, Any]], when: str | None, lang: Lang) -> Export:
     """One sheet per funding source, named in Chinese (就业补助资金, 失业保险基金, 当地财政)."""
     sheets = [
         Sheet.of(
@@ -191,7 +206,7 @@ def balances_file(
         for source in SOURCE_NAMES
     ]
     name = "-".join(part for part in (BALANCES.title(lang), when) if part)
-    return download(fmt, name, BALANCE_COLUMNS, sheets, lang)
+    return Export(name, BALANCE_COLUMNS, sheets, lang)
 
 
 # The year-end statement.
@@ -201,7 +216,7 @@ def year_end_cells(row: dict[str, Any], label: str) -> list[Cell]:
     return [label, *(Decimal(row[c.en]) for c in YEAR_END_COLUMNS[1:])]
 
 
-def year_end_file(fmt: Format, report: dict[str, Any], lang: Lang) -> StreamingResponse:
+def year_end_export(report: dict[str, Any], lang: Lang) -> Export:
     """Twelve months and the whole year, under the source's name."""
     rows = [year_end_cells(month, month["period"]) for month in report["months"]]
     rows.append(year_end_cells(report, WHOLE_YEAR.title(lang)))
@@ -210,7 +225,7 @@ def year_end_file(fmt: Format, report: dict[str, Any], lang: Lang) -> StreamingR
     )
     parts = (source_title(report["source"], lang), report["division"], str(report["year"]))
     name = "-".join((*parts, YEAR_END.title(lang)))
-    return download(fmt, name, YEAR_END_COLUMNS, [sheet], lang)
+    return Export(name, YEAR_END_COLUMNS, [sheet], lang)
 
 
 def _day(text: str | None) -> date | None:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.account_files import balances_file, statement_file, year_end_file
+from api.account_files import balances_export, statement_export, year_end_export
 from api.deps import PrincipalDep, ProjectionsDep
 from api.downloads import FILE_CONTENT, AcceptHeader, FormatQuery, LangQuery, language, wanted
 from api.json import StrictJSONRoute
@@ -70,7 +70,7 @@ def list_accounts(
         within=within,
     )
     if fmt != "json":
-        return balances_file(fmt, found, as_of, in_)
+        return balances_export(found, as_of, in_).response(fmt)
     return FastJSON(plain(found))
 
 
@@ -131,7 +131,7 @@ def account_statement(
         whole = projections.statement_file(*span)
         if whole is None:
             raise NotFound(f"unknown account {source}/{division}")
-        return statement_file(fmt, whole[0], whole[1], in_)
+        return statement_export(whole[0], whole[1], in_).response(fmt)
     page_size = STATEMENT_PAGE if limit is None else parse_limit(limit, maximum=STATEMENT_PAGE)
     after = None if cursor is None else decode(cursor)
     statement = projections.statement(*span, after=after, limit=page_size)
@@ -169,7 +169,7 @@ def account_year_end(
     if report is None:
         raise NotFound(f"unknown account {source}/{division}")
     if fmt != "json":
-        return year_end_file(fmt, report, in_)
+        return year_end_export(report, in_).response(fmt)
     return FastJSON(report)
 
 
