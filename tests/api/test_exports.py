@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -146,7 +147,7 @@ def test_a_statement_pages_with_limit_and_cursor_and_each_page_opens_where_the_l
         if cursor is None:
             break
     assert [line for page in pages for line in page["lines"]] == whole["lines"]
-    for before, after in zip(pages, pages[1:], strict=False):
+    for before, after in itertools.pairwise(pages):
         assert after["opening_balance"] == before["closing_balance"]
     for page in pages:
         total = sum((Decimal(line["amount"]) for line in page["lines"]), Decimal(0))
@@ -342,7 +343,7 @@ def test_the_year_end_statement_carries_the_year_forward_month_by_month(
     )
     months = report["months"]
     assert [m["period"] for m in months] == [f"2018-{n:02d}" for n in range(1, 13)]
-    for before, after in zip(months, months[1:], strict=False):
+    for before, after in itertools.pairwise(months):
         assert after["opening_balance"] == before["closing_balance"]
     assert months[-1]["closing_balance"] == report["closing_balance"]
     statement = get(api, "finance", STATEMENT).json()
