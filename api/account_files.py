@@ -23,8 +23,10 @@ from fastapi.responses import StreamingResponse
 from adapters.sheets import Cell, Column, Lang, Sheet, csv_chunks, xlsx_chunks
 from api.downloads import Format, csv_download, xlsx_download
 from domain import divisions
+from domain.errors import InvalidInput
 from domain.policy.names import line_summary
 from domain.sources import NAMES as SOURCE_NAMES
+from domain.values import FIRST_DAY, LAST_DAY
 
 # Widths in characters (a CJK character counts two): an ISO date, a 文号 such as
 # 湘财社〔2017〕1号, an organisation's name, a yuan amount into the hundreds of millions.
@@ -210,6 +212,17 @@ def balances_export(rows: list[dict[str, Any]], when: str | None, lang: Lang) ->
 
 
 # The year-end statement.
+
+
+def parse_year(text: str) -> int:
+    """`?year=` / `--year`: four ASCII digits, a year whose year before the ledger keeps
+    too (its closing is the balance brought forward)."""
+    if not (len(text) == 4 and text.isascii() and text.isdigit()):
+        raise InvalidInput("year", f"should be a year YYYY, not {text!r}")
+    year = int(text)
+    if not FIRST_DAY.year < year <= LAST_DAY.year:
+        raise InvalidInput("year", f"should lie in {FIRST_DAY.year + 1}–{LAST_DAY.year}")
+    return year
 
 
 def year_end_cells(row: dict[str, Any], label: str) -> list[Cell]:

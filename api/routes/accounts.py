@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.account_files import balances_export, statement_export, year_end_export
+from api.account_files import balances_export, parse_year, statement_export, year_end_export
 from api.deps import PrincipalDep, ProjectionsDep
 from api.downloads import FILE_CONTENT, AcceptHeader, FormatQuery, LangQuery, language, wanted
 from api.json import StrictJSONRoute
@@ -18,8 +18,8 @@ from api.responses import FastJSON
 from api.schemas import AccountOut, StatementOut, YearEndOut
 from api.wire import plain
 from domain.accounts import SOURCES
-from domain.errors import InvalidInput, NotFound
-from domain.values import FIRST_DAY, LAST_DAY, parse_date, parse_instant
+from domain.errors import NotFound
+from domain.values import parse_date, parse_instant
 
 router = APIRouter(tags=["accounts"], route_class=StrictJSONRoute)
 AsOf = Annotated[
@@ -171,13 +171,3 @@ def account_year_end(
     if fmt != "json":
         return year_end_export(report, in_).response(fmt)
     return FastJSON(report)
-
-
-def parse_year(text: str) -> int:
-    if not (len(text) == 4 and text.isascii() and text.isdigit()):
-        raise InvalidInput("year", f"should be a year YYYY, not {text!r}")
-    year = int(text)
-    # The year before is read too (its closing is the brought-forward balance).
-    if not FIRST_DAY.year < year <= LAST_DAY.year:
-        raise InvalidInput("year", f"should lie in {FIRST_DAY.year + 1}–{LAST_DAY.year}")
-    return year

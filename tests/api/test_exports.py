@@ -9,10 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -44,10 +49,13 @@ def api(make_ledger: Callable[[], Ledger]) -> Iterator[Api]:
 
 @pytest.fixture
 def paid(api: Api) -> dict[str, Any]:
+    return a_year_of_local_treasury(api.ledger)
+
+
+def a_year_of_local_treasury(ledger: Ledger) -> dict[str, Any]:
     """One county's local treasury in 2018: money in under a formula-looking 文号, a
     transport subsidy paid to a worker in person, one to an employer whose name looks
     like a formula, and the worker's reversed."""
-    ledger = api.ledger
     b.transport_standard(ledger, "300.00")
     b.post(ledger, "FundsAppropriated", by="finance", appropriation_id="ap-2017",
            source="local_treasury", division=HOME, amount="100.00",
@@ -384,3 +392,68 @@ def test_the_files_carry_no_formula_even_from_an_event_posted_over_http(api: Api
     ref = rows[2][5]
     assert ref.data_type == "s" and ref.value == "'@SUM(1+1)*cmd|' /C calc'!A0"
     assert isinstance(rows[2][0].value, datetime) and rows[2][0].value.date() == date(2018, 6, 1)
+
+
+# The command line, in a fresh process on each store.
+
+
+def jobaid(database_url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "JOBAID_DATABASE_URL": database_url, "JOBAID_PII_KEY": "cli-test"}
+    return subprocess.run([sys.executable, "-m", "cli", *args], env=env, cwd=tmp_path,
+                          capture_output=True, timeout=120)  # fmt: skip
+
+
+def test_jobaid_statement_writes_the_same_xlsx_csv_and_json(
+    ledger: Ledger, database_url: str, tmp_path: Path
+) -> None:
+    a_year_of_local_treasury(ledger)
+    account = ("local_treasury", HOME, "--from", "2018-01-01", "--to", "2018-12-31")
+    book = tmp_path / "statement.xlsx"
+    done = jobaid(database_url, tmp_path, "statement", *account, "--output", str(book))
+    assert done.returncode == 0, done.stderr.decode()
+    sheet = sheet_of(book.read_bytes(), "当地财政")
+    rows = rows_of(sheet)
+    assert [cell.value for cell in rows[0]][:6] == [
+        "日期",
+        "摘要",
+        "收款人",
+        "金额",
+        "余额",
+        "文号",
+    ]
+    opening, *lines, closing = rows[1:]
+    assert sum(money(row[3].value) for row in lines) == money(closing[4].value) - money(
+        opening[4].value
+    )
+    assert isinstance(lines[0][0].value, datetime) and f"'{EVIL_NAME}" in [
+        row[2].value for row in lines
+    ]
+
+    done = jobaid(database_url, tmp_path, "statement", *account, "--format", "csv", "--lang", "en")
+    assert done.returncode == 0 and done.stdout.startswith("\ufeff".encode())
+    text = done.stdout.decode("utf-8-sig").splitlines()
+    assert text[0].startswith("date,summary,payee_name,amount,balance,document_ref")
+    assert len(text) == len(rows)
+
+    done = jobaid(database_url, tmp_path, "statement", *account, "--format", "json")
+    body = json.loads(done.stdout)
+    assert [line["payee_name"] for line in body["lines"]][1:3] == ["李四", EVIL_NAME]
+    assert Decimal(body["closing_balance"]) == money(closing[4].value)
+
+    year = jobaid(database_url, tmp_path, "year-end", "local_treasury", HOME, "--year", "2018",
+                  "--format", "json")  # fmt: skip
+    assert json.loads(year.stdout)["closing_balance"] == body["closing_balance"]
+
+
+def test_jobaid_statement_refuses_in_one_line(
+    ledger: Ledger, database_url: str, tmp_path: Path
+) -> None:
+    a_year_of_local_treasury(ledger)
+    for args, said in (
+        (("employment_fund", HOME), "unknown account"),
+        (("local_treasury", HOME, "--from", "2018-13-01"), "from"),
+    ):
+        done = jobaid(database_url, tmp_path, "statement", *args, "--format", "csv")
+        assert done.returncode == 2, done.stderr
+        assert said in done.stderr.decode() and len(done.stderr.decode().strip().splitlines()) == 1
+        assert not list(tmp_path.glob("*.part"))
