@@ -206,9 +206,24 @@ def _write_cell(worksheet: Any, row: int, column: int, value: Cell, formats: _Fo
         shown = beijing(value).replace(tzinfo=None)
         worksheet.write_datetime(row, column, shown, formats.datetime)
     elif isinstance(value, date):
-        worksheet.write_datetime(row, column, value, formats.date)
+        _write_date(worksheet, row, column, value, formats)
     else:
         worksheet.write_number(row, column, _integer(value))
+
+
+# Excel counts days from 1899-12-30 for every date after February 1900 (it keeps Lotus
+# 1-2-3's 29 February 1900); earlier dates go through XlsxWriter's own conversion.
+EXCEL_EPOCH = date(1899, 12, 30).toordinal()
+FIRST_PLAIN_SERIAL = date(1900, 3, 1)
+
+
+def _write_date(worksheet: Any, row: int, column: int, value: date, formats: _Formats) -> None:
+    """A date cell: its day number in a date format — what write_datetime writes, without
+    its per-cell conversion through datetime (a statement has a date on every line)."""
+    if value < FIRST_PLAIN_SERIAL:
+        worksheet.write_datetime(row, column, value, formats.date)
+    else:
+        worksheet.write_number(row, column, value.toordinal() - EXCEL_EPOCH, formats.date)
 
 
 def _finite(amount: Decimal) -> Decimal:

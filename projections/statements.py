@@ -199,7 +199,7 @@ def statement_page(
     }
 
 
-CHUNK_LINES = 5_000  # lines per read transaction of a file: a few MB of rows at most
+CHUNK_LINES = 2_000  # lines per read transaction of a file: about 1 MB of rows
 
 
 def statement_start(cur: SqlCursor, span: Span, snapshot: int) -> dict[str, Any] | None:
