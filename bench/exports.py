@@ -26,9 +26,11 @@ import time
 from datetime import date, timedelta
 from typing import Any
 
+from adapters.settings import PostgresTuning, Settings
 from bench.server import vm_hwm_mb
-from bench.stores import STORES, fresh_database, open_ledger, store_env
+from bench.stores import PII_KEY, STORES, fresh_database, store_env
 from projections import Projections, schema
+from service.ledger import Ledger
 
 SOURCE, DIVISION = "local_treasury", "430102"
 KINDS = ("idle", "json-whole", "json-page", "csv", "xlsx")
@@ -37,6 +39,14 @@ APPROPRIATION_EVERY = 50  # one line in 50 brings money in
 FIRST_DAY = date(2018, 1, 1)
 DAYS = 3 * 365
 CHUNK = 10_000  # rows per insert while building
+
+
+def open_ledger(url: str) -> Ledger:
+    """The bench's ledger, patient with a busy machine: a connection may take a while
+    when every core is taken (the service's 1 s fails fast on purpose)."""
+    return Ledger(
+        Settings(database_url=url, pii_key=PII_KEY, postgres=PostgresTuning(connect_timeout=30))
+    )
 
 
 def build(url: str, sizes: list[int]) -> None:
