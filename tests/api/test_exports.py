@@ -457,3 +457,27 @@ def test_jobaid_statement_refuses_in_one_line(
         assert done.returncode == 2, done.stderr
         assert said in done.stderr.decode() and len(done.stderr.decode().strip().splitlines()) == 1
         assert not list(tmp_path.glob("*.part"))
+
+
+def test_a_statement_file_is_one_picture_however_long_it_takes_to_download(ledger: Ledger) -> None:
+    """Lines recorded while a file is being read — even back-dated into its range — are
+    not in it: each chunk reads at the snapshot the file began at, so it ties out."""
+    from projections import Projections
+
+    a_year_of_local_treasury(ledger)
+    projections = Projections(ledger.store)
+    projections.catch_up()
+    found = projections.statement_file("local_treasury", HOME, date(2018, 1, 1), date(2018, 12, 31))
+    assert found is not None
+    head, lines = found
+    b.post(ledger, "FundsAppropriated", by="finance", appropriation_id="ap-late",
+           source="local_treasury", division=HOME, amount="7.00",
+           appropriated_on="2018-01-01", document_ref="湘财〔2018〕99号")  # fmt: skip
+    projections.catch_up()
+    read = list(lines)
+    assert "ap-late" not in [line["reference"] for line in read]
+    total = sum((Decimal(line["amount"]) for line in read), Decimal(0))
+    assert Decimal(head["opening_balance"]) + total == Decimal(read[-1]["balance"])
+    again = projections.statement("local_treasury", HOME, date(2018, 1, 1), date(2018, 12, 31))
+    assert again is not None and again["lines"][0]["reference"] == "ap-late"
+    projections.close()
