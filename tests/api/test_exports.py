@@ -481,3 +481,19 @@ def test_a_statement_file_is_one_picture_however_long_it_takes_to_download(ledge
     again = projections.statement("local_treasury", HOME, date(2018, 1, 1), date(2018, 12, 31))
     assert again is not None and again["lines"][0]["reference"] == "ap-late"
     projections.close()
+
+
+def test_a_payee_named_in_xlsx_markup_cannot_plant_a_formula_beside_its_cell(api: Api) -> None:
+    """XlsxWriter writes a string `<r>…</r>` into the sheet's XML unescaped (rich text):
+    this name would close its cell and add a live HYPERLINK cell after it."""
+    markup = '<r><t>x</t></r></is></c><c r="Z3"><f>HYPERLINK("http://evil.example/","点此")</f></c><c r="Y3" t="inlineStr"><is><r><t>y</t></r>'
+    ledger = api.ledger
+    b.appropriate(ledger, amount="500000.00", division="430000", on="2018-01-01")
+    b.post(ledger, "OrganisationRegistered", org_id="org-markup", name=markup,
+           division=HOME, kind="enterprise")  # fmt: skip
+    b.post(ledger, "BaseDesignated", org_id="org-markup", designated_on="2018-01-01", by="admin")
+    b.pay(ledger, "R16", "org-markup", "2018-06-01")
+    answer = get(api, "auditor", "/accounts/employment_fund/430000/statement?format=xlsx")
+    cells = [cell for row in rows_of(sheet_of(answer.content)) for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert f"'{markup}" in [cell.value for cell in cells]
