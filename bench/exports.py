@@ -170,8 +170,9 @@ def row(result: dict[str, Any]) -> str:
 
 
 def ratios(results: list[dict[str, Any]]) -> list[str]:
-    """Each file beside the whole-JSON baseline of the same lines, and the largest size
-    beside the smallest (memory above the idle process: what the export itself holds)."""
+    """Each file beside the whole-JSON baseline of the same lines — wall time, CPU time
+    (steadier on a shared machine) and memory above the idle process (what the export
+    itself holds) — and the largest size beside the smallest."""
     said = []
     for store in sorted({r["store"] for r in results}):
         by = {(r["lines"], r["kind"]): r for r in results if r["store"] == store}
@@ -180,8 +181,9 @@ def ratios(results: list[dict[str, Any]]) -> list[str]:
             base, idle = by[(lines, "json-whole")], by[(lines, "idle")]["peak_mb"]
             for kind in ("json-page", "csv", "xlsx"):
                 r = by[(lines, kind)]
-                said.append(f"{store} {lines:,} {kind}: time ×{r['seconds'] / base['seconds']:.2f} of whole JSON, "
-                            f"memory above idle {r['peak_mb'] - idle:.1f} MB vs {base['peak_mb'] - idle:.1f} MB "
+                said.append(f"{store} {lines:,} {kind}: wall ×{r['seconds'] / base['seconds']:.2f}, "
+                            f"CPU ×{r['cpu'] / max(base['cpu'], 0.01):.2f} of whole JSON; memory above idle "
+                            f"{r['peak_mb'] - idle:.1f} MB vs {base['peak_mb'] - idle:.1f} MB "
                             f"(×{(r['peak_mb'] - idle) / max(base['peak_mb'] - idle, 0.1):.2f})")  # fmt: skip
         small, large = sizes[0], sizes[-1]
         for kind in ("json-whole", "csv", "xlsx"):
