@@ -30,6 +30,7 @@ from adapters.settings import PostgresTuning, Settings
 from bench.server import vm_hwm_mb
 from bench.stores import PII_KEY, STORES, fresh_database, store_env
 from projections import Projections, schema
+from projections.changes import where
 from service.ledger import Ledger
 
 SOURCE, DIVISION = "local_treasury", "430102"
@@ -56,7 +57,8 @@ def build(url: str, sizes: list[int]) -> None:
     projections = Projections(ledger.store)
     store, position = projections.store, 0
     with store.transaction() as cur:
-        cur.insert_rows(schema.NAMES, schema.NameRow._fields, names())
+        cur.insert_rows(schema.ORGANISATIONS, schema.OrganisationRow._fields, organisations())
+        cur.insert_rows(schema.WORKERS, schema.WorkerRow._fields, workers())
     for number, size in enumerate(sizes):
         division = f"{int(DIVISION) + number}"
         with store.transaction() as cur:
@@ -75,12 +77,37 @@ def build(url: str, sizes: list[int]) -> None:
     ledger.close()
 
 
-def names() -> list[schema.NameRow]:
-    half = PAYEES // 2
+def organisations() -> list[schema.OrganisationRow]:
     return [
-        schema.NameRow("organisation", f"org-{n}", f"长沙市第{n}人力资源服务有限公司")
-        for n in range(half)
-    ] + [schema.NameRow("worker", f"w-{n}", f"张{n}") for n in range(half)]
+        schema.OrganisationRow(
+            f"o-{n}",
+            f"org-{n}",
+            f"长沙市第{n}人力资源服务有限公司",
+            DIVISION,
+            "agency",
+            None,
+            n,
+            **where(DIVISION),
+        )
+        for n in range(PAYEES // 2)
+    ]
+
+
+def workers() -> list[schema.WorkerRow]:
+    return [
+        schema.WorkerRow(
+            f"wo-{n}",
+            f"w-{n}",
+            DIVISION,
+            n,
+            f"张{n}",
+            "43010219900101****",
+            "1990-01-01",
+            "2017-01-01",
+            **where(DIVISION),
+        )
+        for n in range(PAYEES // 2)
+    ]
 
 
 def stamp(n: int) -> str:

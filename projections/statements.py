@@ -105,10 +105,10 @@ def cursor_day(cur: SqlCursor, span: Span, after: int) -> str:
 NAMED_LINES = (
     "SELECT l.*, COALESCE(o.name, w.name) AS payee_name"
     f" FROM {schema.LINES} AS l"
-    f" LEFT JOIN {schema.NAMES} AS o ON o.kind = 'organisation' AND o.party_id = l.payee_id"
+    f" LEFT JOIN {schema.ORGANISATIONS} AS o ON o.org_id = l.payee_id"
     # A worker is the payee only when paid in person (payee_id is the worker's own id) and
     # no organisation holds that id: the payment's own reading of payee_id.
-    f" LEFT JOIN {schema.NAMES} AS w ON w.kind = 'worker' AND w.party_id = l.payee_id"
+    f" LEFT JOIN {schema.WORKERS} AS w ON w.worker_id = l.payee_id"
     " AND l.payee_id = l.worker_id"
 )
 
