@@ -124,12 +124,42 @@ class StatementLine(Open):
     amount: str = Field(description="signed: money in is positive")
     balance: str
     position: int
+    payee_name: str | None = Field(
+        None, description="the organisation's name, or the worker's when paid in person"
+    )
+    document_ref: str | None = Field(None, description="an appropriation's 文号")
+    reason: str | None = Field(None, description="why a payment was reversed")
+    summary: str | None = Field(None, description="摘要: what the line was, in Chinese")
 
 
 class StatementOut(Open):
-    opening_balance: str
+    opening_balance: str = Field(description="the balance before the page's first line")
     lines: list[StatementLine]
+    closing_balance: str = Field(description="the balance after the page's last line")
+    next_cursor: str | None = Field(
+        None, description="past 1,000 lines (or `limit`): the next page's `cursor`"
+    )
+
+
+class YearEndPeriod(Open):
+    period: str = Field(examples=["2018-01"])
+    opening_balance: str
+    appropriated: str
+    paid: str
+    reversed: str
     closing_balance: str
+
+
+class YearEndOut(Open):
+    source: str
+    division: str
+    year: int
+    opening_balance: str = Field(description="brought forward from 31 December before")
+    appropriated: str
+    paid: str
+    reversed: str
+    closing_balance: str = Field(description="carried forward on 31 December")
+    months: list[YearEndPeriod]
 
 
 class RecordedEvent(Open):

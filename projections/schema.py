@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 ACCOUNTS = "projection_accounts"
-LINES = "projection_account_lines"
+LINES = "projection_statement_lines"  # with `note` (was projection_account_lines)
 SUMS = "projection_account_sums"
 PAYMENTS = "projection_payments_v2"  # v2: where the account lies, for lists
 WORKERS = "projection_workers_v2"  # v2: name, mask, status and where, for lists
@@ -27,6 +27,7 @@ RETIRED = (
     "projection_account_days",  # cumulative totals per day (before the sums)
     "projection_payments",  # payments before the lists (no place columns)
     "projection_workers",  # workers before the lists (no name, status or place)
+    "projection_account_lines",  # statement lines without their `note` (before issue 12)
 )
 
 # Lists (GET /v1/workers, /organisations, /payments, /reconciliations) read a scope or a
@@ -53,10 +54,12 @@ STATEMENTS = (
     " division TEXT NOT NULL, position BIGINT NOT NULL, recorded_at TEXT NOT NULL,"
     " UNIQUE (source, division))",
     # One row per appropriation, payment or reversal: the statement lines. `amount` is
-    # signed (money in positive), `day` the business date, `recorded_at` for known_at.
+    # signed (money in positive), `day` the business date, `recorded_at` for known_at,
+    # `note` the appropriation's document_ref (文号) or the reversal's reason.
     f"CREATE TABLE IF NOT EXISTS {LINES} (position BIGINT PRIMARY KEY, source TEXT NOT NULL,"
     " division TEXT NOT NULL, day TEXT NOT NULL, kind TEXT NOT NULL, rule TEXT, payee_id TEXT,"
-    " worker_id TEXT, amount BIGINT NOT NULL, ref TEXT NOT NULL, recorded_at TEXT NOT NULL)",
+    " worker_id TEXT, amount BIGINT NOT NULL, ref TEXT NOT NULL, recorded_at TEXT NOT NULL,"
+    " note TEXT)",
     f"CREATE INDEX IF NOT EXISTS {LINES}_by_day ON {LINES} (source, division, day, position)",
     f"CREATE INDEX IF NOT EXISTS {LINES}_by_recording ON {LINES} (source, division, recorded_at)",
     # The money of each year, month and business day with activity (grain 'year', 'month',
@@ -153,6 +156,7 @@ class LineRow(NamedTuple):
     amount: int
     ref: str
     recorded_at: str
+    note: str | None
 
 
 class PaymentRow(NamedTuple):
