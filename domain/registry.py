@@ -14,6 +14,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate, CanMutateAggregate
 
 from domain.accounts import FundAccount
+from domain.approvals import RequestedPayment
 from domain.claims import Claims
 from domain.keys import Key, Receipt
 from domain.organisation import Organisation
@@ -29,6 +30,7 @@ AGGREGATES: tuple[type[Aggregate], ...] = (
     ReferenceData,
     FundAccount,
     Payment,
+    RequestedPayment,
     Claims,
     Key,
     Receipt,
