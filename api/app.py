@@ -14,6 +14,7 @@ from api.middleware import MAX_BODY_BYTES, BodyLimit, RequestLog
 from api.responses import FastJSON
 from api.routes import (
     accounts,
+    approvals,
     audit,
     events,
     files,
@@ -37,6 +38,7 @@ token with `jobaid token create --role admin --division 430000`. Errors are RFC 
 ROUTERS = (
     events,
     payments,
+    approvals,
     accounts,
     workers,
     organisations,

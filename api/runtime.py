@@ -46,6 +46,14 @@ class Projections(Protocol):
     def worker(self, worker_id: str, as_of: date | None = None) -> dict[str, Any] | None: ...
     def organisation(self, org_id: str, as_of: date | None = None) -> dict[str, Any] | None: ...
     def targets(self, within: Callable[[str], bool] | None = None) -> dict[str, Any]: ...
+    def payment_requests(
+        self,
+        after: int,
+        limit: int,
+        status: str | None = None,
+        division: str | None = None,
+        within: Callable[[str], bool] | None = None,
+    ) -> list[dict[str, Any]]: ...
 
 
 class Background(Protocol):

@@ -19,7 +19,6 @@ from domain.fields import (
     HunanDivision,
     Id,
     IdNumber,
-    MaybeMoney,
     MaybeCreditCode,
     MaybeDivision,
     MaybeFlag,
@@ -266,7 +265,6 @@ class IssueToken:
     role: Annotated[str, choice(ROLES)]
     division: HunanDivision
     subject: MaybeText = None  # who holds it (clerk.zhang); a label, not proof
-
 
 
 @dataclass(frozen=True)

@@ -26,13 +26,16 @@ from eventsourcing.persistence import IntegrityError
 
 from adapters.eventstore import EventStore
 from adapters.sql import ViewStore
-from projections.changes import HANDLERS, Batch, Caches, Fields
+from projections import requests
+from projections.changes import HANDLERS as CHANGES
+from projections.changes import Batch, Caches, Fields
 from projections.decoding import Decoder
 from projections.eventlog import select_events
 from projections.writer import write
 
 DEFAULT_BATCH = 3000  # events a read model needs, at most, per transaction
 SPAN = 4  # positions read per section, at most, as a multiple of the batch
+HANDLERS = {**CHANGES, **requests.HANDLERS}
 TOPICS = tuple(HANDLERS)
 
 

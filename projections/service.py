@@ -10,6 +10,7 @@ from typing import Any
 from adapters.eventstore import EventStore
 from adapters.sql import ViewStore
 from projections import accounts as account_queries
+from projections import requests as request_queries
 from projections import schema, targets, views
 from projections.follower import Follower
 from projections.runner import DEFAULT_BATCH, Runner
@@ -105,3 +106,14 @@ class Projections:
     def targets(self, within: Callable[[str], bool] | None = None) -> dict[str, Any]:
         with self.store.transaction(commit=False) as cur:
             return targets.targets(cur, within)
+
+    def payment_requests(
+        self,
+        after: int,
+        limit: int,
+        status: str | None = None,
+        division: str | None = None,
+        within: Callable[[str], bool] | None = None,
+    ) -> list[dict[str, Any]]:
+        with self.store.transaction(commit=False) as cur:
+            return request_queries.requests(cur, after, limit, status, division, within)

@@ -17,6 +17,7 @@ ORDER = (
     schema.PLACEMENTS,
     schema.ENROLLMENTS,
     schema.LINES,
+    schema.REQUESTS,
 )
 
 

@@ -97,7 +97,8 @@ class Approving:
         return self._command(
             lambda uow: self._approve_work(uow, request_id, command, digest, by, access),
             keys={ids.receipt_uuid("approval", command.approval_id)},
-            prefetch=decision_prefetch(request_id) | {ids.receipt_uuid("approval", command.approval_id)},  # fmt: skip
+            prefetch=decision_prefetch(request_id)
+            | {ids.receipt_uuid("approval", command.approval_id)},
         )
 
     def _approve_work(
@@ -158,9 +159,7 @@ class Approving:
             prefetch=decision_prefetch(request_id),
         )
 
-    def withdraw(
-        self, request_id: str, by: Actor, access: Access | None = None
-    ) -> RequestRecorded:
+    def withdraw(self, request_id: str, by: Actor, access: Access | None = None) -> RequestRecorded:
         """Withdraw one's own request (撤回) once its deadline has passed undecided."""
         now = self.clock()
         return self._command(

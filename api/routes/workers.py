@@ -12,8 +12,7 @@ from api.openapi import problems
 from api.responses import FastJSON
 from api.schemas import Open, RecordedEvent
 from api.wire import history_line, plain
-from audit.trail import recorded_with
-from domain import ids
+from audit.trail import recorded_with, worker_events
 from domain.errors import NotFound
 from domain.values import parse_date
 
@@ -54,7 +53,7 @@ def get_worker(
 def worker_history(worker_id: str, principal: PrincipalDep, ledger: LedgerDep) -> FastJSON:
     """Every fact recorded about a worker, oldest first, as recorded."""
     principal.require_read(ledger.get_worker(worker_id).home_division)
-    events = ledger.events_of(ids.worker_uuid(worker_id))
+    events = [ledger.mapper.to_domain_event(stored) for stored, _ in worker_events(ledger.store, worker_id)]  # fmt: skip
     return FastJSON(
         [history_line(e, recorded_with(ledger.store, vars(e).get("token_id"))) for e in events]
     )

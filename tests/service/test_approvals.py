@@ -53,7 +53,7 @@ def approval(paid_on: str = "2018-08-02") -> dict[str, Any]:
 def test_a_request_is_decided_as_a_payment_and_holds_its_entitlements_at_once(
     ledger: Ledger,
 ) -> None:
-    made, body, worker = requested(ledger)
+    made, body, _worker = requested(ledger)
     assert (made.status, made.rule, made.amount, made.requested_by) == (
         "pending", "R7", Decimal("200.00"), "clerk.zhang")  # fmt: skip
     assert ledger.get_account("employment_fund", b.HOME).paid == Decimal("0.00")
@@ -121,7 +121,7 @@ def test_four_eyes_a_clerk_token_may_not_approve(ledger: Ledger) -> None:
 
 
 def test_R21_is_checked_at_approval_on_its_paid_on(ledger: Ledger) -> None:
-    worker, placement, agency = r7_world(ledger, amount="100.00")
+    _worker, placement, agency = r7_world(ledger, amount="100.00")
     made = request_json(ledger, r7_request(ledger, placement, agency), MAKER)
     with pytest.raises(PolicyRefusal) as refused:
         approve_json(ledger, made.request_id, approval(), CHECKER)
@@ -194,7 +194,7 @@ def policy(ledger: Ledger, threshold: str, approvers: int, division: str = b.HOM
 
 
 def test_an_approval_policy_refuses_a_direct_payment_above_its_threshold(ledger: Ledger) -> None:
-    worker, placement, agency = r7_world(ledger)
+    _worker, placement, agency = r7_world(ledger)
     policy(ledger, "100.00", 1, division="430100")  # 长沙市 covers 芙蓉区
     with pytest.raises(ApprovalRequired) as refused:
         b.pay(ledger, "R7", agency, "2018-08-01", placement_id=placement)
@@ -206,7 +206,7 @@ def test_an_approval_policy_refuses_a_direct_payment_above_its_threshold(ledger:
 
 
 def test_an_approval_policy_of_two_approvers_needs_two_different_people(ledger: Ledger) -> None:
-    worker, placement, agency = r7_world(ledger)
+    _worker, placement, agency = r7_world(ledger)
     policy(ledger, "100.00", 2)
     made = request_json(ledger, r7_request(ledger, placement, agency), MAKER)
     assert made.approvals_needed == 2
