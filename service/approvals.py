@@ -15,7 +15,7 @@ from domain.approvals import (
     RequestedPayment,
     RequestPayment,
 )
-from domain.errors import Conflict, NotFound
+from domain.errors import Conflict, Forbidden, NotFound
 from domain.payments import Payment
 from domain.policy import check_request
 from domain.recorded import Actor
@@ -40,6 +40,9 @@ def make_request(
     """The request the policy decides, holding its entitlements (R18–R20) at once."""
     if access is not None:
         access.require_role(*REQUESTERS)
+        if command.adjustment_reason is not None and access.role != "finance":
+            # R23: an adjustment inside a closed period is finance's to post.
+            raise Forbidden("an adjustment_reason (R23) comes from a finance token")
     request = command.as_payment()
     check_request(request)
     if uow.find(ids.payment_uuid(command.request_id), Payment) is not None:

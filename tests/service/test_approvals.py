@@ -142,6 +142,15 @@ def test_R23_is_checked_at_approval_unless_finance_gives_an_adjustment_reason(
     assert approve_json(ledger, made.request_id, adjusted, CHECKER).payment is not None
 
 
+def test_R23_a_clerk_may_not_request_with_an_adjustment_reason(ledger: Ledger) -> None:
+    _, placement, agency = r7_world(ledger)
+    clerk = Access("tok-c", "clerk", b.HOME, "clerk.zhang")
+    body = r7_request(ledger, placement, agency, adjustment_reason="补记")
+    with pytest.raises(Forbidden):
+        request_json(ledger, body, clerk.actor, clerk)
+    request_json(ledger, body, FINANCE.actor, FINANCE)
+
+
 def test_an_approval_may_not_pay_before_the_request_date_or_in_another_year(
     ledger: Ledger,
 ) -> None:
