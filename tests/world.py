@@ -21,7 +21,7 @@ MAKER, CHECKER, SECOND = (
 )
 
 
-def payment_cycle(ledger: Ledger, worker: str, placement: str, enrollment: str) -> None:
+def payment_cycle(ledger: Ledger, worker: str, placement: str) -> None:
     """A request rejected, one withdrawn after its deadline, one approved by two under an
     approval policy: every maker-checker event type."""
     b.post(ledger, "ApprovalPolicySet", by="admin", division=b.HOME, threshold="100.00",
@@ -74,7 +74,7 @@ def record_every_event_type(ledger: Ledger, tmp_path: Path) -> str:
            lender_id=agency, amount="50000.00", granted_on="2017-10-01")  # fmt: skip
     paid = b.pay(ledger, "R12", worker, "2017-08-02", placement_id=placement)
     b.reverse(ledger, paid.payment_id, "2017-08-03")
-    payment_cycle(ledger, worker, placement, enrollment)
+    payment_cycle(ledger, worker, placement)
     b.close_period(ledger, "2017-08", "2017-09-01")
     treasury = tmp_path / "treasury.csv"
     treasury.write_text("date,payee,amount,reference\n2017-08-02,x,300.00,y\n")
