@@ -19,7 +19,7 @@ from domain import ids
 from domain.claims import Claims
 from domain.errors import Conflict, LedgerError, PolicyRefusal
 from domain.recorded import Actor
-from service.intake import approve_json, pay_json, request_json
+from service.intake import approve_json, pay_json, reject_json, request_json
 from service.ledger import Ledger
 from service.results import ApprovalRecorded, PaymentRecorded, RequestRecorded
 from tests import builders as b
@@ -135,3 +135,35 @@ def test_R18_a_request_and_a_direct_payment_racing_for_one_subsidy_leave_one_cla
     assert set(claims.held.values()) == {holder}
     paid = setup.get_account("employment_fund", b.HOME).paid
     assert paid == (Decimal("200.00") if isinstance(won[0], PaymentRecorded) else Decimal("0.00"))
+
+
+def test_an_approval_racing_a_rejection_leaves_either_a_payment_or_freed_claims(
+    ledgers: list[Ledger],
+) -> None:
+    setup = ledgers[0]
+    agency = b.organisation(setup, "agency")
+    employer = b.organisation(setup, division=b.ELSEWHERE)
+    worker = b.worker(setup)
+    placement = b.placement(setup, worker, employer, agency_id=agency)
+    b.appropriate(setup)
+    body = {"request_id": "req-contested", "rule": "R7", "payee_id": agency,
+            "paid_on": "2018-08-01", "placement_id": placement}  # fmt: skip
+    request_json(setup, body, MAKER)
+
+    def attempt(ledger: Ledger, n: int) -> Any:
+        if n % 2:
+            return reject_json(ledger, "req-contested", {"reason": f"退回 {n}"}, approver(n))
+        approval = {"approval_id": f"apv-{n}", "paid_on": "2018-08-01"}
+        return approve_json(ledger, "req-contested", approval, approver(n))
+
+    outcomes = race(ledgers, attempt)
+
+    won = [o for o in outcomes if not isinstance(o, LedgerError)]
+    assert len(won) == 1, outcomes
+    claims = setup.repository.get(ids.claims_uuid(f"worker:{worker}"))
+    assert isinstance(claims, Claims)
+    paid = setup.get_account("employment_fund", b.HOME).paid
+    if isinstance(won[0], ApprovalRecorded):
+        assert paid == Decimal("200.00") and set(claims.held.values()) == {"req-contested"}
+    else:
+        assert paid == Decimal("0.00") and claims.held == {}
