@@ -22,6 +22,7 @@ from api.routes import (
     organisations,
     payments,
     reports,
+    runs,
     tokens,
     workers,
 )
@@ -39,6 +40,7 @@ ROUTERS = (
     events,
     payments,
     approvals,
+    runs,
     accounts,
     workers,
     organisations,

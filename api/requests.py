@@ -22,6 +22,7 @@ from domain.approvals import ApprovePayment, RejectPayment, RequestPayment
 from domain.commands import IssueToken, ReversePayment
 from domain.fields import ID
 from domain.policy import PaymentRequest
+from domain.runs import StartRun
 from service.catalogue import TYPES, FactType
 from service.parsing import CommandModel, model_of, read
 
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
     RequestIn = CommandModel
     ApprovalIn = CommandModel
     RejectionIn = CommandModel
+    RunIn = CommandModel
 else:
     ENVELOPES = tuple(envelope(t) for t in TYPES)
     Fact = Annotated[Union[ENVELOPES], Field(discriminator="type")]  # noqa: UP007
@@ -98,3 +100,8 @@ else:
         model_of(ApprovePayment), {"approval_id": "apv-1", "paid_on": "2018-07-20"}
     )
     RejectionIn = with_example(model_of(RejectPayment), {"reason": "材料不全"})
+    RunIn = with_example(
+        model_of(StartRun),
+        {"run_id": "run-2018-09", "division": "430102", "rules": ["R10", "R14"],
+         "paid_on": "2018-09-30"},
+    )  # fmt: skip

@@ -54,6 +54,7 @@ class Projections(Protocol):
         division: str | None = None,
         within: Callable[[str], bool] | None = None,
     ) -> list[dict[str, Any]]: ...
+    def run_candidates(self, rules: tuple[str, ...], paid_on: date) -> list[dict[str, Any]]: ...
 
 
 class Background(Protocol):

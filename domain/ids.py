@@ -37,6 +37,10 @@ def request_uuid(request_id: str) -> UUID:
     return derived("payment-request", request_id)
 
 
+def run_uuid(run_id: str) -> UUID:
+    return derived("payment-run", run_id)
+
+
 def claims_uuid(subject: str) -> UUID:
     return derived("claims", subject)
 

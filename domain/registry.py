@@ -21,6 +21,7 @@ from domain.organisation import Organisation
 from domain.payments import Payment
 from domain.reconciliation import Reconciliation
 from domain.reference import ReferenceData
+from domain.runs import PaymentRun
 from domain.tokens import Token
 from domain.worker import Worker
 
@@ -31,6 +32,7 @@ AGGREGATES: tuple[type[Aggregate], ...] = (
     FundAccount,
     Payment,
     RequestedPayment,
+    PaymentRun,
     Claims,
     Key,
     Receipt,

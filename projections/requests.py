@@ -108,3 +108,30 @@ def public(row: Any) -> dict[str, Any]:
         "reason": row["reason"], "decided_at": row["decided_on"],
         "requested_at": row["recorded_at"], "position": row["position"],
     }  # fmt: skip
+
+
+def run_candidates(cur: SqlCursor, rules: tuple[str, ...], paid_on: str) -> list[dict[str, Any]]:
+    """What a payment run may pay on `paid_on`, before the policy looks: R10 for each
+    pre-employment enrollment started by then (payee: the worker, paid by the training's
+    county), R13/R14 for each placement started by then (payee: the employer, paid by its
+    county) — in recording order. The policy refuses, with its rule, what is not payable."""
+    found: list[dict[str, Any]] = []
+    if "R10" in rules:
+        rows = cur.execute(
+            f"SELECT enrollment_id, worker_id, division FROM {schema.ENROLLMENTS}"
+            " WHERE kind = 'pre_employment' AND started_on <= ? ORDER BY position",
+            (paid_on,),
+        ).fetchall()
+        found += [{"rule": "R10", "fact_id": r["enrollment_id"], "payee_id": r["worker_id"],
+                   "division": r["division"], "employer_id": None} for r in rows]  # fmt: skip
+    placement_rules = [rule for rule in ("R13", "R14") if rule in rules]
+    if placement_rules:
+        rows = cur.execute(
+            f"SELECT placement_id, employer_id FROM {schema.PLACEMENTS}"
+            " WHERE started_on <= ? ORDER BY position",
+            (paid_on,),
+        ).fetchall()
+        found += [{"rule": rule, "fact_id": r["placement_id"], "payee_id": r["employer_id"],
+                   "division": None, "employer_id": r["employer_id"]}
+                  for rule in placement_rules for r in rows]  # fmt: skip
+    return found

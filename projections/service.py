@@ -117,3 +117,7 @@ class Projections:
     ) -> list[dict[str, Any]]:
         with self.store.transaction(commit=False) as cur:
             return request_queries.requests(cur, after, limit, status, division, within)
+
+    def run_candidates(self, rules: tuple[str, ...], paid_on: date) -> list[dict[str, Any]]:
+        with self.store.transaction(commit=False) as cur:
+            return request_queries.run_candidates(cur, rules, paid_on.isoformat())
