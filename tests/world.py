@@ -4,10 +4,12 @@ one stored event calls an intact ledger tampered)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
+from domain.approvals import ApprovePayment
 from domain.recorded import Actor
+from domain.runs import RunItem, StartRun
 from service.intake import approve_json, reject_json, request_json
 from service.ledger import Ledger
 from service.reconcile import reconcile_file
@@ -19,6 +21,14 @@ MAKER, CHECKER, SECOND = (
     Actor("finance.w", "tok-w2"),
     Actor("finance.v", "tok-w3"),
 )
+
+
+def payment_run(ledger: Ledger, worker: str, enrollment: str) -> None:
+    """A run of the worker's R10 allowance, approved: the run's event types."""
+    command = StartRun(b.next_id("run"), b.HOME, ("R10",), date(2017, 10, 1))
+    started = ledger.start_run(command, [RunItem("R10", enrollment, worker)], "digest", MAKER)
+    assert len(started.requests) == 1, started.refused
+    ledger.approve_run(started.run_id, ApprovePayment(b.next_id("apv"), date(2017, 10, 2)), CHECKER)
 
 
 def payment_cycle(ledger: Ledger, worker: str, placement: str) -> None:
@@ -75,6 +85,7 @@ def record_every_event_type(ledger: Ledger, tmp_path: Path) -> str:
     paid = b.pay(ledger, "R12", worker, "2017-08-02", placement_id=placement)
     b.reverse(ledger, paid.payment_id, "2017-08-03")
     payment_cycle(ledger, worker, placement)
+    payment_run(ledger, worker, enrollment)
     b.close_period(ledger, "2017-08", "2017-09-01")
     treasury = tmp_path / "treasury.csv"
     treasury.write_text("date,payee,amount,reference\n2017-08-02,x,300.00,y\n")
