@@ -53,6 +53,7 @@ class RunItem:
     rule: str
     fact_id: str
     payee_id: str
+    worker_id: str | None = None  # known to the read models: prefetched with the rest
 
     def request_id(self, run_id: str) -> str:
         """A request id of the item in this run: the same on a retry of the run, and

@@ -123,15 +123,16 @@ def run_candidates(cur: SqlCursor, rules: tuple[str, ...], paid_on: str) -> list
             (paid_on,),
         ).fetchall()
         found += [{"rule": "R10", "fact_id": r["enrollment_id"], "payee_id": r["worker_id"],
-                   "division": r["division"], "employer_id": None} for r in rows]  # fmt: skip
+                   "division": r["division"], "employer_id": None, "worker_id": r["worker_id"]}
+                  for r in rows]  # fmt: skip
     placement_rules = [rule for rule in ("R13", "R14") if rule in rules]
     if placement_rules:
         rows = cur.execute(
-            f"SELECT placement_id, employer_id FROM {schema.PLACEMENTS}"
+            f"SELECT placement_id, employer_id, worker_id FROM {schema.PLACEMENTS}"
             " WHERE started_on <= ? ORDER BY position",
             (paid_on,),
         ).fetchall()
         found += [{"rule": rule, "fact_id": r["placement_id"], "payee_id": r["employer_id"],
-                   "division": None, "employer_id": r["employer_id"]}
+                   "division": None, "employer_id": r["employer_id"], "worker_id": r["worker_id"]}
                   for rule in placement_rules for r in rows]  # fmt: skip
     return found

@@ -87,7 +87,7 @@ class Running(Approving):
             return self._run_replayed(existing, digest)
         bodies = [item.body(command.run_id, command.paid_on) for item in items]
         commands = [parse(RequestPayment, body) for body in bodies]
-        works = [(self._request_decide(c, request_hash(b), by, access), request_prefetch(c)) for c, b in zip(commands, bodies, strict=True)]  # fmt: skip
+        works = [(self._request_decide(c, request_hash(b), by, access), request_prefetch(c) | workers_of(item)) for c, b, item in zip(commands, bodies, items, strict=True)]  # fmt: skip
         outcomes = self._in_chunks(works)
         refused = [{"rule": items[n].rule, "fact_id": items[n].fact_id, "payee_id": items[n].payee_id,
                     "refused_by": getattr(error, "rule", None) or "", "reason": error.detail}
@@ -126,7 +126,7 @@ class Running(Approving):
         if run.report is not None and run.report["approval_id"] == command.approval_id:
             return RunRecorded.of(run, self.position_of(run.id, run.version), replayed=True)
         run.check_approver(by)
-        works = [(self._approval_decide(request_id, command, by, access), decision_prefetch(request_id)) for request_id in run.requests]  # fmt: skip
+        works = [(self._approval_decide(request_id, command, by, access), decision_prefetch(request_id) | {ids.receipt_uuid("approval", approval_id(command, request_id))}) for request_id in run.requests]  # fmt: skip
         outcomes = self._in_chunks(works)
         paid = [a.request.request_id for a in outcomes.done if a.payment is not None]
         stopped = [{"request_id": run.requests[n], "refused_by": getattr(e, "rule", None) or "", "reason": e.detail} for n, e in outcomes.refused]  # fmt: skip
@@ -146,7 +146,7 @@ class Running(Approving):
 
     def _approval_decide(self, request_id: str, command: ApprovePayment, by: Actor, access: Access | None) -> Decide[ApprovalRecorded]:  # fmt: skip
         # Each request's approval has an id of its own, derived from the run's approval.
-        approval = ApprovePayment(f"{command.approval_id[:20]}.{request_id}", command.paid_on, command.adjustment_reason)  # fmt: skip
+        approval = ApprovePayment(approval_id(command, request_id), command.paid_on, command.adjustment_reason)  # fmt: skip
         digest = request_hash({"request_id": request_id, "approval_id": approval.approval_id, "paid_on": command.paid_on.isoformat()})  # fmt: skip
         return lambda uow: self._approve_work(uow, request_id, approval, digest, by, access)
 
@@ -183,3 +183,15 @@ class Running(Approving):
             outcomes.done += chunk.done
             outcomes.refused += chunk.refused
         return outcomes
+
+
+def approval_id(command: ApprovePayment, request_id: str) -> str:
+    """The id of one request's approval within a run's (64 characters at most)."""
+    return f"{command.approval_id[:20]}.{request_id}"
+
+
+def workers_of(item: RunItem) -> set[UUID]:
+    """The worker an item is for and its claims: loaded with the chunk, not one by one."""
+    if item.worker_id is None:
+        return set()
+    return {ids.worker_uuid(item.worker_id), ids.claims_uuid(f"worker:{item.worker_id}")}

@@ -80,7 +80,9 @@ def run_items(ledger: Ledger, projections: Projections, command: StartRun) -> li
     for found in projections.run_candidates(command.rules, command.paid_on):
         place = found["division"] or employer_division(found["employer_id"])
         if place is not None and divisions.is_hunan(place) and divisions.contains(command.division, divisions.canonical_place(place)):  # fmt: skip
-            items.append(RunItem(found["rule"], found["fact_id"], found["payee_id"]))
+            items.append(
+                RunItem(found["rule"], found["fact_id"], found["payee_id"], found["worker_id"])
+            )
     return items
 
 
