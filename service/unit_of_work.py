@@ -94,8 +94,8 @@ class UnitOfWork:
         parent.aggregates.update(self.aggregates)
         # In place, in the child's size: a chunk of hundreds merges hundreds of children,
         # and rebuilding the parent's whole set each time made a payment run quadratic.
-        parent.absent |= self.absent - parent.aggregates.keys()
-        parent.absent -= self.aggregates.keys()
+        parent.absent.update(a for a in self.absent if a not in parent.aggregates)
+        parent.absent.difference_update(self.aggregates)
         self.parent.recorded.update(self.recorded)
 
     def changed(self) -> list[Aggregate]:
