@@ -71,6 +71,15 @@ class Projections(Protocol):
     def reconciliations(
         self, query: ReconciliationQuery, after: int, limit: int
     ) -> list[dict[str, Any]]: ...
+    def payment_requests(
+        self,
+        after: int,
+        limit: int,
+        status: str | None = None,
+        division: str | None = None,
+        within: Callable[[str], bool] | None = None,
+    ) -> list[dict[str, Any]]: ...
+    def run_candidates(self, rules: tuple[str, ...], paid_on: date) -> list[dict[str, Any]]: ...
 
 
 class Background(Protocol):

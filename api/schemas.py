@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.fields import DIVISION
 from domain.sources import SOURCES
 from domain.values import money_str
-from service.results import FactRecorded, PaymentRecorded, ReversalRecorded
+from service.results import FactRecorded, PaymentRecorded, RequestRecorded, ReversalRecorded
 
 
 class Open(BaseModel):
@@ -204,3 +204,32 @@ class HealthOut(BaseModel):
 class ReadyOut(Open):
     status: str = Field(examples=["ready"])
     position: int = Field(description="the highest position recorded")
+
+
+class RequestOut(BaseModel):
+    """CONTRACT's payment request body, with its approvals so far."""
+
+    request_id: str
+    status: str = Field(json_schema_extra={"enum": ["pending", "approved", "rejected", "withdrawn"]})  # fmt: skip
+    rule: str
+    amount: str = Field(examples=["200.00"])
+    account: AccountRef
+    payee_id: str
+    worker_id: str | None
+    paid_on: date
+    requested_by: str
+    approvals_needed: int = Field(description="different approvers the approval policy asks")
+    approved_by: list[str]
+    reason: str | None = Field(description="why it was rejected")
+    position: int
+
+    @classmethod
+    def of(cls, made: RequestRecorded) -> RequestOut:
+        return cls(
+            request_id=made.request_id, status=made.status, rule=made.rule,
+            amount=money_str(made.amount),
+            account=AccountRef(source=made.source, division=made.division),
+            payee_id=made.payee_id, worker_id=made.worker_id, paid_on=made.paid_on,
+            requested_by=made.requested_by, approvals_needed=made.approvals_needed,
+            approved_by=list(made.approved_by), reason=made.reason, position=made.position,
+        )  # fmt: skip

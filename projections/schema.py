@@ -14,12 +14,13 @@ PLACEMENTS = "projection_placements"
 ENROLLMENTS = "projection_enrollments"
 ORGANISATIONS = "projection_organisations"
 RECONCILIATIONS = "projection_reconciliations"
+REQUESTS = "projection_payment_requests"
 
 # Rebuild empties these; the order does not matter (no foreign keys: a read model is
 # rebuilt from the log, not kept consistent by the database).
 TABLES = (
     ACCOUNTS, LINES, SUMS, PAYMENTS, WORKERS, PLACEMENTS, ENROLLMENTS, ORGANISATIONS,
-    RECONCILIATIONS,
+    RECONCILIATIONS, REQUESTS,
 )  # fmt: skip
 # Tables of an earlier layout: finding one means the read models were built by older
 # code, so they are dropped and everything is rebuilt from the log.
@@ -129,6 +130,14 @@ STATEMENTS = (
     " completed_on TEXT, two_after INTEGER NOT NULL, home_division TEXT NOT NULL,"
     " position BIGINT NOT NULL)",
     f"CREATE INDEX IF NOT EXISTS {ENROLLMENTS}_by_completion ON {ENROLLMENTS} (completed_on)",
+    # Payment requests (maker-checker), listed in recording order of the request.
+    f"CREATE TABLE IF NOT EXISTS {REQUESTS} (position BIGINT PRIMARY KEY,"
+    " request_id TEXT NOT NULL UNIQUE, originator_id TEXT NOT NULL UNIQUE,"
+    " status TEXT NOT NULL, rule TEXT NOT NULL, amount BIGINT NOT NULL, source TEXT NOT NULL,"
+    " division TEXT NOT NULL, payee_id TEXT NOT NULL, worker_id TEXT, paid_on TEXT NOT NULL,"
+    " requested_by TEXT NOT NULL, token_id TEXT, approvals_needed INTEGER NOT NULL,"
+    " approved_by TEXT NOT NULL, reason TEXT, decided_on TEXT, recorded_at TEXT NOT NULL)",
+    f"CREATE INDEX IF NOT EXISTS {REQUESTS}_by_status ON {REQUESTS} (status, position)",
 )
 
 
@@ -258,7 +267,29 @@ class EnrollmentRow(NamedTuple):
     position: int
 
 
+class RequestRow(NamedTuple):
+    position: int
+    request_id: str
+    originator_id: str
+    status: str
+    rule: str
+    amount: int
+    source: str
+    division: str
+    payee_id: str
+    worker_id: str | None
+    paid_on: str
+    requested_by: str
+    token_id: str | None
+    approvals_needed: int
+    approved_by: str  # the approvers' subjects, comma-separated, in order
+    reason: str | None
+    decided_on: str | None  # when approved, rejected or withdrawn (recording instant)
+    recorded_at: str
+
+
 ROWS: dict[type[tuple[object, ...]], str] = {
+    RequestRow: REQUESTS,
     AccountRow: ACCOUNTS,
     LineRow: LINES,
     PaymentRow: PAYMENTS,

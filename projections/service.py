@@ -12,6 +12,7 @@ from adapters.progress import Progress, ignored
 from adapters.sql import ViewStore
 from projections import accounts as account_queries
 from projections import lists, schema, statements, targets, views
+from projections import requests as request_queries
 from projections.follower import Follower
 from projections.runner import DEFAULT_BATCH, Runner
 from projections.year_end import year_end
@@ -168,3 +169,18 @@ class Projections:
     ) -> list[dict[str, Any]]:
         with self.store.transaction(commit=False) as cur:
             return lists.reconciliations(cur, query, after, limit)
+
+    def payment_requests(
+        self,
+        after: int,
+        limit: int,
+        status: str | None = None,
+        division: str | None = None,
+        within: Callable[[str], bool] | None = None,
+    ) -> list[dict[str, Any]]:
+        with self.store.transaction(commit=False) as cur:
+            return request_queries.requests(cur, after, limit, status, division, within)
+
+    def run_candidates(self, rules: tuple[str, ...], paid_on: date) -> list[dict[str, Any]]:
+        with self.store.transaction(commit=False) as cur:
+            return request_queries.run_candidates(cur, rules, paid_on.isoformat())
