@@ -7,13 +7,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cli import approvals, audit, files, projections, serve, statements, tokens
+from cli import approvals, audit, files, instructions, projections, serve, statements, tokens
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jobaid", description="Jobaid Ledger")
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (serve, tokens, projections, audit, files, statements, approvals):
+    for module in (serve, tokens, projections, audit, files, statements, approvals, instructions):
         module.add_commands(commands)
     return parser
 
