@@ -94,12 +94,13 @@ def paid_lines(ledger: Ledger, payment_ids: Sequence[str]) -> list[InstructionLi
 
 def _payments(ledger: Ledger, uuids: Any) -> tuple[dict[UUID, Any], set[UUID]]:
     """Each payment's SubsidyPaid event, and which payments were reversed."""
-    paid, reversed_ = {}, set()
+    paid: dict[UUID, Any] = {}
+    reversed_: set[UUID] = set()
     for stored, _position in events_of_many(ledger.recorder, list(uuids)):
         if stored.topic == REVERSED_TOPIC:
-            reversed_.add(stored.originator_id)
+            reversed_.add(UUID(str(stored.originator_id)))
         elif stored.originator_version == 1:
-            paid[stored.originator_id] = ledger.mapper.to_domain_event(stored)
+            paid[UUID(str(stored.originator_id))] = ledger.mapper.to_domain_event(stored)
     return paid, reversed_
 
 

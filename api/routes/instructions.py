@@ -5,19 +5,31 @@ Chinese unless `?lang=en`; `?format=json` gives its lines as JSON."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from fastapi.responses import Response
 
 from adapters.sheets import Lang
 from api.deps import LedgerDep, PrincipalDep
-from api.downloads import FILE_CONTENT, AcceptHeader, Format, FormatQuery, LangQuery, language, wanted
+from api.downloads import (
+    FILE_CONTENT,
+    AcceptHeader,
+    Format,
+    FormatQuery,
+    LangQuery,
+    language,
+    wanted,
+)
 from api.instruction_files import InstructionFile
 from api.openapi import problems
 from api.responses import json_answer
 from service.instructions import Instruction, request_instruction, run_instruction
 
 router = APIRouter(tags=["payment runs"])
-FILE = {200: {"content": FILE_CONTENT, "description": "The instruction: XLSX (default) or CSV"}}
+FILE: dict[int | str, dict[str, Any]] = {
+    200: {"content": FILE_CONTENT, "description": "The instruction: XLSX (default) or CSV"}
+}
 
 
 @router.get("/payment-runs/{run_id}/instruction", responses={**FILE, **problems(403, 404, 409, 422)})  # fmt: skip

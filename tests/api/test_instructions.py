@@ -102,7 +102,7 @@ def rows_of(sheet: Any) -> list[list[Any]]:
     return [list(row) for row in sheet.iter_rows()]
 
 
-def test_an_approved_runs_instruction_lists_its_payments_with_numeric_amounts_and_a_summary_that_ties_out(  # fmt: skip
+def test_an_approved_runs_instruction_has_numeric_amounts_and_a_summary_that_ties_out(
     api: Api,
 ) -> None:
     numbers = county(api)
@@ -120,7 +120,9 @@ def test_an_approved_runs_instruction_lists_its_payments_with_numeric_amounts_an
     assert all(row[2].is_date for row in body)
     by_payee = {row[4].value: row for row in body}
     assert by_payee["factory"][5].value == CODE and by_payee["factory"][6].value is None
-    assert by_payee["factory"][9].value == "社会保险补贴" and by_payee["w1"][9].value == "生活费补贴"
+    assert (
+        by_payee["factory"][9].value == "社会保险补贴" and by_payee["w1"][9].value == "生活费补贴"
+    )
     assert by_payee["w1"][6].value.endswith("****") and by_payee["w1"][5].value is None
     assert by_payee["w2"][3].value == "'" + HOSTILE  # a payee named like a formula stays text
     assert by_payee["w1"][8].value == f"就业补助资金 芙蓉区（{HOME}）"
