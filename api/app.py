@@ -18,6 +18,7 @@ from api.routes import (
     events,
     files,
     health,
+    imports,
     organisations,
     payments,
     reports,
@@ -43,6 +44,7 @@ ROUTERS = (
     reports,
     audit,
     files,
+    imports,
     tokens,
     health,
 )

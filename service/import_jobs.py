@@ -215,3 +215,23 @@ def survey_receipt(row: SurveyRow) -> UUID:
 
 def stored(errors: list[Any]) -> list[StoredError]:
     return [StoredError(e.row, e.field, e.column, e.reason) for e in errors]
+
+
+class ImportJobs:
+    """The job store and its runner, as a server holds them."""
+
+    def __init__(self, ledger: Ledger, wrote: Callable[[int], None] | None = None) -> None:
+        self.ledger = ledger
+        self.store = JobStore(ledger.recorder, ledger.settings.pii_key)
+        self.runner = Runner(ledger, self.store, wrote)
+
+    def start(self) -> None:
+        self.runner.start()
+
+    def stop(self) -> None:
+        self.runner.stop()
+
+    def submit(self, content: bytes, access: Access) -> dict[str, Any]:
+        answer = submit(self.ledger, self.store, content, access)
+        self.runner.wake()
+        return answer

@@ -1,5 +1,5 @@
-"""File uploads: the county's survey form, and the treasury's disbursement file for
-reconciliation. The file travels as the raw request body (`curl --data-binary @file`)."""
+"""The treasury's disbursement file for reconciliation, uploaded as the raw request body
+or as multipart/form-data (api.uploads); the survey form's routes are api.routes.imports."""
 
 from __future__ import annotations
 
@@ -7,64 +7,28 @@ from typing import Annotated
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Header, Query
 from fastapi.responses import Response
 
-from api.deps import LedgerDep, PrincipalDep, RuntimeDep
+from api.deps import LedgerDep, PrincipalDep
 from api.json import StrictJSONRoute
 from api.openapi import problems
 from api.responses import FastJSON
-from domain.errors import InvalidInput, NotFound
+from api.uploads import FILE_BODY, UploadDep
+from domain.errors import NotFound
 from domain.reconciliation import Reconciliation
-from service.imports import import_surveys
 from service.ledger import Ledger
 from service.reconcile import reconcile_file, report_csv, report_xlsx, summary
 
 router = APIRouter(tags=["files"], route_class=StrictJSONRoute)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILE_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "text/csv": {"schema": {"type": "string", "format": "binary"}},
-            XLSX: {"schema": {"type": "string", "format": "binary"}},
-        },
-    }
-}
-
-
-async def file_body(request: Request) -> bytes:
-    content = await request.body()
-    if not content:
-        raise InvalidInput("body", "send the file as the request body")
-    return content
-
-
-FileBody = Annotated[bytes, Depends(file_body)]
-
-
-@router.post("/imports/surveys", openapi_extra=FILE_BODY, responses=problems(403, 413, 422))
-def import_survey_form(
-    principal: PrincipalDep, ledger: LedgerDep, runtime: RuntimeDep, content: FileBody
-) -> FastJSON:
-    """Import the survey form (CSV in UTF-8 or GBK, or XLSX): rows recorded, bad rows reported."""
-    principal.require_role("clerk")
-    report = import_surveys(
-        ledger,
-        content,
-        principal.actor,
-        within=principal.covers,
-        access=principal,
-    )
-    runtime.wrote(int(ledger.recorder.max_notification_id() or 0))
-    return FastJSON(report.public())
 
 
 @router.post("/reconciliations", openapi_extra=FILE_BODY, responses=problems(403, 413, 422))
 def reconcile(
     principal: PrincipalDep,
     ledger: LedgerDep,
-    content: FileBody,
+    upload: UploadDep,
     source: Annotated[str, Query(description="the account's funding source")],
     division: Annotated[str, Query(description="the account's division code")],
     period: Annotated[str, Query(description="YYYY or YYYY-MM")],
@@ -74,7 +38,13 @@ def reconcile(
     principal.require_role("finance")
     principal.require_scope(division, "a reconciliation of an account")
     report, known = reconcile_file(
-        ledger, content, x_file_name or "upload.csv", source, division, period, principal.actor
+        ledger,
+        upload.content,
+        x_file_name or upload.filename or "upload.csv",
+        source,
+        division,
+        period,
+        principal.actor,
     )
     return FastJSON(summary(report), status_code=200 if known else 201)
 
