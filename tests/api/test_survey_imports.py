@@ -26,6 +26,7 @@ CONTRACT_HEADERS = ["劳动力编号", "姓名", "身份证号", "户籍所在�
                     "摸查人", "就业状态", "就业意愿", "就业服务需求", "就业地点代码", "就业单位名称",
                     "联系方式"]  # fmt: skip
 
+
 @pytest.fixture
 def api(make_ledger: Callable[[], Ledger]) -> Iterator[Api]:
     with running_api(make_ledger()) as api:
@@ -36,6 +37,7 @@ def api(make_ledger: Callable[[], Ledger]) -> Iterator[Api]:
             api.token(name, role, division)
         yield api
 
+
 def county_form(count: int, seed: int = 7) -> list[list[str]]:
     """`count` distinct people of the clerk's county, surveyed on 2017/9/1."""
     rows = unique_people(form_rows(count + count // 50 + 5, 0.0, seed)[0])[:count]
@@ -43,10 +45,12 @@ def county_form(count: int, seed: int = 7) -> list[list[str]]:
         row[2], row[3] = HOME, "2017/9/1"
     return rows
 
+
 def titled_csv(rows: list[list[str]], header: list[str] = HEADER) -> bytes:
     out = io.StringIO()
     csv.writer(out).writerows([*TITLES, header, *rows])
     return out.getvalue().encode("gb18030")
+
 
 def test_a_form_with_title_rows_and_excel_dates_imports_as_a_job(api: Api) -> None:
     rows = county_form(30)
@@ -62,6 +66,7 @@ def test_a_form_with_title_rows_and_excel_dates_imports_as_a_job(api: Api) -> No
     assert error["reason"].startswith("日期不存在（surveyed_on ")
     assert "2017/2/30" in error["reason"]
 
+
 def test_an_error_names_the_column_as_the_form_writes_it(api: Api) -> None:
     rows = county_form(2)
     rows[1][1] = rows[1][1][:17] + ("0" if rows[1][1][17] != "0" else "1")
@@ -71,12 +76,14 @@ def test_an_error_names_the_column_as_the_form_writes_it(api: Api) -> None:
     assert (error["column"], error["field"]) == ("* 身份证号码", "id_number")
     assert error["reason"].startswith("校验位应为")
 
+
 def test_a_file_that_is_no_form_is_a_422_not_a_job(api: Api) -> None:
     answer = api.client.post(
-        "/v1/imports/surveys", content="a,b\n1,2\n".encode(), headers=api.headers("clerk")
+        "/v1/imports/surveys", content=b"a,b\n1,2\n", headers=api.headers("clerk")
     )
     assert answer.status_code == 422 and answer.json()["field"] == "file"
     assert api.get("clerk", "/imports").json()["items"] == []
+
 
 def test_the_import_report_downloads_as_csv_and_xlsx_with_chinese_headers(api: Api) -> None:
     rows = county_form(3)
@@ -97,6 +104,7 @@ def test_the_import_report_downloads_as_csv_and_xlsx_with_chinese_headers(api: A
     english = api.client.get(f"/v1{path}?format=csv&lang=en", headers=api.headers("clerk"))
     assert english.text.lstrip("\ufeff").startswith("row,column,field,reason")
 
+
 def test_jobs_are_listed_within_the_callers_scope_and_paged(api: Api) -> None:
     first = imported(api, "clerk", titled_csv(county_form(2, seed=1)))
     second = imported(api, "clerk", titled_csv(county_form(2, seed=2)))
@@ -110,11 +118,14 @@ def test_jobs_are_listed_within_the_callers_scope_and_paged(api: Api) -> None:
     assert api.get("tianxin", f"/imports/{first['import_id']}").status_code == 404
     assert api.get("clerk", "/imports/nope").status_code == 404
 
+
 def multipart(api: Api, who: str, path: str, content: bytes, field: str = "file") -> object:
     files = {field: ("form.xlsx" if content[:2] == b"PK" else "form.csv", content)}
     return api.client.post(f"/v1{path}", files=files, headers=api.headers(who))
 
+
 RECONCILE = "/reconciliations?source=employment_fund&division=430000&period=2018-06"
+
 
 def test_both_upload_routes_take_multipart_form_data(api: Api) -> None:
     answer = multipart(api, "clerk", "/imports/surveys", titled_csv(county_form(3)))
@@ -128,6 +139,7 @@ def test_both_upload_routes_take_multipart_form_data(api: Api) -> None:
     assert reconciled.status_code == 201, reconciled.text  # type: ignore[attr-defined]
     assert reconciled.json()["totals"]["matched"] == 1  # type: ignore[attr-defined]
 
+
 @pytest.mark.parametrize("route", ["/imports/surveys", RECONCILE])
 def test_a_multipart_body_without_a_file_field_is_a_422(api: Api, route: str) -> None:
     who = "clerk" if route.startswith("/imports") else "province"
@@ -135,12 +147,14 @@ def test_a_multipart_body_without_a_file_field_is_a_422(api: Api, route: str) ->
     assert answer.status_code == 422, answer.text  # type: ignore[attr-defined]
     assert answer.json()["field"] == "file"  # type: ignore[attr-defined]
 
+
 @pytest.mark.parametrize("route", ["/imports/surveys", RECONCILE])
 def test_a_multipart_file_over_the_upload_bound_is_a_413(api: Api, route: str) -> None:
     who = "clerk" if route.startswith("/imports") else "province"
     answer = multipart(api, who, route, b"a" * (MAX_FILE_BYTES + 1))
     assert answer.status_code == 413, answer.text  # type: ignore[attr-defined]
     assert answer.headers["content-type"] == "application/problem+json"  # type: ignore[attr-defined]
+
 
 def test_the_template_has_the_contract_headers_an_example_and_a_guide(api: Api) -> None:
     answer = api.client.get("/v1/imports/surveys/template", headers=api.headers("clerk"))
@@ -154,10 +168,13 @@ def test_the_template_has_the_contract_headers_an_example_and_a_guide(api: Api) 
     assert rows[1][2] == EXAMPLE_ID_NUMBER and len(rows) == 2
     assert [row[0] for row in guide.iter_rows(min_row=2, values_only=True)][:13] == CONTRACT_HEADERS
 
+
 @pytest.mark.parametrize("count", [1, 40])
 def test_the_template_filled_with_rows_imports_cleanly(api: Api, count: int) -> None:
     book = load_workbook(
-        io.BytesIO(api.client.get("/v1/imports/surveys/template", headers=api.headers("clerk")).content)
+        io.BytesIO(
+            api.client.get("/v1/imports/surveys/template", headers=api.headers("clerk")).content
+        )
     )
     form = book.worksheets[0]
     for row in county_form(count):
@@ -169,6 +186,7 @@ def test_the_template_filled_with_rows_imports_cleanly(api: Api, count: int) -> 
     report = imported(api, "clerk", out.getvalue())
     assert (report["rows"], report["recorded"], report["rejected"]) == (count, count, 0), report
 
+
 def test_a_5000_row_form_with_title_rows_and_2017_9_1_dates_imports_as_a_job(
     api: Api, database_url: str
 ) -> None:
@@ -178,13 +196,13 @@ def test_a_5000_row_form_with_title_rows_and_2017_9_1_dates_imports_as_a_job(
     report = imported(api, "clerk", content, timeout=600)
     seconds = time.monotonic() - started
     assert (report["status"], report["recorded"], report["rejected"]) == ("done", count, 0)
-    print(f"{count} rows in {seconds:.1f} s: {count / seconds:.0f} rows/s")  # noqa: T201
+    print(f"{count} rows in {seconds:.1f} s: {count / seconds:.0f} rows/s")
     again = imported(api, "clerk", content, timeout=600)
     assert (again["recorded"], again["already_recorded"]) == (0, count)
+
 
 def test_a_finance_token_may_not_import(api: Api) -> None:
     answer = api.client.post(
         "/v1/imports/surveys", content=titled_csv(county_form(1)), headers=api.headers("province")
     )
     assert answer.status_code == 403
-
