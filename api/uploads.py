@@ -26,6 +26,9 @@ FIELD = "file"
 # A form's other fields (a file name, a comment) are small; there is no reason for many.
 MAX_FIELDS = 8
 MAX_FIELD_BYTES = 64 * 1024
+# A file name is a label shown back (a reconciliation's file name): a path's last part,
+# at most this long, printable; anything else is dropped rather than kept.
+MAX_NAME_CHARS = 255
 
 
 @dataclass(frozen=True)
@@ -63,9 +66,17 @@ async def _multipart(request: Request) -> Upload:
             raise Problem(413, f"the file may be at most {MAX_FILE_BYTES // MB} MB")
         if not content:
             raise InvalidInput(FIELD, "is empty")
-        return Upload(content, part.filename)
+        return Upload(content, file_name(part.filename))
     finally:
         await form.close()
+
+
+def file_name(name: str | None) -> str | None:
+    """The client's file name, if it is one worth keeping (see MAX_NAME_CHARS)."""
+    if not name:
+        return None
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return name if 0 < len(name) <= MAX_NAME_CHARS and name.isprintable() else None
 
 
 UploadDep = Annotated[Upload, Depends(upload_of)]

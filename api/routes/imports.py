@@ -82,7 +82,10 @@ def list_imports(
 
 @router.get(
     "/imports/surveys/template",
-    responses={200: {"content": {XLSX: FILE_CONTENT[XLSX]}, "description": "The form"}},
+    responses={
+        200: {"content": {XLSX: FILE_CONTENT[XLSX]}, "description": "The form"},
+        **problems(),
+    },
 )
 def survey_template(principal: PrincipalDep) -> Response:
     """The survey form as XLSX: the headers the import reads, one example row (skipped on
