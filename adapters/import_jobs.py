@@ -20,15 +20,17 @@ import hashlib
 import hmac
 import json
 import os
+import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.persistence import ApplicationRecorder, PersistenceError
 
 from adapters.sql import SqlCursor, ViewStore
 
@@ -38,6 +40,9 @@ ACTIVE = ("queued", "running")
 # An arbitrary constant: the advisory lock that serialises this module's DDL on PostgreSQL.
 DDL_LOCK = 7106117302
 NONCE_BYTES = 12  # AES-GCM's standard nonce
+# What the store raises while it is away or busy: a job meeting one is tried again later,
+# not failed.
+TRANSIENT = (PersistenceError, psycopg.Error, sqlite3.Error, OSError)
 _COMMON = (
     "import_id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, digest TEXT NOT NULL,"
     " token_id TEXT, role TEXT NOT NULL, division TEXT NOT NULL, subject TEXT NOT NULL,"
@@ -169,9 +174,21 @@ class JobStore:
         assert found is not None
         return found
 
+    def claimable(self) -> bool:
+        """Whether a job waits (a read: an idle runner asks this, not for the write lock)."""
+        with self.views.transaction(commit=False) as cur:
+            row = cur.execute(
+                f"SELECT COUNT(*) AS n FROM {JOBS} WHERE status IN ('queued', 'running')"
+                " AND lease_until < ?",
+                (time.time(),),
+            ).fetchone()
+        return bool(row["n"])
+
     def claim(self, owner: str, lease: float) -> tuple[Job, bytes | None] | None:
         """The first job that is waiting or whose runner's lease has run out, now leased to
         `owner`, with its sealed file; None when there is none."""
+        if not self.claimable():
+            return None
         now = time.time()
         skip = " FOR UPDATE SKIP LOCKED" if self.views.postgres else ""
         with self.views.transaction() as cur:

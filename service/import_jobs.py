@@ -19,13 +19,12 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import PersistenceError
-
 from adapters.eventstore import existing_ids
-from adapters.import_jobs import Job, JobStore, StoredError
+from adapters.import_jobs import TRANSIENT, Job, JobStore, StoredError
 from adapters.tables import open_table
 from domain import ids
 from domain.errors import LedgerError
@@ -128,8 +127,8 @@ class Runner:
         while not self._stopping.is_set():
             try:
                 ran = self.run_next()
-            except (PersistenceError, OSError) as error:  # the store is away: try again later
-                log.warning("import runner: store unavailable (%s)", type(error).__name__)
+            except Exception as error:  # the store is away (TRANSIENT): try again later
+                log.warning("import runner: %s; trying again", type(error).__name__)
                 ran = False
             if not ran:
                 self._wake.wait(POLL_SECONDS)
@@ -143,8 +142,9 @@ class Runner:
         job, sealed = claimed
         try:
             self._run(job, sealed)
-        except (PersistenceError, OSError):
-            self.store.release(job)
+        except TRANSIENT:
+            with suppress(*TRANSIENT):
+                self.store.release(job)
             raise
         except Exception as error:  # a bug must not retry forever: the job fails, named
             log.exception("import %s failed", job.import_id)

@@ -152,3 +152,31 @@ def test_a_service_killed_mid_import_resumes_the_job_when_started_again(
         assert surveys_recorded(ledger) == count
     finally:
         ledger.close()
+
+
+def test_shutting_the_service_down_stops_a_running_import_and_gives_its_lease_back(
+    database_url: str, tmp_path: Path
+) -> None:
+    env = environment(database_url, tmp_path)
+    clerk = token(env, tmp_path, "clerk")
+    count = 3000 if database_url.startswith("sqlite") else 1500
+    server = Server(env, tmp_path)
+    answer = httpx.post(f"{server.url}/imports/surveys", content=titled_csv(county_form(count)),
+                        headers={"Authorization": f"Bearer {clerk}"}, timeout=60)  # fmt: skip
+    import_id = answer.json()["import_id"]
+    follow(server, clerk, import_id, lambda job: job["done"] >= 250)
+    assert server.stop()  # SIGTERM: the chunk in hand finishes, then the runner stops
+    ledger = Ledger(Settings(database_url=database_url, pii_key=b"serve-test"))
+    try:
+        stopped = JobStore(ledger.recorder, ledger.settings.pii_key).get(import_id)
+    finally:
+        ledger.close()
+    assert stopped is not None and stopped.status == "running" and stopped.done < count
+    assert (stopped.lease_owner, stopped.lease_until) == (None, 0)  # resumable at once
+
+    again = Server(env, tmp_path)
+    try:
+        job = follow(again, clerk, import_id, lambda job: job["status"] == "done")
+    finally:
+        again.stop()
+    assert (job["recorded"], job["already_recorded"]) == (count, 0)
