@@ -17,6 +17,10 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^should not be empty", "不能为空"),
         (r"^check digit should be (\S+), not (\S+)", "校验位应为 {0}，不是 {1}"),
         (r"^should be 18 characters", "应为18位"),
+        (
+            r"^birth date (\d+) \(characters 7–14\) is not a real date",
+            "第7–14位的出生日期 {0} 不存在",
+        ),
         (r"^should be a date", "日期无法识别，请写成 2017-09-01、2017/9/1 或 2017年9月1日"),
         (r"is not a real date", "日期不存在"),
         (r"has no month", "月份不存在"),

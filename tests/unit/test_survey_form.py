@@ -47,6 +47,10 @@ def test_the_templates_example_row_is_skipped_not_recorded() -> None:
     ("english", "expected"),
     [
         ("check digit should be 5, not 3", "校验位应为 5，不是 3"),
+        (
+            "birth date 19900230 (characters 7–14) is not a real date",
+            "第7–14位的出生日期 19900230 不存在",
+        ),
         ("repeats row 7 for the same person and date", "与第 7 行重复（同一人、同一摸查日期）"),
         ("should be 已就业 or 未就业, not '待定'", "应填“已就业”或“未就业”"),
         ("439999 is not a known division code", "不是有效的行政区划代码"),
