@@ -25,13 +25,12 @@ from uuid import UUID
 
 from adapters.eventstore import existing_ids
 from adapters.import_jobs import TRANSIENT, Job, JobStore, StoredError
-from adapters.tables import open_table
 from domain import ids
 from domain.errors import LedgerError
 from service.access import Access
-from service.imports import CHUNK, record_rows, rows_through, survey_event_id
+from service.imports import CHUNK, record_rows, survey_event_id
 from service.ledger import Ledger
-from service.survey_form import EXAMPLE_ID_NUMBER, HEADERS, REQUIRED, Form, SurveyRow, read_form
+from service.survey_form import Chunk, Form, SurveyRow, count_rows, open_form
 from service.tokens import find_token
 
 log = logging.getLogger("jobaid.imports")
@@ -57,12 +56,6 @@ def submit(ledger: Ledger, store: JobStore, content: bytes, access: Access) -> d
         "rows": rows,
     }
     return public(store.create(job, content))
-
-
-def count_rows(content: bytes) -> int:
-    """The form's data rows (the template's example row left out), the header found."""
-    table = open_table(content, HEADERS, REQUIRED)
-    return sum(1 for _, cells in table.rows if cells.get("id_number") != EXAMPLE_ID_NUMBER)
 
 
 def public(job: Job, store: JobStore | None = None) -> dict[str, Any]:
@@ -162,45 +155,44 @@ class Runner:
             self.store.finish(job, "failed", "the token that started the import was revoked")
             return
         try:
-            form = read_form(content, self.ledger.settings.pii_key, access.covers)
-        except LedgerError as error:
+            form = open_form(content, self.ledger.settings.pii_key, access.covers)
+            finished = self._record(job, form, access)
+        except LedgerError as error:  # the file no longer reads as a form: not to be retried
             self.store.finish(job, "failed", error.detail)
             return
-        if self._record(job, form, access):
+        if finished:
             self.store.finish(job, "done")
             log.info("import %s done: %d rows", job.import_id, form.rows)
 
     def _record(self, job: Job, form: Form, access: Access) -> bool:
         """The chunks not yet done; False if the runner stopped or lost the lease."""
-        if not self.store.progress(job, job.done, (0, 0), stored(form.errors), self.lease):
-            return False
-        for start in range(0, len(form.valid), CHUNK):
-            chunk = form.valid[start : start + CHUNK]
-            done = rows_through(form, chunk[-1].row)
-            if done <= job.done:
-                continue  # recorded before the restart, its progress written
-            if not self._chunk(job, form, chunk, access, done):
+        for chunk in form.chunks(CHUNK):
+            if chunk.done <= job.done and chunk.valid:
+                continue  # recorded before the restart, its progress and errors written
+            if not self._chunk(job, form, chunk, access):
                 return False
             if self._stopping.is_set():
                 self.store.release(job)
                 return False
-        return self.store.progress(job, form.rows, (0, 0), (), self.lease)
+        return True
 
-    def _chunk(
-        self, job: Job, form: Form, chunk: list[SurveyRow], access: Access, done: int
-    ) -> bool:
-        known = job.known(chunk[0].row)
+    def _chunk(self, job: Job, form: Form, chunk: Chunk, access: Access) -> bool:
+        """Record one chunk and write its outcome (see the module's docstring on counts)."""
+        if not chunk.valid:  # refused rows only, at the end of the form
+            return self.store.progress(job, chunk.done, (0, 0), stored(chunk.errors), self.lease)
+        known = job.known(chunk.valid[0].row)
         if known is None:
-            known = already_held(self.ledger, chunk)
-            if not self.store.mark_chunk(job, chunk[0].row, known, self.lease):
+            known = already_held(self.ledger, chunk.valid)
+            if not self.store.mark_chunk(job, chunk.valid[0].row, known, self.lease):
                 return False
-        outcome = record_rows(self.ledger, form, chunk, access.actor, access)
+        outcome = record_rows(self.ledger, form, chunk.valid, access.actor, access)
         accepted = outcome.recorded + outcome.replayed
         already = sum(1 for row in accepted if row in known)
         counts = (len(accepted) - already, already)
         if self.wrote is not None:
             self.wrote(self.ledger.store.head())
-        return self.store.progress(job, done, counts, stored(outcome.errors), self.lease)
+        errors = stored(chunk.errors + outcome.errors)
+        return self.store.progress(job, chunk.done, counts, errors, self.lease)
 
 
 def already_held(ledger: Ledger, chunk: list[SurveyRow]) -> set[int]:

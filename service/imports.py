@@ -25,7 +25,7 @@ from service.idempotency import request_hash
 from service.ledger import Ledger
 from service.recording import FactItem
 from service.results import FactRecorded
-from service.survey_form import Form, RowError, SurveyRow, read_form
+from service.survey_form import Form, RowError, SurveyRow, count_rows, open_form
 
 # Rows per transaction: large enough that a save's fixed cost is shared (EVENTSOURCING-
 # NOTES: 100 events per save ≈ 12,500/s on SQLite), small enough that a refused row
@@ -78,24 +78,21 @@ def import_surveys(
     with `access` each fact is authorised as `POST /v1/events` does — a person registered
     in another county is not surveyed through this form. `progress(done, total)` hears
     of each chunk."""
-    form = read_form(content, ledger.settings.pii_key, within)
-    report = ImportReport(rows=form.rows, errors=list(form.errors))
-    for start in range(0, len(form.valid), CHUNK):
-        chunk = form.valid[start : start + CHUNK]
-        outcome = record_rows(ledger, form, chunk, Actor.of(recorded_by), access)
-        report.recorded += len(outcome.recorded)
-        report.already_recorded += len(outcome.replayed)
-        report.errors += outcome.errors
+    form = open_form(content, ledger.settings.pii_key, within)
+    total = count_rows(content) if progress is not None else None
+    report = ImportReport()
+    for chunk in form.chunks(CHUNK):
+        report.errors += chunk.errors
+        if chunk.valid:
+            outcome = record_rows(ledger, form, chunk.valid, Actor.of(recorded_by), access)
+            report.recorded += len(outcome.recorded)
+            report.already_recorded += len(outcome.replayed)
+            report.errors += outcome.errors
         if progress is not None:
-            progress(rows_through(form, chunk[-1].row), form.rows)
+            progress(chunk.done, total)
+    report.rows = form.rows
     report.errors.sort(key=lambda error: error.row)
     return report
-
-
-def rows_through(form: Form, row: int) -> int:
-    """How many of the form's data rows stand at or above spreadsheet row `row`."""
-    refused = sum(1 for error in form.errors if error.row <= row)
-    return refused + sum(1 for valid in form.valid if valid.row <= row)
 
 
 def record_rows(

@@ -10,7 +10,7 @@ invented person must never enter the ledger because a clerk forgot to delete it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,13 +83,29 @@ class SurveyRow:
 
 
 @dataclass
+class Chunk:
+    """Up to `size` valid rows in form order, the rows refused since the chunk before, and
+    how many data rows the form has up to this chunk's end (its `done`)."""
+
+    valid: list[SurveyRow]
+    errors: list[RowError]
+    done: int
+
+
+@dataclass
 class Form:
-    """A form read: its data rows counted, the valid ones parsed in order, the rest refused."""
+    """A form being read: its columns as written, and its rows as they stream — parsed a
+    chunk at a time, so a job's progress moves from the first chunk on and memory holds
+    one chunk of parsed rows. Chunks are the same on every read of the same file: a
+    resumed job finds its place by `done`."""
 
     columns: dict[str, str]
     rows: int = 0
     valid: list[SurveyRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    _table: Iterator[tuple[int, dict[str, str]]] = field(default=iter(()), repr=False)
+    _within: Callable[[str], bool] | None = field(default=None, repr=False)
+    _pii_key: bytes = field(default=b"", repr=False)
 
     def error(self, row: int, field_name: str, reason: str) -> RowError:
         """An error about `field_name`, named by the column the clerk sees."""
@@ -97,31 +113,60 @@ class Form:
         column = self.columns.get(name) or (chinese_header(name) if name in HEADERS else name)
         return RowError(row, name, column, bilingual(name, reason))
 
+    def chunks(self, size: int) -> Iterator[Chunk]:
+        """The rows in chunks of `size` valid rows (the last chunk may hold fewer, or none)."""
+        seen: dict[tuple[str, str], int] = {}
+        chunk = Chunk([], [], 0)
+        for row, cells in self._table:
+            if cells.get("id_number") == EXAMPLE_ID_NUMBER:
+                continue  # the template's example row (see the module's docstring)
+            self.rows += 1
+            self._read(row, cells, chunk, seen)
+            if len(chunk.valid) == size:
+                chunk.done = self.rows
+                yield chunk
+                chunk = Chunk([], [], 0)
+        chunk.done = self.rows
+        yield chunk
 
-def read_form(content: bytes, pii_key: bytes, within: Callable[[str], bool] | None = None) -> Form:
-    """Every row of the upload read (InvalidInput for a file that is no form at all).
-    `within(home_division)` limits the rows to a clerk's scope."""
-    table = open_table(content, HEADERS, REQUIRED)
-    form = Form(dict(table.written))
-    seen: dict[tuple[str, str], int] = {}
-    for row, cells in table.rows:
-        if cells.get("id_number") == EXAMPLE_ID_NUMBER:
-            continue  # the template's example row (see the module's docstring)
-        form.rows += 1
+    def _read(
+        self, row: int, cells: dict[str, str], chunk: Chunk, seen: dict[tuple[str, str], int]
+    ) -> None:
         try:
-            survey_row = parse_row(row, cells, pii_key)
+            survey_row = parse_row(row, cells, self._pii_key)
             home = survey_row.registration.home_division
-            if within is not None and not within(home):
+            if self._within is not None and not self._within(home):
                 raise InvalidInput("home_division", f"{home} lies outside the token's scope")
         except InvalidInput as error:
-            form.errors.append(form.error(row, error.field, error.reason))
-            continue
+            chunk.errors.append(self.error(row, error.field, error.reason))
+            return
         first = seen.setdefault((survey_row.id_hash, f"{survey_row.survey.surveyed_on}"), row)
         if first != row:
             reason = f"repeats row {first} for the same person and date"
-            form.errors.append(form.error(row, "id_number", reason))
-            continue
-        form.valid.append(survey_row)
+            chunk.errors.append(self.error(row, "id_number", reason))
+            return
+        chunk.valid.append(survey_row)
+
+
+def open_form(content: bytes, pii_key: bytes, within: Callable[[str], bool] | None = None) -> Form:
+    """The form in the upload, its header found (InvalidInput for a file that is no form
+    at all); `within(home_division)` limits the rows to a clerk's scope."""
+    table = open_table(content, HEADERS, REQUIRED)
+    return Form(dict(table.written), _table=table.rows, _within=within, _pii_key=pii_key)
+
+
+def count_rows(content: bytes) -> int:
+    """The form's data rows (the template's example row left out), the header found."""
+    table = open_table(content, HEADERS, REQUIRED)
+    return sum(1 for _, cells in table.rows if cells.get("id_number") != EXAMPLE_ID_NUMBER)
+
+
+def read_form(content: bytes, pii_key: bytes, within: Callable[[str], bool] | None = None) -> Form:
+    """The whole form read at once: every valid row and every refused one."""
+    form = open_form(content, pii_key, within)
+    for chunk in form.chunks(len(content) + 1):
+        form.valid += chunk.valid
+        form.errors += chunk.errors
     return form
 
 
