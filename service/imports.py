@@ -16,6 +16,7 @@ from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 
+from adapters.progress import Progress
 from domain import ids
 from domain.errors import Conflict, Forbidden, InvalidInput, LedgerError, PolicyRefusal
 from domain.keys import Key
@@ -31,7 +32,6 @@ from service.survey_form import Form, RowError, SurveyRow, count_rows, open_form
 # NOTES: 100 events per save ≈ 12,500/s on SQLite), small enough that a refused row
 # sends only its own chunk row by row.
 CHUNK = 250
-Progress = Callable[[int, int | None], None]
 
 
 @dataclass
