@@ -11,11 +11,12 @@ invented person must never enter the ledger because a clerk forgot to delete it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.settings import hash_id_number
-from adapters.tables import open_table
+from adapters.tables import Budget, open_table
 from domain.commands import RegisterWorker, SurveyWorker
 from domain.errors import InvalidInput
 from domain.id_numbers import id_check_char
@@ -106,6 +107,7 @@ class Form:
     _table: Iterator[tuple[int, dict[str, str]]] = field(default=iter(()), repr=False)
     _within: Callable[[str], bool] | None = field(default=None, repr=False)
     _pii_key: bytes = field(default=b"", repr=False)
+    _budget: Budget | None = field(default=None, repr=False)
 
     def error(self, row: int, field_name: str, reason: str) -> RowError:
         """An error about `field_name`, named by the column the clerk sees."""
@@ -124,10 +126,14 @@ class Form:
             self._read(row, cells, chunk, seen)
             if len(chunk.valid) == size:
                 chunk.done = self.rows
-                yield chunk
+                with self._paused():  # recording the chunk is not reading the file
+                    yield chunk
                 chunk = Chunk([], [], 0)
         chunk.done = self.rows
         yield chunk
+
+    def _paused(self) -> AbstractContextManager[None]:
+        return self._budget.paused() if self._budget is not None else nullcontext()
 
     def _read(
         self, row: int, cells: dict[str, str], chunk: Chunk, seen: dict[tuple[str, str], int]
@@ -152,7 +158,13 @@ def open_form(content: bytes, pii_key: bytes, within: Callable[[str], bool] | No
     """The form in the upload, its header found (InvalidInput for a file that is no form
     at all); `within(home_division)` limits the rows to a clerk's scope."""
     table = open_table(content, HEADERS, REQUIRED)
-    return Form(dict(table.written), _table=table.rows, _within=within, _pii_key=pii_key)
+    return Form(
+        dict(table.written),
+        _table=table.rows,
+        _within=within,
+        _pii_key=pii_key,
+        _budget=table.budget,
+    )
 
 
 def count_rows(content: bytes) -> int:

@@ -60,3 +60,24 @@ def test_the_templates_example_row_is_skipped_not_recorded() -> None:
 def test_each_reason_has_its_chinese_sentence(english: str, expected: str) -> None:
     assert chinese(english) == expected
     assert bilingual("id_number", english) == f"{expected}（id_number {english}）"
+
+
+def test_time_spent_recording_between_chunks_is_not_counted_as_reading_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The read bound (adapters.tables.READ_SECONDS) is for reading the file; a 30,000-row
+    job records for minutes between its chunks and must not fail for it."""
+    import time
+
+    from adapters import tables
+    from service.survey_form import open_form
+
+    monkeypatch.setattr(tables, "READ_SECONDS", 0.3)
+    people = [f"43010219800101{n:03d}" for n in range(3)]
+    rows = "".join(f"张三,{p}{id_check_char(p)},430102,2017/9/1,李四,未就业,是\n" for p in people)
+    form = open_form((HEADER + rows).encode(), KEY)
+    read = 0
+    for chunk in form.chunks(1):
+        read += len(chunk.valid)
+        time.sleep(0.2)  # recording the chunk
+    assert (read, form.rows) == (3, 3)
