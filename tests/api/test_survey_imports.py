@@ -18,7 +18,7 @@ from service.ledger import Ledger
 from service.survey_form import EXAMPLE_ID_NUMBER, FORM_FIELDS, chinese_header
 from tests import builders as b
 from tests.api_support import HOME, PROVINCE, TIANXIN, Api, imported, running_api
-from tests.test_imports import HEADER, form_rows, unique_people
+from tests.surveys import HEADER, form_rows, unique_people
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TITLES = [["湖南省农村贫困劳动力就业信息表"], ["填报单位：长沙市芙蓉区人社局", "", "填报日期：2017年9月5日"], []]  # fmt: skip

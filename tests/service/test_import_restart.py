@@ -20,9 +20,9 @@ from adapters.settings import Settings
 from service.import_jobs import ImportJobs, Runner
 from service.ledger import Ledger
 from service.tokens import issue_token, revoke_token
+from tests.api.test_api_serve import Server, environment, token
 from tests.api.test_survey_imports import county_form, titled_csv
 from tests.api_support import HOME
-from tests.test_api_serve import Server, environment, token
 
 
 class Killed(BaseException):

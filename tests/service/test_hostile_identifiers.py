@@ -30,6 +30,8 @@ from service.imports import import_surveys
 from service.ledger import Ledger
 from tests import builders as b
 
+pytestmark = pytest.mark.both_stores  # keys (R24 and every identifier) as each store compares them
+
 NUMBER = "430104198001010014"
 ARABIC_INDIC = NUMBER[:5] + "\u0661" + NUMBER[6:]  # one ١ for the 1
 FULL_WIDTH = "".join(chr(ord(c) - ord("0") + ord("０")) for c in NUMBER)

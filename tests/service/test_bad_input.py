@@ -149,6 +149,7 @@ def test_a_bad_fact_is_refused_naming_its_field_and_records_nothing(
         assert b.store_size(ledger) == before, f"{type_} {bad} recorded events"
 
 
+@pytest.mark.both_stores
 def test_a_batch_with_one_bad_fact_records_none_of_it_and_names_the_item(ledger: Ledger) -> None:
     known = world(ledger)
     before = b.store_size(ledger)

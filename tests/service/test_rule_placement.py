@@ -29,6 +29,7 @@ def account_of(paid: Any) -> dict[str, str]:
 # --- R4: placements and their end -------------------------------------------------------
 
 
+@pytest.mark.both_stores
 def test_R4_a_placement_ends_once_and_not_before_it_started(ledger: Ledger) -> None:
     employer = b.organisation(ledger)
     worker = b.worker(ledger)
@@ -494,6 +495,7 @@ def test_R14_refuses_before_12_months_on_post(ledger: Ledger) -> None:
         b.pay(ledger, "R14", employer, "2019-01-14", placement_id=placement)
 
 
+@pytest.mark.both_stores
 def test_R14_pays_a_month_of_contributions_once_R20(ledger: Ledger) -> None:
     worker, employer, placement = r14_setup(ledger)
     b.contributions(ledger, worker, employer, months_between("2018-01", "2018-12"))
@@ -516,6 +518,7 @@ def test_R14_pays_only_the_months_inside_the_window_R2(ledger: Ledger) -> None:
     assert money_str(paid.amount) == "1600.00"  # 10 × 160.00, not 12
 
 
+@pytest.mark.both_stores
 def test_R14_covers_at_most_36_months_per_worker_paying_the_earliest_months_of_a_cut_claim(
     ledger: Ledger,
 ) -> None:
@@ -559,6 +562,7 @@ def two_employers(ledger: Ledger, started_on: str) -> tuple[str, list[tuple[str,
     return worker, jobs
 
 
+@pytest.mark.both_stores
 def test_R14_cap_counts_a_calendar_month_paid_to_two_employers_once(ledger: Ledger) -> None:
     # 二(三)2: 补贴期限不超过三年 — a period of time, not a count of employer-months.
     worker, [(first, first_job), (second, second_job)] = two_employers(ledger, "2018-01-01")

@@ -17,6 +17,11 @@ from service.ledger import FactRecorded, Ledger, PaymentRecorded
 from tests import builders as b
 from tests.builders import record_one
 
+# Guards under real concurrency, on both stores. Many connections at once (four ledgers'
+# pools): the group keeps these on one worker, never beside the other connection-hungry
+# tests, so two workers stay well inside PostgreSQL's 100 connections.
+pytestmark = [pytest.mark.both_stores, pytest.mark.xdist_group("many_connections")]
+
 THREADS = 32
 INSTANCES = 4
 

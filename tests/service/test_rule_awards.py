@@ -66,6 +66,7 @@ def test_R15_refuses_an_amount_other_than_the_policy_and_accepts_the_policy_amou
     assert money_str(paid.amount) == "1000000.00"
 
 
+@pytest.mark.both_stores
 def test_R15_pays_once_per_division_per_year_R18(ledger: Ledger) -> None:
     provincial_fund(ledger)
     bureau = b.organisation(ledger, "government", division=XIANGXI)
@@ -125,6 +126,7 @@ def test_R16_refuses_an_amount_other_than_the_policy(ledger: Ledger) -> None:
         b.pay(ledger, "R16", designated, "2018-06-01", amount="1000000.00")
 
 
+@pytest.mark.both_stores
 def test_R16_pays_once_per_base_per_year_R18(ledger: Ledger) -> None:
     provincial_fund(ledger)
     designated, other = base(ledger), base(ledger)

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_api_serve import Server, environment
-from tests.test_imports import form_rows, to_csv, unique_people
+from service.imports import CHUNK
+from tests.api.test_api_serve import Server, environment
+from tests.surveys import form_rows, to_csv, unique_people
 
 CLI = [sys.executable, "-m", "cli"]
 COMMANDS = [
@@ -71,8 +72,12 @@ def test_a_refused_command_is_one_line_and_exit_2(database_url: str, tmp_path: P
 def test_sqlite_an_import_beside_a_running_service_waits_for_the_lock_quietly(
     tmp_path: Path,
 ) -> None:
+    """Two imports of five chunks each (CHUNK rows a transaction) beside the service's
+    sealer and projections: ten write transactions from two processes queue on the one
+    SQLite lock with the service's own, which is the contention the test is about; a
+    longer file only queues more of the same."""
     env = {**environment(f"sqlite:///{tmp_path}/ledger.db", tmp_path), "JOBAID_LOG_LEVEL": "INFO"}
-    rows, _ = form_rows(3000, 0.0)
+    rows, _ = form_rows(5 * CHUNK, 0.0)
     (tmp_path / "form.csv").write_bytes(to_csv(unique_people(rows)))
     server = Server(env, tmp_path)
     try:

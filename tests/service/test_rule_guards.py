@@ -16,6 +16,8 @@ from service.ledger import Ledger
 from tests import builders as b
 from tests.builders import record_one
 
+pytestmark = pytest.mark.both_stores  # the guards (R18, R20, R21, R23, reversals)
+
 
 def placed_by_agency(
     ledger: Ledger, worker: str | None = None, started_on: str = "2018-01-15"

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from uuid import UUID
 
+import pytest
 from eventsourcing.persistence import StoredEvent
 
 from audit.chain import Sealer
@@ -21,7 +22,9 @@ from service.ledger import Ledger
 from tests import builders as b
 from tests.builders import record_one
 
-HISTORY = Path(__file__).parent / "data" / "history-dd0458f.jsonl"
+pytestmark = pytest.mark.both_stores  # stored topics read back from each store
+
+HISTORY = Path(__file__).parent.parent / "data" / "history-dd0458f.jsonl"
 
 
 def load_history(ledger: Ledger) -> list[StoredEvent]:

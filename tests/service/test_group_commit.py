@@ -15,6 +15,8 @@ from service.ledger import FactRecorded, Ledger, PaymentRecorded
 from tests import builders as b
 from tests.builders import record_one
 
+pytestmark = pytest.mark.both_stores  # group commit is one transaction per group on each store
+
 
 def in_one_group(ledger: Ledger, *commands: Callable[[], Any]) -> list[Any]:
     """Run the commands as one group: each queues its work instead of running it."""

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from projections import Projections, schema
 from projections.replay import replay_balances
 from service.ledger import Ledger
 from tests.projection_support import Scenario
+
+pytestmark = pytest.mark.both_stores  # read models
 
 JISHOU = "433101"
 # Recorded latest business date first: every fact after the first is back-dated.

@@ -7,9 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from domain import ids
 from service.ledger import Ledger
 from tests import builders as b
+
+pytestmark = pytest.mark.both_stores  # history read back by a second ledger
 
 
 def state(aggregate: Any) -> dict[str, Any]:

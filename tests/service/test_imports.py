@@ -3,90 +3,23 @@ recorded twice on a re-import; Chinese headers, GBK and UTF-8 CSV, and XLSX."""
 
 from __future__ import annotations
 
-import csv
 import io
-import random
-import tracemalloc
 from pathlib import Path
 
 import pytest
 
+from adapters.settings import Settings
 from adapters.tables import MAX_FILE_BYTES, MAX_ROWS
-from domain import divisions
-from domain.values import id_check_char
-from service.imports import import_surveys
+from service.imports import CHUNK, import_surveys
 from service.ledger import Ledger
 from tests import builders as b
+from tests.conftest import PII_KEY
+from tests.surveys import HEADER, cli, form_rows, to_csv, unique_people
 from tests.workbooks import row_bomb
 
-HEADER = [
-    "姓名",
-    "身份证号",
-    "户籍所在地代码",
-    "摸查日期",
-    "摸查人",
-    "就业状态",
-    "就业意愿",
-    "就业服务需求",
-    "就业地点代码",
-    "就业单位名称",
-    "联系方式",
-]
 
-
-def form_rows(
-    count: int, bad_share: float, seed: int = 7
-) -> tuple[list[list[str]], dict[str, int]]:
-    """A realistic form: mostly good rows, a share of bad ones of three kinds."""
-    rng = random.Random(seed)
-    counties = divisions.hunan_counties()
-    rows, bad = [], {"check_digit": 0, "county": 0, "date": 0}
-    for n in range(count):
-        birth = f"{rng.randint(1960, 2000)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
-        county = rng.choice(counties)
-        first17 = f"{county}{birth}{n % 1000:03d}"
-        number = first17 + id_check_char(first17)
-        # Distinct people: vary the region part by row so no two rows share a number.
-        employed = n % 2 == 0
-        row = [
-            f"劳动力{n}",
-            number,
-            county,
-            "2018-03-15",
-            "李四",
-            "已就业" if employed else "未就业",
-            "是",
-            "技能培训、岗位信息",
-            "440106" if employed else "",
-            "某某公司" if employed else "",
-            "0731-1234567" if employed else "",
-        ]
-        if rng.random() < bad_share:
-            kind = list(bad)[n % 3]
-            bad[kind] += 1
-            if kind == "check_digit":
-                row[1] = first17 + ("0" if number[-1] != "0" else "1")
-            elif kind == "county":
-                row[2] = "439999"
-            else:
-                row[3] = "2018-02-30"
-        rows.append(row)
-    return rows, bad
-
-
-def to_csv(rows: list[list[str]], encoding: str = "utf-8") -> bytes:
-    text = io.StringIO()
-    csv.writer(text).writerows([HEADER, *rows])
-    return text.getvalue().encode(encoding)
-
-
-def unique_people(rows: list[list[str]]) -> list[list[str]]:
-    seen: set[str] = set()
-    return [r for r in rows if not (r[1][:17] in seen or seen.add(r[1][:17]))]  # type: ignore[func-returns-value]
-
-
-def test_imports_5000_rows_with_3_percent_bad_rows_exactly(ledger: Ledger) -> None:
-    rows, bad = form_rows(5000, 0.03)
+def imports_with_bad_rows_exactly_and_nothing_twice(ledger: Ledger, count: int) -> None:
+    rows, bad = form_rows(count, 0.03)
     rows = unique_people(rows)
     report = import_surveys(ledger, to_csv(rows), "clerk-430102")
     expected_bad = sum(bad.values())
@@ -100,6 +33,25 @@ def test_imports_5000_rows_with_3_percent_bad_rows_exactly(ledger: Ledger) -> No
     again = import_surveys(ledger, to_csv(rows), "clerk-430102")
     assert again.recorded == 0
     assert again.already_recorded == len(rows) - expected_bad
+
+
+def test_imports_5000_rows_with_3_percent_bad_rows_exactly(ledger: Ledger) -> None:
+    """A county's whole form, twenty chunks of CHUNK rows, on SQLite: the import's rules."""
+    imports_with_bad_rows_exactly_and_nothing_twice(ledger, 5000)
+
+
+def test_on_postgresql_a_few_chunks_import_with_bad_rows_exactly_and_nothing_twice(
+    postgres_url: str,
+) -> None:
+    """The 5,000 rows above on PostgreSQL: what a store can change — chunks committed one
+    by one, each person's key claimed once, a re-import finding every row already
+    recorded — shows in three chunks of CHUNK rows and a part chunk as well as in twenty,
+    and every kind of bad row still occurs."""
+    ledger = Ledger(Settings(database_url=postgres_url, pii_key=PII_KEY))
+    try:
+        imports_with_bad_rows_exactly_and_nothing_twice(ledger, 3 * CHUNK + 40)
+    finally:
+        ledger.close()
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
@@ -127,6 +79,7 @@ def test_imports_xlsx(ledger: Ledger) -> None:
     assert (report.recorded, report.rejected) == (10, 0)
 
 
+@pytest.mark.both_stores
 def test_survey_of_a_person_registered_before_attaches_to_that_worker(ledger: Ledger) -> None:
     number = b.id_number("1990-03-07")
     worker = b.worker(ledger, birth_date="1990-03-07", number=number)
@@ -150,23 +103,6 @@ def _worker_of(ledger: Ledger, number: str) -> str:
     owner = _registered_as(ledger, hash_id_number(ledger.settings.pii_key, number))
     assert owner is not None
     return owner
-
-
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:
-    """`jobaid ARGV…` in this process, on the test's database, its peak memory bounded."""
-    from cli.main import main
-    from tests.conftest import PII_KEY
-
-    monkeypatch.setenv("JOBAID_DATABASE_URL", database_url)
-    monkeypatch.setenv("JOBAID_PII_KEY", PII_KEY.decode())
-    tracemalloc.start()
-    try:
-        status = main(list(argv))
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert peak < 50 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
-    return status
 
 
 def test_the_cli_refuses_a_workbook_bomb_naming_the_row_bound(

@@ -14,7 +14,7 @@ from adapters.tables import MAX_ROWS
 from service.ledger import Ledger
 from tests import builders as b
 from tests.api_support import HOME, PROVINCE, TIANXIN, Api, event, imported, running_api
-from tests.test_imports import HEADER, form_rows, to_csv
+from tests.surveys import HEADER, form_rows, to_csv
 from tests.workbooks import row_bomb
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -13,12 +13,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from eventsourcing.domain import Aggregate
 
 import domain
 from domain import registry
 from service.ledger import Ledger
 from tests.world import record_every_event_type
+
+pytestmark = pytest.mark.both_stores  # every stored event type read back from each store
 
 CLI = [sys.executable, "-m", "cli"]
 # Declared so that the library's default creation event of these aggregates has a stable

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from service.ledger import Ledger
 from tests import builders as b
+from tests.api.test_api_bad_input import ROLE, TEMPLATES
 from tests.api_support import ELSEWHERE, HOME, PROVINCE, Api, running_api
-from tests.test_api_bad_input import ROLE, TEMPLATES
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ def funded(ledger: Ledger) -> None:
 # --- R5: one course a day ---------------------------------------------------------------
 
 
+@pytest.mark.both_stores
 def test_R5_refuses_a_second_attendance_on_the_same_day_even_for_another_enrollment(
     ledger: Ledger,
 ) -> None:
@@ -38,6 +39,7 @@ def test_R5_refuses_a_second_attendance_on_the_same_day_even_for_another_enrollm
     assert ledger.get_worker(worker).enrollments[welder].days[0].isoformat() == "2018-03-03"
 
 
+@pytest.mark.both_stores
 def test_R5_refuses_a_batch_attending_one_day_twice_and_records_none_of_it(ledger: Ledger) -> None:
     worker = b.worker(ledger)
     first = b.enrollment(ledger, worker, started_on="2018-03-01")
@@ -153,6 +155,7 @@ def test_R8_is_paid_to_the_worker_or_the_institution_not_another(ledger: Ledger)
         b.pay(ledger, "R8", stranger, "2018-06-15", enrollment_id=enrolled)
 
 
+@pytest.mark.both_stores
 def test_R8_pays_a_course_completion_once_whoever_claims_it_R20(ledger: Ledger) -> None:
     standards(ledger)
     funded(ledger)
@@ -166,6 +169,7 @@ def test_R8_pays_a_course_completion_once_whoever_claims_it_R20(ledger: Ledger) 
 # --- R10 and R19: 20 a day actually attended, once per day ------------------------------
 
 
+@pytest.mark.both_stores
 def test_R10_pays_20_per_attended_day_and_a_second_claim_only_the_new_days(ledger: Ledger) -> None:
     funded(ledger)
     worker = b.worker(ledger)

@@ -143,6 +143,7 @@ def register(ledger: Ledger, worker_id: str, number: str, birth_date: str = "199
     return b.worker(ledger, worker_id, birth_date=birth_date, number=number)
 
 
+@pytest.mark.both_stores
 def test_R24_refuses_the_same_id_number_under_a_second_worker_id(ledger: Ledger) -> None:
     number = b.id_number("1990-03-07")
     register(ledger, "w-first", number)
@@ -152,6 +153,7 @@ def test_R24_refuses_the_same_id_number_under_a_second_worker_id(ledger: Ledger)
         register(ledger, "w-first", b.id_number("1990-03-07"))
 
 
+@pytest.mark.both_stores
 def test_R24_refuses_one_id_number_twice_within_a_batch(ledger: Ledger) -> None:
     number = b.id_number("1990-03-07")
     items = [
@@ -173,6 +175,7 @@ def test_R24_refuses_one_id_number_twice_within_a_batch(ledger: Ledger) -> None:
         record_json(ledger, items, "clerk")
 
 
+@pytest.mark.both_stores
 def test_R24_refuses_a_lowercase_x_spelling_of_an_id_number(ledger: Ledger) -> None:
     """One person, one spelling: a lower-case x would be a second spelling of the number."""
     first17 = next(

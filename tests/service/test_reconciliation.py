@@ -20,7 +20,7 @@ from service.reconciliation_files import COLUMNS, report_csv, report_xlsx
 from service.treasury_file import read_treasury_file
 from tests import builders as b
 from tests.conftest import PII_KEY
-from tests.test_imports import cli
+from tests.surveys import cli
 from tests.workbooks import row_bomb
 
 
@@ -86,6 +86,7 @@ def test_a_payment_missing_from_the_treasury_file_is_reported(ledger: Ledger) ->
     assert [line["ledger_reference"] for line in missing] == [p2]
 
 
+@pytest.mark.both_stores
 def test_a_reupload_of_the_same_file_is_recognised_and_exports_open(ledger: Ledger) -> None:
     ((p1, b1),) = paid_bases(ledger, 1)
     content = treasury_file([("2018-06-01", b1, "100000.00", p1)])

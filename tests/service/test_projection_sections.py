@@ -19,6 +19,8 @@ from service.ledger import Ledger
 from tests import builders as b
 from tests.projection_support import Scenario, populate, snapshot
 
+pytestmark = pytest.mark.both_stores  # read models
+
 JISHOU = "433101"
 
 
