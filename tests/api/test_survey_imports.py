@@ -105,6 +105,7 @@ def test_the_import_report_downloads_as_csv_and_xlsx_with_chinese_headers(api: A
     assert english.text.lstrip("\ufeff").startswith("row,column,field,reason")
 
 
+@pytest.mark.both_stores  # paging reads the job table of each store
 def test_jobs_are_listed_within_the_callers_scope_and_paged(api: Api) -> None:
     first = imported(api, "clerk", titled_csv(county_form(2, seed=1)))
     second = imported(api, "clerk", titled_csv(county_form(2, seed=2)))
@@ -187,6 +188,7 @@ def test_the_template_filled_with_rows_imports_cleanly(api: Api, count: int) -> 
     assert (report["rows"], report["recorded"], report["rejected"]) == (count, count, 0), report
 
 
+@pytest.mark.both_stores  # the job's own tables, on each store
 def test_a_5000_row_form_with_title_rows_and_2017_9_1_dates_imports_as_a_job(
     api: Api, database_url: str
 ) -> None:

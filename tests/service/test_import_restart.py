@@ -25,6 +25,10 @@ from tests.api.test_survey_imports import county_form, titled_csv
 from tests.api_support import HOME
 
 
+# A job's store, its leases and its restart are each store's own: proven on both.
+pytestmark = pytest.mark.both_stores
+
+
 class Killed(BaseException):
     """The runner's process dies here."""
 
