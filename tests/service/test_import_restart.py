@@ -24,7 +24,6 @@ from tests.api.test_api_serve import Server, environment, token
 from tests.api.test_survey_imports import county_form, titled_csv
 from tests.api_support import HOME
 
-
 # A job's store, its leases and its restart are each store's own: proven on both.
 pytestmark = pytest.mark.both_stores
 
