@@ -38,6 +38,7 @@ TEMPLATES: dict[str, dict[str, Any]] = {
     "TransportStandardSet": {"division": HOME, "amount": "10.00", "effective_from": "2017-07-01"},
     "PoorAreaDesignated": {"division": HOME, "effective_from": "2017-07-01"},
     "WorkingAgeSet": {"min_age": 16, "max_age": 60, "effective_from": "2017-07-01"},
+    "ApprovalPolicySet": {"division": HOME, "threshold": "10.00", "approvers": 2, "effective_from": "2017-07-01"},
     "PeriodClosed": {"source": "employment_fund", "division": HOME, "period": "2017", "closed_on": "2018-01-05"},
     "FundsAppropriated": {"appropriation_id": "ax", "source": "employment_fund", "division": HOME, "amount": "1.00",
                           "appropriated_on": "2018-01-01", "document_ref": "文"},
@@ -64,7 +65,8 @@ WRONG = [
     "\u202e",
 ]
 ROLE = {"FundsAppropriated": "finance", "PeriodClosed": "finance", "TrainingStandardSet": "admin",
-        "TransportStandardSet": "admin", "PoorAreaDesignated": "admin", "WorkingAgeSet": "admin"}  # fmt: skip
+        "TransportStandardSet": "admin", "PoorAreaDesignated": "admin", "WorkingAgeSet": "admin",
+        "ApprovalPolicySet": "admin"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -198,20 +198,12 @@ def test_the_statement_csv_quotes_text_that_would_start_a_formula_but_not_amount
     ).content
     assert text.startswith("\ufeff".encode())  # UTF-8 with a BOM: Excel on Chinese Windows
     rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"), newline="")))
-    assert rows[0] == [
-        "date",
-        "kind",
-        "rule",
-        "payee_id",
-        "worker_id",
-        "amount",
-        "balance",
-        "position",
-    ]
-    payment = next(row for row in rows if row[1] == "payment")
-    assert payment[3] == "'-1-cmd"
-    assert payment[5] == "-100000.00" and payment[6] == "400000.00"
-    assert rows[-1][1] == "closing_balance" and rows[-1][6] == "400000.00"
+    # Chinese headers by default in files (CONTRACT "Lists, files and jobs").
+    assert rows[0][:6] == ["日期", "摘要", "收款人", "金额", "余额", "文号"]
+    payment = next(row for row in rows if row[6] == "支付")
+    assert payment[8] == "'-1-cmd"
+    assert payment[3] == "-100000.00" and payment[4] == "400000.00"
+    assert rows[-1][1] == "期末余额" and rows[-1][4] == "400000.00"
 
 
 @pytest.mark.parametrize("route", ["/imports/surveys", "/reconciliations"])

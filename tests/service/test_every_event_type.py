@@ -18,6 +18,7 @@ from eventsourcing.domain import Aggregate
 
 import domain
 from domain import registry
+from projections import Projections
 from service.ledger import Ledger
 from tests.world import record_every_event_type
 
@@ -66,3 +67,20 @@ def test_every_entry_point_reads_every_event_type_in_a_fresh_process(
     assert "rebuilt projections" in run("rebuild")
     trail = json.loads(run("audit", "trail", "--worker", worker, "--json"))
     assert {row["fact"] for row in trail} >= {"WorkerRegistered", "WorkerSurveyed", "WorkerPlaced"}
+    # The worker's payment cycle, recorded on its own aggregates, is in the trail too.
+    assert {row["fact"] for row in trail} >= {
+        "PaymentRequested", "PaymentRequestRejected", "PaymentRequestWithdrawn",
+        "PaymentRequestApproved", "SubsidyPaid", "PaymentReversed",
+    }  # fmt: skip
+    # What the fresh process rebuilt, the read models show: every request's last status.
+    projections = Projections(ledger.store)
+    try:
+        listed = projections.payment_requests(0, 10)
+    finally:
+        projections.close()
+    assert [(r["status"], r["approved_by"]) for r in listed] == [
+        ("rejected", []),
+        ("withdrawn", []),
+        ("approved", ["finance.w", "finance.v"]),
+        ("approved", ["finance.w"]),  # the payment run's one request
+    ]

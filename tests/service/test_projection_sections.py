@@ -18,6 +18,7 @@ from projections.runner import SPAN, TOPICS
 from service.ledger import Ledger
 from tests import builders as b
 from tests.projection_support import Scenario, populate, snapshot
+from tests.world import payment_cycle
 
 pytestmark = pytest.mark.both_stores  # read models
 
@@ -83,6 +84,10 @@ def test_plain_decoding_writes_what_the_library_mapper_would(ledger: Ledger) -> 
     populate(ledger, payments=60)  # money, reversals, placements, courses
     placement = b.placement(ledger, b.worker(ledger), b.organisation(ledger))
     b.end_placement(ledger, placement, "2019-01-31")
+    worker, agency = b.worker(ledger), b.organisation(ledger, "agency")
+    b.appropriate(ledger)
+    placed = b.placement(ledger, worker, b.organisation(ledger), "2017-08-01", agency_id=agency)
+    payment_cycle(ledger, worker, placed)  # requests rejected, withdrawn, approved
     plain = Projections(ledger.store, batch_size=50)
     mapped = Projections(ledger.store, batch_size=50)
     mapped.runner.decoder.plain_versions = {}  # every event through the mapper
