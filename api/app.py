@@ -18,6 +18,7 @@ from api.routes import (
     events,
     files,
     health,
+    lists,
     organisations,
     payments,
     reports,
@@ -35,6 +36,7 @@ token with `jobaid token create --role admin --division 430000`. Errors are RFC 
 
 
 ROUTERS = (
+    lists,
     events,
     payments,
     accounts,

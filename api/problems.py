@@ -96,7 +96,7 @@ def answer_ledger_error(_: Request, error: Exception) -> JSONResponse:
     if isinstance(error, PolicyRefusal):
         return problem(409, error.reason, rule=error.rule)
     if isinstance(error, InvalidInput):
-        return problem(422, error.detail, field=error.field)
+        return problem(422, error.detail, field=error.field, errors=getattr(error, "errors", None))
     if isinstance(error, Forbidden):
         return problem(403, error.detail)
     if isinstance(error, NotFound):

@@ -11,7 +11,7 @@ from adapters.eventstore import EventStore
 from adapters.progress import Progress, ignored
 from adapters.sql import ViewStore
 from projections import accounts as account_queries
-from projections import schema, targets, views
+from projections import lists, schema, targets, views
 from projections.follower import Follower
 from projections.runner import DEFAULT_BATCH, Runner
 
@@ -107,3 +107,29 @@ class Projections:
     def targets(self, within: Callable[[str], bool] | None = None) -> dict[str, Any]:
         with self.store.transaction(commit=False) as cur:
             return targets.targets(cur, within)
+
+    # Lists: up to `limit` items recorded after position `after` (projections/lists.py).
+
+    def workers(self, query: lists.WorkerQuery, after: int, limit: int) -> list[dict[str, Any]]:
+        with self.store.transaction(commit=False) as cur:
+            return lists.workers(cur, query, after, limit)
+
+    def organisations(
+        self, query: lists.OrganisationQuery, after: int, limit: int
+    ) -> list[dict[str, Any]]:
+        with self.store.transaction(commit=False) as cur:
+            return lists.organisations(cur, query, after, limit)
+
+    def payments(self, query: lists.PaymentQuery, after: int, limit: int) -> list[dict[str, Any]]:
+        with self.store.transaction(commit=False) as cur:
+            return lists.payments(cur, query, after, limit)
+
+    def payment(self, payment_id: str) -> dict[str, Any] | None:
+        with self.store.transaction(commit=False) as cur:
+            return lists.payment(cur, payment_id)
+
+    def reconciliations(
+        self, query: lists.ReconciliationQuery, after: int, limit: int
+    ) -> list[dict[str, Any]]:
+        with self.store.transaction(commit=False) as cur:
+            return lists.reconciliations(cur, query, after, limit)
