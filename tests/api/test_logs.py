@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from adapters.logs import handler
+from api.middleware import RequestLog
 from service.ledger import Ledger
 from tests.api_support import PROVINCE, Api, running_api
 
@@ -190,3 +191,10 @@ def test_a_refusal_before_any_route_carries_the_id_too(
         ("big-1", None, 413),
         ("lost-1", None, 404),
     ]
+
+
+def test_every_documented_route_is_logged_by_its_full_template(api: Api) -> None:
+    app: Any = api.client.app
+    [templates] = [m.kwargs["templates"] for m in app.user_middleware if m.cls is RequestLog]
+    documented = set(api.client.get("/openapi.json").json()["paths"])
+    assert documented and documented <= set(templates.values())
