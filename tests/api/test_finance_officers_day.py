@@ -19,13 +19,16 @@ from openpyxl import load_workbook
 
 from service.ledger import Ledger
 from tests import builders as b
-from tests.api_support import HOME, Api, running_api
+from tests.api_support import HOME, Api, imported, running_api
+from tests.surveys import HEADER, form_rows, unique_people
 from tests.treasury_support import TRANSPORT, paid_workers, treasury_row, workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ACCOUNT = f"/accounts/local_treasury/{HOME}"
 FEBRUARY = "from=2018-02-01&to=2018-02-28"
 CENT = Decimal("0.01")
+FORM_ROWS = 5000
+TITLES = [["湖南省农村贫困劳动力就业信息表"], ["填报单位：长沙市芙蓉区人社局", None, "填报日期：2017年9月5日"], []]  # fmt: skip
 
 
 @pytest.fixture
@@ -115,3 +118,41 @@ def test_a_finance_officers_day(api: Api) -> None:
     assert totals["matched"] == len(february)
     assert [totals[key] for key in ("date_mismatch", "amount_mismatch",
             "unmatched_treasury", "unmatched_ledger")] == [0, 0, 0, 0]  # fmt: skip
+
+    # Beside her, the clerk imports the county's survey form (a clerk's work, not finance's).
+    the_clerk_imports_the_countys_survey_form_as_a_job(api)
+
+
+def the_countys_survey_form(count: int) -> bytes:
+    """The form as the county fills it in Excel: title rows above the header, `count`
+    people of the county surveyed on 2017/9/1 — and one day that does not exist."""
+    from openpyxl import Workbook
+
+    rows = unique_people(form_rows(count + count // 50 + 5, 0.0)[0])[:count]
+    for row in rows:
+        row[2], row[3] = HOME, "2017/9/1"
+    rows[-1][3] = "2017/2/30"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [*TITLES, HEADER, *rows]:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def the_clerk_imports_the_countys_survey_form_as_a_job(api: Api) -> None:
+    report = imported(api, "clerk", the_countys_survey_form(FORM_ROWS), timeout=900,
+                      **{"Content-Type": XLSX})  # fmt: skip
+    assert (report["status"], report["rows"], report["done"]) == ("done", FORM_ROWS, FORM_ROWS)
+    assert (report["recorded"], report["rejected"]) == (FORM_ROWS - 1, 1)
+    (error,) = report["errors"]
+    assert error["row"] == len(TITLES) + 1 + FORM_ROWS  # as the spreadsheet numbers it
+    assert error["column"] == "摸查日期" and "2017/2/30" in error["reason"]
+    listed = read(api, "clerk", f"/workers?division={HOME}&limit=500").json()
+    assert len(listed["items"]) == 500 and listed["next_cursor"] is not None
+    book = read(api, "clerk", f"/imports/{report['import_id']}?format=xlsx").content
+    summary = load_workbook(io.BytesIO(book))["汇总"]
+    counts = {row[0]: row[1] for row in summary.iter_rows(min_row=2, values_only=True)}
+    assert (counts["已导入"], counts["未通过"]) == (FORM_ROWS - 1, 1)
