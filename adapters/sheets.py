@@ -92,6 +92,9 @@ class Sheet:
     rows: Iterable[Sequence[Cell]]
     header: Sequence[str] | None = None
     widths: Sequence[float] = ()
+    # Columns whose empty cells are formatted as text: where a person will type an ID
+    # number or a code, so that Excel keeps 430102199003071234 as written, not 4.3E+17.
+    text_columns: Sequence[int] = ()
 
     @classmethod
     def of(
@@ -188,12 +191,14 @@ class _Formats:
         self.money = book.add_format({"num_format": MONEY_FORMAT})
         self.date = book.add_format({"num_format": DATE_FORMAT})
         self.datetime = book.add_format({"num_format": DATETIME_FORMAT})
+        self.text = book.add_format({"num_format": "@"})
 
 
 def _write_sheet(worksheet: Any, sheet: Sheet, formats: _Formats) -> None:
     first = 0
     for column, width in enumerate(sheet.widths):
-        worksheet.set_column(column, column, width)
+        text = formats.text if column in sheet.text_columns else None
+        worksheet.set_column(column, column, width, text)
     if sheet.header is not None:
         worksheet.freeze_panes(1, 0)
         for column, title in enumerate(sheet.header):

@@ -18,6 +18,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from domain.errors import InvalidInput
@@ -54,11 +55,13 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 class Table:
     """An uploaded table, its header found: which column each field is read from, under
     the header as the file writes it (so an error can name the column the clerk sees),
-    and the data rows below the header as they stream."""
+    and the data rows below the header as they stream — within `budget`, which a reader
+    that does slow work between rows (an import recording them) holds still meanwhile."""
 
     header_row: int
     written: dict[str, str]
     rows: Iterator[tuple[int, dict[str, str]]]
+    budget: Budget | None = None
 
 
 def open_table(content: bytes, headers: Headers, required: Sequence[str]) -> Table:
@@ -76,7 +79,7 @@ def open_table(content: bytes, headers: Headers, required: Sequence[str]) -> Tab
     number, columns = _header(filled, headers, required)
     written = {name: title for name, (_, title) in columns.items()}
     places = {name: index for name, (index, _) in columns.items()}
-    return Table(number, written, _data(filled, places))
+    return Table(number, written, _data(filled, places), budget)
 
 
 def read_table(
@@ -132,6 +135,15 @@ class Budget:
         (a zip's own claim of a part's size: understated, the checksum gives it away)."""
         if self.unpacked + size > MAX_UNPACKED_BYTES:
             raise InvalidInput("file", f"unpacks to more than {MAX_UNPACKED_BYTES // MB} MB")
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Time spent inside is not reading time: the deadline moves on by as much."""
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.deadline += time.monotonic() - started
 
     def clock(self) -> None:
         if time.monotonic() > self.deadline:

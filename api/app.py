@@ -19,6 +19,7 @@ from api.routes import (
     events,
     files,
     health,
+    imports,
     instructions,
     lists,
     organisations,
@@ -51,6 +52,7 @@ ROUTERS = (
     reports,
     audit,
     files,
+    imports,
     tokens,
     health,
 )

@@ -16,6 +16,7 @@ import psycopg
 
 from api.problems import unavailable
 from projections.lists import OrganisationQuery, PaymentQuery, ReconciliationQuery, WorkerQuery
+from service.import_jobs import ImportJobs
 from service.ledger import Ledger
 
 log = logging.getLogger("jobaid.api")
@@ -178,6 +179,7 @@ class Runtime:
         self._background: list[Background] = []
         self.owned = True
         self._lock = threading.Lock()
+        self._imports: ImportJobs | None = None
 
     @classmethod
     def injected(
@@ -224,6 +226,17 @@ class Runtime:
                             work.start()
         return self._projections
 
+    def imports(self) -> ImportJobs:
+        """The import jobs and their runner, started on first need: at start, so that a
+        job a stopped server left unfinished is resumed (service.import_jobs)."""
+        ledger = self.ledger()
+        if self._imports is None:
+            with self._lock:
+                if self._imports is None:
+                    self._imports = ImportJobs(ledger, wrote=self.wrote)
+                    self._imports.start()
+        return self._imports
+
     def wrote(self, position: int) -> None:
         # A lost update here only makes a read wait less; max() keeps it monotonic.
         self.last_written = max(self.last_written, position)
@@ -235,6 +248,7 @@ class Runtime:
         self.gate.start()
         try:
             self.projections()
+            self.imports()
         except Exception as error:  # the store may be away at start: open on first need
             log.warning("store not ready at start: %s", type(error).__name__)
             self.gate.failed()
@@ -242,6 +256,8 @@ class Runtime:
     def close(self) -> None:
         """Stop following the log and close what this runtime opened."""
         self.gate.stop()
+        if self._imports is not None:
+            self._imports.stop()  # after the chunk in hand; its lease is given back
         for work in self._background:
             work.stop()
         if self._projections is not None and self._projections_started:

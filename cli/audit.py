@@ -11,7 +11,6 @@ from typing import Any
 from audit.trail import render, trail
 from audit.verify import checkpoint, read_checkpoint, verify
 from cli.ledger import on_ledger
-from cli.progress import shown
 from service.ledger import Ledger
 
 
@@ -41,6 +40,8 @@ def verify_command(args: argparse.Namespace) -> int:
         except ValueError as error:
             print(f"jobaid verify: {error}", file=sys.stderr)
             return 2
+        from cli.progress import shown  # here: rich is loaded only for the long commands
+
         with shown("verifying the history") as tick:
             result = verify(ledger.store, wanted, tick)
         print(json.dumps(result, ensure_ascii=False))
@@ -56,6 +57,8 @@ def checkpoint_command(args: argparse.Namespace) -> int:
     """Seal what is recorded and write the chain head an auditor keeps outside."""
 
     def run(ledger: Ledger) -> int:
+        from cli.progress import shown
+
         with shown("sealing the history") as tick:
             sealed = checkpoint(ledger.store, args.by, tick)
         text = json.dumps(sealed, indent=2, sort_keys=True)

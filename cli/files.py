@@ -1,4 +1,5 @@
-"""`jobaid import surveys` and `jobaid reconcile`: files in, reports out."""
+"""`jobaid import surveys`, `jobaid import template` and `jobaid reconcile`: files in,
+reports out. The import runs here and now (not as a job), its progress on a terminal."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from cli.ledger import on_ledger
 from cli.progress import shown
 from domain.errors import BadRows
 from domain.reconciliation import DIFFERENCES, Reconciliation
+from service.import_files import template_xlsx
 from service.imports import import_surveys
 from service.ledger import Ledger
 from service.reconcile import DEFAULT_DATE_TOLERANCE, reconcile_file, summary
@@ -27,6 +29,9 @@ def add_commands(commands: Any) -> None:
     surveys.add_argument("file")
     surveys.add_argument("--by", default="cli", help="who records the rows (谁摸查、谁负责)")
     surveys.set_defaults(run=import_command)
+    template = import_kinds.add_parser("template", help="write the survey form (XLSX) to fill in")  # fmt: skip
+    template.add_argument("--output", required=True, help="the XLSX file to write")
+    template.set_defaults(run=template_command)
     reconcile = commands.add_parser("reconcile", help="match a treasury disbursement file to an account")  # fmt: skip
     reconcile.add_argument("file")
     reconcile.add_argument("--source", required=True)
@@ -48,11 +53,23 @@ def import_command(args: argparse.Namespace) -> int:
     """Record the file's valid rows; print the report as JSON; exit 1 if any row was bad."""
 
     def run(ledger: Ledger) -> int:
-        report = import_surveys(ledger, read_upload(args.file), args.by)
+        content = read_upload(args.file)
+        with shown(f"import {Path(args.file).name}") as tick:
+            report = import_surveys(ledger, content, args.by, progress=tick)
         print(json.dumps(report.public(), ensure_ascii=False, indent=2))
         return 1 if report.errors else 0
 
     return on_ledger("import", run)
+
+
+def template_command(args: argparse.Namespace) -> int:
+    """Write the blank survey form (the same file as GET /v1/imports/surveys/template)."""
+    try:
+        Path(args.output).write_bytes(template_xlsx())
+    except OSError as error:
+        print(f"jobaid import template: {args.output}: {error.strerror}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def reconcile_command(args: argparse.Namespace) -> int:

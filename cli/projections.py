@@ -15,7 +15,6 @@ from types import FrameType
 from typing import Any
 
 from adapters.settings import Settings
-from cli.progress import shown
 from projections.replay import replay_balances
 from projections.service import Projections
 from service.ledger import Ledger
@@ -96,6 +95,8 @@ def stop_with_parent(parent: int | None) -> bool:
 
 
 def rebuild(ledger: Ledger) -> int:
+    from cli.progress import shown  # here: rich stays out of `jobaid project`'s start-up
+
     projections = Projections(ledger.store, ledger.settings.projection_batch)
     events = ledger.recorder.max_notification_id() or 0
     started = time.perf_counter()
@@ -118,6 +119,8 @@ def replay(ledger: Ledger, as_of: str | None, known_at: str | None) -> int:
     except ValueError as error:
         print(f"jobaid replay: {error}", file=sys.stderr)
         return 2
+    from cli.progress import shown
+
     with shown("replaying the account events") as tick:
         rows = replay_balances(ledger.store, day, instant, tick)
     for row in rows:

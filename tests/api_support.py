@@ -129,3 +129,19 @@ class Proxy:
             for s in (source, sink):
                 with suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
+
+
+def imported(api: Api, who: str, content: bytes, timeout: float = 120.0, **headers: str) -> Any:
+    """POST the survey form, then follow the job until it is done or failed: its answer."""
+    import time
+
+    answer = api.client.post(
+        "/v1/imports/surveys", content=content, headers=api.headers(who, **headers)
+    )
+    assert answer.status_code == 202, answer.text
+    deadline = time.monotonic() + timeout
+    while True:
+        job = api.get(who, f"/imports/{answer.json()['import_id']}").json()
+        if job["status"] in ("done", "failed") or time.monotonic() > deadline:
+            return job
+        time.sleep(0.05)

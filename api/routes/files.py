@@ -1,5 +1,5 @@
-"""File uploads: the county's survey form, and the treasury's disbursement file for
-reconciliation. The file travels as the raw request body (`curl --data-binary @file`)."""
+"""The treasury's disbursement file for reconciliation, uploaded as the raw request body
+or as multipart/form-data (api.uploads); the survey form's routes are api.routes.imports."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Annotated
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Header, Query
 from fastapi.responses import Response
 
-from api.deps import LedgerDep, PrincipalDep, RuntimeDep
+from api.deps import LedgerDep, PrincipalDep
 from api.downloads import (
     FILE_CONTENT,
     AcceptHeader,
@@ -24,58 +24,22 @@ from api.downloads import (
 from api.json import StrictJSONRoute
 from api.openapi import problems
 from api.responses import FastJSON
-from domain.errors import InvalidInput, NotFound
+from api.uploads import FILE_BODY, UploadDep
+from domain.errors import NotFound
 from domain.reconciliation import Reconciliation
-from service.imports import import_surveys
 from service.ledger import Ledger
 from service.reconcile import DEFAULT_DATE_TOLERANCE, reconcile_file, summary
 from service.reconciliation_files import report_header, report_name, report_rows, report_sheets
 
 router = APIRouter(tags=["files"], route_class=StrictJSONRoute)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILE_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "text/csv": {"schema": {"type": "string", "format": "binary"}},
-            XLSX: {"schema": {"type": "string", "format": "binary"}},
-        },
-    }
-}
-
-
-async def file_body(request: Request) -> bytes:
-    content = await request.body()
-    if not content:
-        raise InvalidInput("body", "send the file as the request body")
-    return content
-
-
-FileBody = Annotated[bytes, Depends(file_body)]
-
-
-@router.post("/imports/surveys", openapi_extra=FILE_BODY, responses=problems(403, 413, 422))
-def import_survey_form(
-    principal: PrincipalDep, ledger: LedgerDep, runtime: RuntimeDep, content: FileBody
-) -> FastJSON:
-    """Import the survey form (CSV in UTF-8 or GBK, or XLSX): rows recorded, bad rows reported."""
-    principal.require_role("clerk")
-    report = import_surveys(
-        ledger,
-        content,
-        principal.actor,
-        within=principal.covers,
-        access=principal,
-    )
-    runtime.wrote(int(ledger.recorder.max_notification_id() or 0))
-    return FastJSON(report.public())
 
 
 @router.post("/reconciliations", openapi_extra=FILE_BODY, responses=problems(403, 413, 422))
 def reconcile(
     principal: PrincipalDep,
     ledger: LedgerDep,
-    content: FileBody,
+    upload: UploadDep,
     source: Annotated[str, Query(description="the account's funding source")],
     division: Annotated[str, Query(description="the account's division code")],
     period: Annotated[str, Query(description="YYYY or YYYY-MM")],
@@ -88,9 +52,9 @@ def reconcile(
     amount, purpose or voucher) to the account's payments and reversals."""
     principal.require_role("finance")
     principal.require_scope(division, "a reconciliation of an account")
-    name = x_file_name or "upload.csv"
+    name = x_file_name or upload.filename or "upload.csv"
     report, known = reconcile_file(
-        ledger, content, name, source, division, period, principal.actor, date_tolerance
+        ledger, upload.content, name, source, division, period, principal.actor, date_tolerance
     )
     return FastJSON(summary(report), status_code=200 if known else 201)
 

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from adapters.logs import handler
+from api.middleware import RequestLog
 from service.ledger import Ledger
 from tests.api_support import PROVINCE, Api, running_api
 
@@ -174,3 +175,26 @@ def test_the_text_format_keeps_a_hostile_path_on_one_line(
 def test_the_problem_schema_documents_the_request_id(api: Api) -> None:
     schema = api.client.get("/openapi.json").json()["components"]["schemas"]["ProblemOut"]
     assert {"type": "string"} in schema["properties"]["request_id"]["anyOf"]
+
+
+def test_a_refusal_before_any_route_carries_the_id_too(
+    api: Api, captured: tuple[io.StringIO, Lines]
+) -> None:
+    _, lines = captured
+    too_big = api.client.post(
+        "/v1/events", content=b"[]", headers={"Content-Length": "99999999", "X-Request-ID": "big-1"}
+    )
+    nowhere = api.client.get("/v1/nowhere", headers={"X-Request-ID": "lost-1"})
+    assert (too_big.status_code, too_big.json()["request_id"]) == (413, "big-1")
+    assert (nowhere.status_code, nowhere.json()["request_id"]) == (404, "lost-1")
+    assert [(a["request_id"], a["route"], a["status"]) for a in access(lines)] == [
+        ("big-1", None, 413),
+        ("lost-1", None, 404),
+    ]
+
+
+def test_every_documented_route_is_logged_by_its_full_template(api: Api) -> None:
+    app: Any = api.client.app
+    [templates] = [m.kwargs["templates"] for m in app.user_middleware if m.cls is RequestLog]
+    documented = set(api.client.get("/openapi.json").json()["paths"])
+    assert documented and documented <= set(templates.values())

@@ -6,6 +6,7 @@ about a 吉首市 placement — the policy decided before the scope was checked.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from domain import divisions
 from service.ledger import Ledger
 from tests import builders as b
-from tests.api_support import ELSEWHERE, JISHOU, Api, event, running_api
+from tests.api_support import ELSEWHERE, JISHOU, Api, event, imported, running_api
 
 FURONG = "430104"
 
@@ -80,13 +81,7 @@ def test_a_survey_form_cannot_survey_a_person_registered_in_another_county(api: 
     b.worker(api.ledger, worker_id="w-jishou-8", home=JISHOU, number=number)
     form = ("姓名,身份证号,户籍所在地代码,摸查日期,摸查人,就业状态,就业意愿\n"
             f"张三,{number},{FURONG},2018-03-01,王五,未就业,否\n")  # fmt: skip
-    answer = api.client.post(
-        "/v1/imports/surveys",
-        content=form.encode(),
-        headers=api.headers("clerk", **{"Content-Type": "text/csv"}),
-    )
-    assert answer.status_code == 200, answer.text
-    report = answer.json()
+    report = imported(api, "clerk", form.encode(), **{"Content-Type": "text/csv"})
     assert (report["recorded"], report["rejected"]) == (0, 1), report
-    names_nothing_of(answer.text, "w-jishou-8", JISHOU)
+    names_nothing_of(json.dumps(report, ensure_ascii=False), "w-jishou-8", JISHOU)
     assert not api.ledger.get_worker("w-jishou-8").surveys
