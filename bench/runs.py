@@ -12,11 +12,13 @@ import argparse
 import time
 from datetime import date
 
+from api.instruction_files import InstructionFile
 from bench.stores import fresh_database, open_ledger
 from domain.approvals import ApprovePayment
 from domain.recorded import Actor
 from domain.runs import RunItem, StartRun
 from projections import Projections
+from service.instructions import run_instruction
 from service.intake import record_json
 from service.ledger import Ledger
 from tests.builders import id_number
@@ -68,6 +70,10 @@ def main() -> None:
             approval = ApprovePayment("apv-bench", date(2018, 6, 30))
             approved = ledger.approve_run(run.run_id, approval, Actor("finance.bench", "tok-2"))
             paid = time.perf_counter() - began
+            began = time.perf_counter()
+            made = InstructionFile(run_instruction(ledger, run.run_id, None), "zh")
+            size = sum(len(chunk) for chunk in made.chunks("xlsx"))
+            written = time.perf_counter() - began
         finally:
             projections.close()
             ledger.close()
@@ -75,7 +81,8 @@ def main() -> None:
     print(f"{args.store}: run of {len(run.requests)} requests ({len(run.refused)} refused) "
           f"in {requested:.1f} s ({len(run.requests) / requested:.0f}/s); approved "
           f"{len(report.get('paid', []))} paid, {len(report.get('stopped', []))} stopped "
-          f"in {paid:.1f} s ({len(report.get('paid', [])) / paid:.0f}/s)")  # fmt: skip
+          f"in {paid:.1f} s ({len(report.get('paid', [])) / paid:.0f}/s); its instruction "
+          f"({len(made.instruction.lines)} lines, XLSX {size // 1024} KiB) in {written:.1f} s")  # fmt: skip
 
 
 if __name__ == "__main__":
