@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import subprocess
 import sys
@@ -265,3 +266,8 @@ def test_jobaid_payment_run_instruction_writes_the_same_file_in_a_fresh_process(
     refused = jobaid(database_url, tmp_path, "payment-run", "instruction", unapproved["run_id"])
     assert refused.returncode == 2 and b"not approved" in refused.stderr
     assert not (tmp_path / "instruction.xlsx.part").exists()
+    one = run["report"]["paid"][0]  # a run's request is a request: its own instruction
+    alone = jobaid(database_url, tmp_path, "payment-run", "instruction", "--request", one, "--format", "json")  # fmt: skip
+    assert alone.returncode == 0 and [line["voucher"] for line in json.loads(alone.stdout)["lines"]] == [one]  # fmt: skip
+    both = jobaid(database_url, tmp_path, "payment-run", "instruction", run["run_id"], "--request", one)  # fmt: skip
+    assert both.returncode == 2 and b"not both" in both.stderr
