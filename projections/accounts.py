@@ -204,3 +204,63 @@ def statement_rows(
         sql += " AND recorded_at <= ?"
         params.append(stamp(known_at))
     return cur.execute(sql + " ORDER BY day, position", params).fetchall()
+
+
+def monthly(
+    cur: SqlCursor,
+    as_of: date | None,
+    known_at: datetime | None,
+    within: Callable[[str], bool] | None,
+) -> list[dict[str, Any]]:
+    """Money in and out per source and month, over the accounts `within` a scope, through
+    `as_of` (its month counted to that day) and as known at `known_at`: the month sums
+    without `known_at` (one row per account and month), the lines recorded by then with it."""
+    if known_at is None:
+        sql = f"SELECT source, division, period AS month, appropriated, paid, reversed FROM {schema.SUMS} WHERE grain = 'month'"
+        params: tuple[Any, ...] = ()
+        if as_of is not None:
+            sql, params = sql + " AND period <= ?", (as_of.isoformat()[:7],)
+    else:
+        sql = (
+            f"SELECT source, division, substr(day, 1, 7) AS month, {LINE_SUMS} FROM {schema.LINES}"
+            " WHERE recorded_at <= ?"
+        )
+        params = (stamp(known_at),)
+        if as_of is not None:
+            sql, params = sql + " AND day <= ?", (*params, as_of.isoformat())
+        sql += " GROUP BY source, division, substr(day, 1, 7)"
+    found: dict[tuple[str, str], list[int]] = {}
+    for row in cur.execute(sql, params).fetchall():
+        if within is None or within(row["division"]):
+            sums = found.setdefault((row["source"], row["month"]), [0, 0, 0])
+            for i, amount in enumerate(figures(row)):
+                sums[i] += amount
+    if known_at is None and as_of is not None:
+        _cap_last_month(cur, found, as_of, within)
+    return [
+        {"source": source, "month": month, "appropriated": yuan(a), "paid": yuan(p), "reversed": yuan(r)}
+        for (source, month), (a, p, r) in sorted(found.items())
+    ]
+
+
+def _cap_last_month(
+    cur: SqlCursor,
+    found: dict[tuple[str, str], list[int]],
+    as_of: date,
+    within: Callable[[str], bool] | None,
+) -> None:
+    """`as_of`'s own month holds only its days up to `as_of`: the month row is replaced
+    by that month's day rows."""
+    month = as_of.isoformat()[:7]
+    for key in [key for key in found if key[1] == month]:
+        del found[key]
+    rows = cur.execute(
+        f"SELECT source, division, appropriated, paid, reversed FROM {schema.SUMS}"
+        " WHERE grain = 'day' AND period > ? AND period <= ?",
+        (month, as_of.isoformat()),
+    ).fetchall()
+    for row in rows:
+        if within is None or within(row["division"]):
+            sums = found.setdefault((row["source"], month), [0, 0, 0])
+            for i, amount in enumerate(figures(row)):
+                sums[i] += amount

@@ -94,6 +94,15 @@ class Projections:
         with self.store.transaction(commit=False) as cur:
             return account_queries.statement(cur, source, division, from_, to, as_of, known_at)
 
+    def monthly(
+        self,
+        as_of: date | None = None,
+        known_at: datetime | None = None,
+        within: Callable[[str], bool] | None = None,
+    ) -> list[dict[str, Any]]:
+        with self.store.transaction(commit=False) as cur:
+            return account_queries.monthly(cur, as_of, known_at, within)
+
     def worker(self, worker_id: str, as_of: date | None = None) -> dict[str, Any] | None:
         with self.store.transaction(commit=False) as cur:
             return views.worker(self.events, cur, worker_id, as_of)

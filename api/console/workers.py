@@ -1,0 +1,67 @@
+"""A worker's page: find by id (name and ID-number search need the worker list, which
+comes with the list routes), then the worker's state and timeline — every fact, who
+recorded it (subject and token), when it was recorded, and each payment with its rule
+and account — from the same calls as `GET /v1/workers/{id}` and `…/events`, after the
+same scope check."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+
+from api.console.web import ConsoleRoute, ProjectionsDep, ViewerDep, render
+from api.deps import LedgerDep
+from api.wire import history_line
+from audit.trail import recorded_with
+from domain import ids
+from domain.errors import InvalidInput, NotFound
+from domain.values import parse_date
+from service.ledger import Ledger
+
+router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
+MOST_ID_CHARS = 128  # longer than any business id the ledger accepts
+
+
+@router.get("/console/workers")
+def find_worker(request: Request, viewer: ViewerDep, worker_id: str | None = None) -> Response:
+    wanted = (worker_id or "").strip()
+    if wanted:
+        if len(wanted) > MOST_ID_CHARS:
+            raise InvalidInput("worker_id", f"is longer than {MOST_ID_CHARS} characters")
+        return RedirectResponse(f"/console/workers/{quote(wanted, safe='')}", status_code=303)
+    return render(request, "workers.html", {"viewer": viewer})
+
+
+def timeline(ledger: Ledger, worker_id: str) -> list[dict[str, Any]]:
+    """The worker's recorded facts, newest first, each with who recorded it."""
+    events = ledger.events_of(ids.worker_uuid(worker_id))
+    lines = [history_line(e, recorded_with(ledger.store, vars(e).get("token_id"))) for e in events]
+    return lines[::-1]
+
+
+@router.get("/console/workers/{worker_id}")
+async def worker_page(
+    request: Request,
+    worker_id: str,
+    viewer: ViewerDep,
+    ledger: LedgerDep,
+    projections: ProjectionsDep,
+    as_of: str | None = None,
+) -> Response:
+    if len(worker_id) > MOST_ID_CHARS:
+        raise NotFound("unknown worker")
+    day = parse_date("as_of", as_of) if as_of else None
+
+    def read() -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        viewer.access.require_read(ledger.get_worker(worker_id).home_division)
+        return projections.worker(worker_id, as_of=day), timeline(ledger, worker_id)
+
+    view, facts = await run_in_threadpool(read)
+    if view is None:
+        raise NotFound(f"unknown worker {worker_id}")
+    return render(request, "worker.html", {"viewer": viewer, "worker": view, "facts": facts,
+                  "as_of": as_of or ""})  # fmt: skip
