@@ -238,7 +238,13 @@ def monthly(
     if known_at is None and as_of is not None:
         _cap_last_month(cur, found, as_of, within)
     return [
-        {"source": source, "month": month, "appropriated": yuan(a), "paid": yuan(p), "reversed": yuan(r)}
+        {
+            "source": source,
+            "month": month,
+            "appropriated": yuan(a),
+            "paid": yuan(p),
+            "reversed": yuan(r),
+        }
         for (source, month), (a, p, r) in sorted(found.items())
     ]
 

@@ -53,4 +53,8 @@ PAYMENT = {"payment_id": "pay-1", "rule": "R7", "payee_id": "agency", "paid_on":
            "placement_id": "p1"}  # fmt: skip
 
 # (who, path, body): the writes, in order.
-WRITES = [("poster", "/events", FACTS), ("treasurer", "/events", MONEY), ("treasurer", "/payments", PAYMENT)]
+WRITES = [
+    ("poster", "/events", FACTS),
+    ("treasurer", "/events", MONEY),
+    ("treasurer", "/payments", PAYMENT),
+]

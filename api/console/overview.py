@@ -59,7 +59,9 @@ def _node(code: str, placed: dict[str, dict[str, dict[str, Any]]]) -> Node:
     node = Node(code, divisions.level(code), own=placed.get(code, {}))
     below = {"province": divisions.hunan_prefectures(), "prefecture": divisions.hunan_counties()}
     node.children = [
-        _node(child, placed) for child in below.get(node.level, []) if divisions.parent(child) == code
+        _node(child, placed)
+        for child in below.get(node.level, [])
+        if divisions.parent(child) == code
     ]
     for source in SOURCES:
         own = Decimal(node.own[source]["balance"]) if source in node.own else Decimal(0)
@@ -113,4 +115,3 @@ def overview(
         "monthly": tables, "charts": {s: chart_of(m, labels) for s, m in tables.items()},
         "has_accounts": bool(accounts),
     })  # fmt: skip
-

@@ -40,7 +40,9 @@ async def console_home() -> Response:
 
 
 @router.get("/console/sign-in")
-async def sign_in_form(request: Request, next: str | None = None, failed: str | None = None) -> Response:
+async def sign_in_form(
+    request: Request, next: str | None = None, failed: str | None = None
+) -> Response:
     csrf = request.cookies.get(SIGN_IN_COOKIE) or secrets.token_urlsafe(RANDOM_BYTES)
     response = render(request, "sign_in.html", {"viewer": None, "csrf": csrf,
                       "next": safe_next(next), "failed": failed})  # fmt: skip

@@ -45,6 +45,21 @@ def payee_names(ledger: Ledger, lines: list[dict[str, Any]]) -> dict[str, str]:
     return names
 
 
+def document_refs(ledger: Ledger, lines: list[dict[str, Any]]) -> dict[int, str]:
+    """The 文号 of each appropriation on a page, by position, read from its recorded event
+    (the statement's read model keeps the appropriation's id, not its document)."""
+    found: dict[int, str] = {}
+    for line in lines:
+        if line["kind"] != "appropriation":
+            continue
+        position = int(line["position"])
+        for notification in ledger.recorder.select_notifications(position, 1, stop=position):
+            ref = getattr(ledger.mapper.to_domain_event(notification), "document_ref", None)
+            if ref:
+                found[position] = str(ref)
+    return found
+
+
 @router.get("/console/accounts/{source}/{division}")
 def statement_page(
     request: Request,
@@ -78,7 +93,8 @@ def statement_page(
     return render(request, "statement.html", {
         "viewer": viewer, "when": picked, "statement": statement, "source": source,
         "division": division, "lines": shown, "page": number, "pages": pages,
-        "page_opening": before, "payees": payee_names(ledger, shown), "query": query,
+        "page_opening": before, "payees": payee_names(ledger, shown),
+        "documents": document_refs(ledger, shown), "query": query,
         "from_": from_ or "", "to": to or "", "count": len(lines),
     })  # fmt: skip
 

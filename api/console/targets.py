@@ -26,7 +26,10 @@ def chart_of(rows: list[dict[str, Any]], lang: str) -> dict[str, Any]:
         "labels": [row["name"] or row["division"] for row in rows],
         "series": [
             {"label": word("placements", lang), "values": [row["placements"] for row in rows]},
-            {"label": word("two_after", lang), "values": [row["two_after_students"] for row in rows]},
+            {
+                "label": word("two_after", lang),
+                "values": [row["two_after_students"] for row in rows],
+            },
         ],
     }
 

@@ -102,7 +102,8 @@ def render(
     request: Request, name: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
     """A page in the viewer's language; `?lang=` is remembered in a cookie."""
-    lang = context.get("viewer").lang if context.get("viewer") else language(request)
+    viewer = context.get("viewer")
+    lang = viewer.lang if isinstance(viewer, Viewer) else language(request)
     body = templates.get_template(name).render(
         request=request,
         lang=lang,
