@@ -43,6 +43,16 @@ class Projections(Protocol):
         as_of: date | None = None,
         known_at: datetime | None = None,
     ) -> dict[str, Any] | None: ...
+    def statement_page(
+        self,
+        source: str,
+        division: str,
+        from_: date | None,
+        to: date | None,
+        as_of: date | None,
+        known_at: datetime | None,
+        page: tuple[int, int],
+    ) -> dict[str, Any] | None: ...
     def monthly(
         self,
         as_of: date | None = None,

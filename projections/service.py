@@ -94,6 +94,22 @@ class Projections:
         with self.store.transaction(commit=False) as cur:
             return account_queries.statement(cur, source, division, from_, to, as_of, known_at)
 
+    def statement_page(
+        self,
+        source: str,
+        division: str,
+        from_: date | None,
+        to: date | None,
+        as_of: date | None,
+        known_at: datetime | None,
+        page: tuple[int, int],
+    ) -> dict[str, Any] | None:
+        """One page (offset, limit) of a statement, with its count and balances."""
+        with self.store.transaction(commit=False) as cur:
+            return account_queries.statement_page(
+                cur, source, division, from_, to, as_of, known_at, page
+            )
+
     def monthly(
         self,
         as_of: date | None = None,

@@ -6,7 +6,6 @@ the very file `GET /v1/accounts/{source}/{division}/statement` gives."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Annotated, Any
 
 from eventsourcing.application import AggregateNotFoundError
@@ -78,24 +77,22 @@ def statement_page(
         raise NotFound(f"unknown account source {source[:40]}")
     viewer.access.require_read(division)
     picked = when(as_of, known_at)
-    statement = projections.statement(
-        source, division, _date("from", from_), _date("to", to),
-        as_of=picked.as_of_date, known_at=picked.known_at_instant,
+    number = page_number(page)
+    statement = projections.statement_page(
+        source, division, _date("from", from_), _date("to", to), picked.as_of_date,
+        picked.known_at_instant, ((number - 1) * PAGE_LINES, PAGE_LINES),
     )  # fmt: skip
     if statement is None:
         raise NotFound(f"unknown account {source}/{division[:12]}")
-    lines = statement["lines"]
-    pages = max(1, -(-len(lines) // PAGE_LINES))
-    number = min(page_number(page), pages)
-    shown = lines[(number - 1) * PAGE_LINES : number * PAGE_LINES]
-    before = Decimal(shown[0]["balance"]) - Decimal(shown[0]["amount"]) if shown else None
+    shown = statement["lines"]
+    pages = max(1, -(-statement["count"] // PAGE_LINES))
     query = {**picked.query, **{k: v for k, v in (("from", from_), ("to", to)) if v}}
     return render(request, "statement.html", {
         "viewer": viewer, "when": picked, "statement": statement, "source": source,
         "division": division, "lines": shown, "page": number, "pages": pages,
-        "page_opening": before, "payees": payee_names(ledger, shown),
+        "page_opening": statement["page_opening_balance"], "payees": payee_names(ledger, shown),
         "documents": document_refs(ledger, shown), "query": query,
-        "from_": from_ or "", "to": to or "", "count": len(lines),
+        "from_": from_ or "", "to": to or "", "count": statement["count"],
     })  # fmt: skip
 
 

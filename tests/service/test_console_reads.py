@@ -46,3 +46,29 @@ def test_money_per_month_follows_scope_as_of_and_known_at(ledger: Ledger) -> Non
         ]
     finally:
         projections.close()
+
+
+def test_a_statement_page_is_its_slice_of_the_statement_with_the_same_balances(
+    ledger: Ledger,
+) -> None:
+    for n in range(7):
+        appropriate(ledger, f"{n + 1}.00", on=f"2017-07-{n + 1:02d}")
+    projections = Projections(ledger.store)
+    try:
+        projections.catch_up()
+        args = ("employment_fund", "430102", date(2017, 7, 2), None, None, None)
+        whole = projections.statement(*args)
+        assert whole is not None
+        for offset in (0, 3, 6, 9):
+            page = projections.statement_page(*args, page=(offset, 3))
+            assert page is not None
+            assert page["lines"] == whole["lines"][offset : offset + 3]
+            assert page["count"] == 6 and page["opening_balance"] == whole["opening_balance"]
+            assert page["closing_balance"] == whole["closing_balance"] == "28.00"
+            if offset <= 6:
+                before = whole["lines"][offset - 1]["balance"] if offset else "1.00"
+                assert page["page_opening_balance"] == before
+        assert projections.statement_page("employment_fund", "430999", None, None, None, None,
+                                          page=(0, 3)) is None  # fmt: skip
+    finally:
+        projections.close()
