@@ -21,6 +21,9 @@ from bench.server import Server, tokens
 from bench.stores import fresh_database, open_ledger, stored_events
 from projections import Projections
 
+# The console pages figure 6 shows beside the API's queries ("rows" there: kilobytes).
+FIGURE_SIX_PAGES = ("overview", f"statement page, busy account ({HOMES[0]})")
+
 
 @dataclass
 class PageTime:
