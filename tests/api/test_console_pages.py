@@ -230,3 +230,17 @@ def test_bad_picker_values_are_a_clear_page_not_a_failure(api: Api) -> None:
         answer = client.get(path)
         assert answer.status_code in (404, 422), path
         assert answer.headers["content-type"].startswith("text/html")
+
+
+def test_the_audit_page_names_the_first_bad_position_of_a_tampered_history(
+    api: Api, ledger: Ledger
+) -> None:
+    from audit.chain import Sealer
+    from tests.test_tamper import edit
+
+    client = sign_in(api, "auditor")
+    Sealer(ledger.store).seal()
+    last = int(ledger.recorder.max_notification_id() or 0)
+    edit(ledger, last)  # the payment's event
+    page = client.get("/console/audit?run=1").text
+    assert f'<dd id="first-bad">{last}</dd>' in page and "发现篡改" in page
