@@ -9,6 +9,7 @@ before a payment is refused (R-rules refuse a payment the balance cannot cover).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -55,14 +56,18 @@ def tree(root: str, accounts: list[dict[str, Any]]) -> Node:
     return _node(root, placed)
 
 
+@functools.cache
+def children() -> dict[str, tuple[str, ...]]:
+    """Each Hunan division in use → the divisions in use directly below it, sorted."""
+    found: dict[str, list[str]] = {}
+    for code in [*divisions.hunan_prefectures(), *divisions.hunan_counties()]:
+        found.setdefault(divisions.parent(code) or "", []).append(code)
+    return {parent: tuple(codes) for parent, codes in found.items()}
+
+
 def _node(code: str, placed: dict[str, dict[str, dict[str, Any]]]) -> Node:
     node = Node(code, divisions.level(code), own=placed.get(code, {}))
-    below = {"province": divisions.hunan_prefectures(), "prefecture": divisions.hunan_counties()}
-    node.children = [
-        _node(child, placed)
-        for child in below.get(node.level, [])
-        if divisions.parent(child) == code
-    ]
+    node.children = [_node(child, placed) for child in children().get(code, ())]
     for source in SOURCES:
         own = Decimal(node.own[source]["balance"]) if source in node.own else Decimal(0)
         node.total[source] = own + sum((c.total[source] for c in node.children), Decimal(0))
