@@ -1,7 +1,7 @@
 """A small world for the console's tests, posted through the HTTP API as a client would:
 a worker at home in 芙蓉区 whose name is a script, one in 天心区 (a clerk of 芙蓉区 must not
-see it), money appropriated to both counties and the province, and one R7 payment that
-leaves 芙蓉区's account nearly empty."""
+see it), money appropriated to both counties and the province (¥100,000.00 in 56 lines, two pages
+of a statement), and one R7 payment that leaves 芙蓉区's account nearly empty."""
 
 from __future__ import annotations
 
@@ -47,7 +47,9 @@ def _money(event_id: str, division: str, amount: str, on: str) -> dict[str, Any]
 MONEY = [
     _money("m-1", HOME, "210.00", "2017-07-01"),
     _money("m-2", TIANXIN, "5000.00", "2017-08-01"),
-    _money("m-3", "430000", "100000.00", "2017-07-01"),
+    _money("m-3", "430000", "99945.00", "2017-07-01"),
+    # 55 more lines on the province's account: its statement runs to a second page.
+    *(_money(f"m-p{n}", "430000", "1.00", "2017-09-01") for n in range(55)),
 ]
 PAYMENT = {"payment_id": "pay-1", "rule": "R7", "payee_id": "agency", "paid_on": "2018-07-15",
            "placement_id": "p1"}  # fmt: skip

@@ -176,6 +176,25 @@ def test_the_overview_drills_down_to_an_account_statement(page: Watched, served:
     p.wait_for_url("**/console/accounts/employment_fund/430102")
     assert p.inner_text("#opening") == "¥0.00" and p.inner_text("#closing") == "¥10.00"
     assert "芙蓉人力中介" in p.inner_text("main") and "-¥200.00" in p.inner_text("main")
+    with p.expect_download() as download:
+        p.get_by_role("link", name="下载 CSV").click()
+    path = "/accounts/employment_fund/430102/statement"
+    api = httpx.get(served.server.url + path, timeout=30,
+                    headers={"Authorization": f"Bearer {served.tokens['auditor']}", "Accept": "text/csv"})  # fmt: skip
+    assert Path(download.value.path()).read_bytes() == api.content
+    no_axe_violations(p)
+
+
+def test_a_long_statement_pages_in_place(page: Watched, served: Served) -> None:
+    p = page.page
+    sign_in(p, served, "auditor")
+    p.goto(f"{served.base}/console/accounts/employment_fund/430000")
+    assert "56 笔 · 页 1 / 2" in p.inner_text("#lines-h")
+    p.get_by_role("link", name="下一页").click()  # htmx swaps the lines and pushes the URL
+    p.wait_for_url("**/console/accounts/employment_fund/430000?page=2")
+    assert "页 2 / 2" in p.inner_text("#lines-h")
+    assert "本页期初: ¥99,994.00" in p.inner_text("#statement-lines")
+    assert p.inner_text("#closing") == "¥100,000.00"
     no_axe_violations(p)
 
 
@@ -248,14 +267,18 @@ def test_the_console_works_from_the_keyboard_alone(page: Watched, served: Served
     assert focused == "劳动力"
     p.keyboard.press("Enter")
     p.wait_for_url("**/console/workers")
-    p.keyboard.press("Tab")  # the skip link
-    p.keyboard.type("")
-    p.get_by_label("劳动力编号").focus()
+    for _ in range(12):  # past the skip link, the navigation and the toggles, to the field
+        p.keyboard.press("Tab")
+        if p.evaluate("document.activeElement.id") == "worker_id":
+            break
     p.keyboard.type("w-script")
     p.keyboard.press("Enter")
     p.wait_for_url("**/console/workers/w-script")
     p.goto(f"{served.base}/console/overview")
-    p.locator("details[data-division='430100'] > summary").focus()
+    for _ in range(40):  # to 长沙市's line of the tree
+        p.keyboard.press("Tab")
+        if p.evaluate("document.activeElement.parentElement.dataset.division") == "430100":
+            break
     p.keyboard.press("Enter")  # opens 长沙市 from the keyboard
     assert p.locator("details[data-division='430100']").get_attribute("open") is not None
 
