@@ -1,5 +1,5 @@
-"""A worker's page: find by id (name and ID-number search need the worker list, which
-comes with the list routes), then the worker's state and timeline — every fact, who
+"""A worker's page: find by id or by resident ID number (hashed for the look-up, never
+shown; a search by name needs the worker list, which comes with the list routes), then the worker's state and timeline — every fact, who
 recorded it (subject and token), when it was recorded, and each payment with its rule
 and account — from the same calls as `GET /v1/workers/{id}` and `…/events`, after the
 same scope check."""
@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from api.console.web import ConsoleRoute, ProjectionsDep, ViewerDep, render
+from api.console.web import ConsoleRoute, ProjectionsDep, ViewerDep, error_page, render
 from api.deps import LedgerDep
 from api.wire import history_line
 from audit.trail import recorded_with
@@ -21,6 +21,7 @@ from domain import ids
 from domain.errors import InvalidInput, NotFound
 from domain.values import parse_date
 from service.ledger import Ledger
+from service.lookup import worker_by_id_number
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 MOST_ID_CHARS = 128  # longer than any business id the ledger accepts
@@ -33,7 +34,21 @@ def find_worker(request: Request, viewer: ViewerDep, worker_id: str | None = Non
         if len(wanted) > MOST_ID_CHARS:
             raise InvalidInput("worker_id", f"is longer than {MOST_ID_CHARS} characters")
         return RedirectResponse(f"/console/workers/{quote(wanted, safe='')}", status_code=303)
-    return render(request, "workers.html", {"viewer": viewer})
+    return render(request, "workers.html", {"viewer": viewer, "not_found": False})
+
+
+@router.post("/console/workers/by-id-number")
+async def find_by_id_number(request: Request, viewer: ViewerDep, ledger: LedgerDep) -> Response:
+    """By POST, with the session's CSRF token: an ID number never travels in a URL (logs,
+    history, referrers)."""
+    form = await request.form()
+    if not viewer.session.csrf_matches(str(form.get("csrf") or "")):
+        return error_page(request, 403, "the form's CSRF token does not match the session")
+    number = str(form.get("id_number") or "").strip()[:MOST_ID_CHARS]
+    found = await run_in_threadpool(worker_by_id_number, ledger, viewer.access, number)
+    if found is None:
+        return render(request, "workers.html", {"viewer": viewer, "not_found": True}, 404)
+    return RedirectResponse(f"/console/workers/{quote(found, safe='')}", status_code=303)
 
 
 def timeline(ledger: Ledger, worker_id: str) -> list[dict[str, Any]]:

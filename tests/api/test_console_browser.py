@@ -22,6 +22,7 @@ import pytest
 from adapters.settings import Settings
 from service.ledger import Ledger
 from service.tokens import issue_token
+from tests.builders import id_number
 from tests.conftest import new_postgres_database
 from tests.console_support import SCRIPT_NAME, VIEWERS, WRITERS, WRITES
 from tests.test_api_serve import Server, environment
@@ -210,6 +211,20 @@ def test_a_worker_named_as_a_script_shows_as_text_on_the_timeline(
     assert p.inner_text("#worker-name") == SCRIPT_NAME  # text, and no dialog opened
     assert "WorkerPlaced" in p.inner_text("main") and "R7" in p.inner_text("main")
     no_axe_violations(p)
+
+
+def test_a_worker_is_found_by_id_number_which_never_shows_in_the_address(
+    page: Watched, served: Served
+) -> None:
+    p = page.page
+    sign_in(p, served, "clerk")
+    p.goto(f"{served.base}/console/workers")
+    no_axe_violations(p)
+    number = id_number(serial=7)
+    p.get_by_label("身份证号", exact=True).fill(number)
+    p.get_by_label("身份证号", exact=True).press("Enter")
+    p.wait_for_url("**/console/workers/w-script")
+    assert number not in p.url and number not in p.content()
 
 
 def test_out_of_scope_pages_are_refused_to_a_county_clerk(page: Watched, served: Served) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,6 +14,7 @@ from fastapi.testclient import TestClient
 from service.ledger import Ledger
 from service.tokens import revoke_token
 from tests.api_support import Api, running_api
+from tests.builders import id_number
 from tests.console_support import SCRIPT_NAME, VIEWERS, WRITERS, WRITES
 
 PAGES = [
@@ -244,3 +246,26 @@ def test_the_audit_page_names_the_first_bad_position_of_a_tampered_history(
     edit(ledger, last)  # the payment's event
     page = client.get("/console/audit?run=1").text
     assert f'<dd id="first-bad">{last}</dd>' in page and "发现篡改" in page
+
+
+def find_by_id_number(client: TestClient, number: str) -> Any:
+    csrf = csrf_of(client.get("/console/workers").text)
+    return client.post("/console/workers/by-id-number",
+                       data={"csrf": csrf, "id_number": number}, follow_redirects=False)  # fmt: skip
+
+
+def test_a_worker_is_found_by_id_number_within_scope_only_and_never_by_url(api: Api) -> None:
+    clerk = sign_in(api, "clerk")
+    found = find_by_id_number(clerk, id_number(serial=7))
+    assert found.status_code == 303 and found.headers["location"] == "/console/workers/w-script"
+    assert id_number(serial=7) not in found.headers["location"]
+    # 天心区's person and a person never registered answer alike to a 芙蓉区 clerk.
+    elsewhere = find_by_id_number(clerk, id_number(region="430103", serial=8))
+    nobody = find_by_id_number(clerk, id_number(serial=99))
+    assert elsewhere.status_code == nobody.status_code == 404
+    assert "李四" not in elsewhere.text and "w-tianxin" not in elsewhere.text
+    auditor = sign_in(api, "auditor")
+    assert find_by_id_number(auditor, id_number(region="430103", serial=8)).status_code == 303
+    forged = auditor.post("/console/workers/by-id-number",
+                          data={"csrf": "forged", "id_number": id_number(serial=7)})  # fmt: skip
+    assert forged.status_code == 403
