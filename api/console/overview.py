@@ -37,6 +37,11 @@ class Node:
     children: list[Node] = field(default_factory=list)
 
     @property
+    def has_low(self) -> bool:
+        """A nearly empty account here or below: the tree opens down to it."""
+        return any(a.get("low") for a in self.own.values()) or any(c.has_low for c in self.children)
+
+    @property
     def has_accounts(self) -> bool:
         return bool(self.own) or any(child.has_accounts for child in self.children)
 
