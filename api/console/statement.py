@@ -12,6 +12,7 @@ from eventsourcing.application import AggregateNotFoundError
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from adapters.eventstore import events_at
 from api.console.web import ConsoleRoute, ProjectionsDep, ViewerDep, render, when
 from api.deps import LedgerDep
 from api.routes.accounts import account_statement
@@ -46,16 +47,14 @@ def payee_names(ledger: Ledger, lines: list[dict[str, Any]]) -> dict[str, str]:
 
 def document_refs(ledger: Ledger, lines: list[dict[str, Any]]) -> dict[int, str]:
     """The 文号 of each appropriation on a page, by position, read from its recorded event
-    (the statement's read model keeps the appropriation's id, not its document)."""
+    in one query (the statement's read model keeps the appropriation's id, not its
+    document)."""
+    positions = [int(line["position"]) for line in lines if line["kind"] == "appropriation"]
     found: dict[int, str] = {}
-    for line in lines:
-        if line["kind"] != "appropriation":
-            continue
-        position = int(line["position"])
-        for notification in ledger.recorder.select_notifications(position, 1, stop=position):
-            ref = getattr(ledger.mapper.to_domain_event(notification), "document_ref", None)
-            if ref:
-                found[position] = str(ref)
+    for stored, position in events_at(ledger.recorder, positions):
+        ref = getattr(ledger.mapper.to_domain_event(stored), "document_ref", None)
+        if ref:
+            found[position] = str(ref)
     return found
 
 
