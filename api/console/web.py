@@ -45,6 +45,8 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 
+LANG_COOKIE_SECONDS = 365 * 86400  # the language chosen is remembered for a year
+
 templates = jinja2.Environment(
     loader=jinja2.PackageLoader("api.console", "templates"),
     autoescape=True,  # everything a user typed is text, never markup
@@ -116,7 +118,7 @@ def render(
     response = HTMLResponse(body, status_code=status_code, headers=SECURITY_HEADERS)
     asked = request.query_params.get("lang")
     if asked in text.LANGUAGES:
-        response.set_cookie(LANG_COOKIE, asked, max_age=365 * 86400, samesite="strict",
+        response.set_cookie(LANG_COOKIE, asked, max_age=LANG_COOKIE_SECONDS, samesite="strict",
                             secure=request.url.scheme == "https", httponly=True)  # fmt: skip
     return response
 
