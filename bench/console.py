@@ -40,6 +40,8 @@ def pages(worker_id: str | None) -> dict[str, str]:
     found = {
         "overview": "/console/overview",
         "overview as of a date": "/console/overview?as_of=2019-06-30",
+        # known_at sums the lines recorded by then: grows with an account's lines.
+        "overview as known at an instant": "/console/overview?known_at=2030-01-01T00:00",
         f"statement page ({division})": f"/console/accounts/{source}/{division}",
         f"statement page, busy account ({HOMES[0]})": f"/console/accounts/{source}/{HOMES[0]}",
         "targets": "/console/targets",
