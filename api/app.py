@@ -9,8 +9,8 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import console, openapi, problems
-from api.middleware import MAX_BODY_BYTES, BodyLimit, RequestLog
+from api import console, docs, openapi, problems
+from api.middleware import MAX_BODY_BYTES, BodyLimit, RequestLog, prefixed
 from api.responses import FastJSON
 from api.routes import (
     accounts,
@@ -18,6 +18,7 @@ from api.routes import (
     events,
     files,
     health,
+    lists,
     organisations,
     payments,
     reports,
@@ -35,6 +36,7 @@ token with `jobaid token create --role admin --division 430000`. Errors are RFC 
 
 
 ROUTERS = (
+    lists,
     events,
     payments,
     accounts,
@@ -67,6 +69,8 @@ def create_app(
         description=DESCRIPTION,
         lifespan=lifespan_of(runtime),
         default_response_class=FastJSON,
+        docs_url=None,  # served by api/docs.py, offline
+        redoc_url=None,
     )
     app.state.runtime = runtime
     problems.install(app)
@@ -74,9 +78,11 @@ def create_app(
         app.include_router(module.router, prefix="/v1")
     console.install(app)
     app.openapi = lambda: openapi.build(app)  # type: ignore[method-assign]
+    docs.install(app)
     # Outermost first: the log line covers a refused oversized body too.
     app.add_middleware(BodyLimit, limit=max_body_bytes)
-    app.add_middleware(RequestLog)
+    templates = {k: v for m in ROUTERS for k, v in prefixed("/v1", m.router.routes).items()}
+    app.add_middleware(RequestLog, templates=templates)
     return app
 
 

@@ -1,4 +1,7 @@
-"""Figure 6: balance and statement latency through HTTP at a given history size."""
+"""Figure 6: balance, statement and list latency through HTTP at a given history size.
+
+The lists are asked for a first page and for a page from the middle of the history (a
+cursor at half the log's head): both should cost the same however long the history."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from api.pagination import encode
 from bench.data import HOMES
 from bench.history import PROBE
 from bench.server import Server, bearer
@@ -18,7 +22,7 @@ class Latency:
     name: str
     p50_ms: float
     p99_ms: float
-    lines: int  # statement lines (or accounts) in each answer
+    lines: int  # statement lines, accounts or list items in each answer
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -34,13 +38,15 @@ def timed(http: httpx.Client, path: str, requests: int) -> tuple[list[float], in
         samples.append((time.perf_counter() - started) * 1000)
         response.raise_for_status()
         body = response.json()
-        size = len(body) if isinstance(body, list) else len(body.get("lines", []))
+        size = (
+            len(body) if isinstance(body, list) else len(body.get("lines", body.get("items", [])))
+        )
     return samples, size
 
 
 def query_latencies(server: Server, token: str, requests: int = 200) -> list[Latency]:
     source, division = PROBE
-    busy = HOMES[0]
+    busy, other = HOMES[0], HOMES[1]
     paths = {
         "balances (GET /v1/accounts)": "/accounts",
         "balances as of a date": "/accounts?as_of=2019-06-30",
@@ -51,8 +57,27 @@ def query_latencies(server: Server, token: str, requests: int = 200) -> list[Lat
     }
     out = []
     with httpx.Client(base_url=server.base, headers=bearer(token), timeout=60) as http:
+        paths.update(list_paths(http, busy, other))
         for name, path in paths.items():
             timed(http, path, 5)  # warm up
             samples, size = timed(http, path, requests)
             out.append(Latency(name, statistics.median(samples), percentile(samples, 0.99), size))
     return out
+
+
+def list_paths(http: httpx.Client, busy: str, other: str) -> dict[str, str]:
+    """The list queries: a county's payments (first page, a month), a county's workers by
+    status from the middle of the history, and the unsurveyed (a status few hold)."""
+    middle = encode(int(http.get("/ready").json()["position"]) // 2)
+    return {
+        f"payments of a county, 100 ({busy})": f"/payments?division={busy}&limit=100",
+        f"payments of a county, a month, 100 ({busy})": (
+            f"/payments?division={busy}&from=2019-03-01&to=2019-03-31&limit=100"
+        ),
+        f"workers of a county by status, mid-history page, 100 ({other})": (
+            f"/workers?division={other}&status=unemployed&limit=100&cursor={middle}"
+        ),
+        "workers not surveyed, province, mid-history page, 100": (
+            f"/workers?status=none&limit=100&cursor={middle}"
+        ),
+    }

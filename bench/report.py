@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import platform
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
+from bench.queries import Latency
 from bench.run import Figure, Results, SizeResult
 
 QUERY_TARGET_MS = 50.0
@@ -45,10 +48,22 @@ def size_rows(results: Results) -> list[list[str]]:
     return rows
 
 
+class Timed(Protocol):
+    """A history size and the query latencies measured at it (run.SizeResult, figure6.Sized)."""
+
+    store: str
+    events: int
+    latencies: list[Latency]
+
+
 def latency_rows(results: Results) -> list[list[str]]:
+    return latency_rows_of(results.sizes)
+
+
+def latency_rows_of(sizes: Sequence[Timed]) -> list[list[str]]:
     rows = []
-    for s in results.sizes:
-        first = next(r for r in results.sizes if r.store == s.store)
+    for s in sizes:
+        first = next(r for r in sizes if r.store == s.store)
         for lat, base in zip(s.latencies, first.latencies, strict=True):
             rows.append([
                 s.store, f"{s.events:,}", lat.name, f"{lat.p50_ms:.1f}", f"{lat.p99_ms:.1f}",

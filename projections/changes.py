@@ -11,15 +11,17 @@ cached one is never wrong, even across a rolled-back batch or a rebuild."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from adapters.sql import SqlCursor
 from domain.policy.placement import is_cross_region
 from projections import schema
 from projections.money import to_fen
+from projections.places import columns_of
 
 Row = tuple[Any, ...]
 MAX_CACHED = 500_000
@@ -52,6 +54,8 @@ class Batch:
     inserts: dict[str, list[Row]] = field(default_factory=dict)
     updates: list[tuple[str, Row]] = field(default_factory=list)
     days: dict[tuple[str, str, str], list[int]] = field(default_factory=dict)
+    # Worker originator → (surveyed_on, status) of the batch's latest survey of them.
+    surveys: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def insert(self, row: Row) -> None:
         """A row of one of the read models (schema.ROWS names its table by its type)."""
@@ -93,6 +97,18 @@ class Batch:
             found = (row["worker_id"], row["home_division"])
             self.caches.remember(self.caches.workers, originator, found)
         return found
+
+
+class Where(TypedDict):
+    province: str
+    prefecture: str
+    place: str
+
+
+def where(division: str) -> Where:
+    """The place columns of a row that lies in `division` (projections/places.py)."""
+    province, prefecture, place = columns_of(division)
+    return {"province": province, "prefecture": prefecture, "place": place}
 
 
 APPROPRIATED, PAID, REVERSED = 0, 1, 2
@@ -151,7 +167,8 @@ def subsidy_paid(batch: Batch, position: int, event: Fields) -> None:
             worker_id=event["worker_id"], placement_id=event["placement_id"],
             enrollment_id=event["enrollment_id"], paid_on=event["paid_on"],
             earned_on=event["earned_on"], basis=event["basis"], position=position,
-            recorded_at=event["timestamp"],
+            recorded_at=event["timestamp"], funding_rule=event["funding_rule"],
+            covers=json.dumps(list(event["covers"])), **where(event["division"]),
         )
     )  # fmt: skip
 
@@ -168,7 +185,14 @@ def payment_reversed(batch: Batch, position: int, event: Fields) -> None:
 def worker_registered(batch: Batch, position: int, event: Fields) -> None:
     worker = (event["worker_id"], event["home_division"])
     batch.caches.remember(batch.caches.workers, event["originator_id"], worker)
-    batch.insert(schema.WorkerRow(event["originator_id"], *worker, position))
+    batch.insert(
+        schema.WorkerRow(
+            originator_id=event["originator_id"], worker_id=worker[0], home_division=worker[1],
+            position=position, name=event["name"], id_number_masked=event["id_number_masked"],
+            birth_date=event["birth_date"], registered_on=event["registered_on"],
+            **where(event["home_division"]),
+        )
+    )  # fmt: skip
 
 
 def worker_placed(batch: Batch, position: int, event: Fields) -> None:

@@ -25,14 +25,18 @@ from dataclasses import dataclass
 from eventsourcing.persistence import IntegrityError
 
 from adapters.eventstore import EventStore
+from adapters.progress import Progress, ignored
 from adapters.sql import ViewStore
-from projections.changes import HANDLERS, Batch, Caches, Fields
+from projections import listed
+from projections.changes import HANDLERS as MONEY_AND_TARGETS
+from projections.changes import Batch, Caches, Fields
 from projections.decoding import Decoder
 from projections.eventlog import select_events
 from projections.writer import write
 
 DEFAULT_BATCH = 3000  # events a read model needs, at most, per transaction
 SPAN = 4  # positions read per section, at most, as a multiple of the batch
+HANDLERS = {**MONEY_AND_TARGETS, **listed.HANDLERS}
 TOPICS = tuple(HANDLERS)
 
 
@@ -105,12 +109,14 @@ class Runner:
             raise
         return True
 
-    def catch_up(self) -> int:
-        """Process everything recorded so far; the position reached."""
+    def catch_up(self, progress: Progress = ignored) -> int:
+        """Process everything recorded so far; the position reached, reported as it goes."""
         target = self.store.head()
         reached = self.store.position()
+        progress(reached, target)
         while reached < target and self.step():
             reached = self.reached
+            progress(min(reached, target), target)
         return self.store.position()
 
 

@@ -8,17 +8,44 @@ from typing import NamedTuple
 ACCOUNTS = "projection_accounts"
 LINES = "projection_account_lines"
 SUMS = "projection_account_sums"
-PAYMENTS = "projection_payments"
-WORKERS = "projection_workers"
+PAYMENTS = "projection_payments_v2"  # v2: where the account lies, for lists
+WORKERS = "projection_workers_v2"  # v2: name, mask, status and where, for lists
 PLACEMENTS = "projection_placements"
 ENROLLMENTS = "projection_enrollments"
+ORGANISATIONS = "projection_organisations"
+RECONCILIATIONS = "projection_reconciliations"
 
 # Rebuild empties these; the order does not matter (no foreign keys: a read model is
 # rebuilt from the log, not kept consistent by the database).
-TABLES = (ACCOUNTS, LINES, SUMS, PAYMENTS, WORKERS, PLACEMENTS, ENROLLMENTS)
+TABLES = (
+    ACCOUNTS, LINES, SUMS, PAYMENTS, WORKERS, PLACEMENTS, ENROLLMENTS, ORGANISATIONS,
+    RECONCILIATIONS,
+)  # fmt: skip
 # Tables of an earlier layout: finding one means the read models were built by older
 # code, so they are dropped and everything is rebuilt from the log.
-RETIRED = ("projection_account_days",)  # cumulative totals per day (before the sums)
+RETIRED = (
+    "projection_account_days",  # cumulative totals per day (before the sums)
+    "projection_payments",  # payments before the lists (no place columns)
+    "projection_workers",  # workers before the lists (no name, status or place)
+)
+
+# Lists (GET /v1/workers, /organisations, /payments, /reconciliations) read a scope or a
+# division filter as one equality on one of three columns — `province`, `prefecture` or
+# `place` (the county, or the division itself; retired codes read as their successor,
+# projections/places.py) — then walk `position` upwards: an index range scan of
+# (column, position) that stops after a page, however long the history.
+WHERE = "province TEXT NOT NULL, prefecture TEXT NOT NULL, place TEXT NOT NULL"
+
+
+def list_indexes(table: str, beyond_hunan: bool = False) -> tuple[str, ...]:
+    """The indexes a list of `table` walks: in recording order, alone or within a place.
+    Rows that all lie in Hunan need no province index: the province is every row."""
+    columns = ("province", "prefecture", "place") if beyond_hunan else ("prefecture", "place")
+    return (
+        *(f"CREATE INDEX IF NOT EXISTS {table}_by_{c} ON {table} ({c}, position)" for c in columns),
+        f"CREATE UNIQUE INDEX IF NOT EXISTS {table}_by_position ON {table} (position)",
+    )
+
 
 STATEMENTS = (
     # originator → account: account events carry no source/division after AccountOpened.
@@ -46,12 +73,45 @@ STATEMENTS = (
     " source TEXT NOT NULL, division TEXT NOT NULL, payee_id TEXT NOT NULL, worker_id TEXT,"
     " placement_id TEXT, enrollment_id TEXT, paid_on TEXT NOT NULL, earned_on TEXT NOT NULL,"
     " basis TEXT NOT NULL, position BIGINT NOT NULL, recorded_at TEXT NOT NULL,"
-    " reversal_id TEXT, reversed_on TEXT, reversal_reason TEXT, reversal_position BIGINT)",
+    " reversal_id TEXT, reversed_on TEXT, reversal_reason TEXT, reversal_position BIGINT,"
+    f" funding_rule TEXT NOT NULL, covers TEXT NOT NULL, {WHERE})",
     f"CREATE INDEX IF NOT EXISTS {PAYMENTS}_by_worker ON {PAYMENTS} (worker_id, paid_on)",
     f"CREATE INDEX IF NOT EXISTS {PAYMENTS}_by_payee ON {PAYMENTS} (payee_id, paid_on)",
+    # An employer or lender may be paid every day for years: its list walks, not sorts.
+    f"CREATE INDEX IF NOT EXISTS {PAYMENTS}_by_payee_position ON {PAYMENTS} (payee_id, position)",
+    *list_indexes(PAYMENTS),
+    # A month of payments in a place: a range of its days, not a walk of all its history.
+    f"CREATE INDEX IF NOT EXISTS {PAYMENTS}_by_day ON {PAYMENTS} (paid_on)",
+    f"CREATE INDEX IF NOT EXISTS {PAYMENTS}_by_prefecture_day ON {PAYMENTS} (prefecture, paid_on)",
+    f"CREATE INDEX IF NOT EXISTS {PAYMENTS}_by_place_day ON {PAYMENTS} (place, paid_on)",
     # Worker events after registration name only the aggregate: keep originator → worker.
+    # The name and the masked ID number are what GET /v1/workers/{id} shows, nothing more;
+    # `status` is the survey in force now (the latest `surveyed_on`, R3), NULL unsurveyed.
     f"CREATE TABLE IF NOT EXISTS {WORKERS} (originator_id TEXT PRIMARY KEY,"
-    " worker_id TEXT NOT NULL UNIQUE, home_division TEXT NOT NULL, position BIGINT NOT NULL)",
+    " worker_id TEXT NOT NULL UNIQUE, home_division TEXT NOT NULL, position BIGINT NOT NULL,"
+    " name TEXT NOT NULL, id_number_masked TEXT NOT NULL, birth_date TEXT NOT NULL,"
+    f" registered_on TEXT NOT NULL, status TEXT, surveyed_on TEXT, {WHERE})",
+    *list_indexes(WORKERS),
+    f"CREATE INDEX IF NOT EXISTS {WORKERS}_by_name ON {WORKERS} (name, position)",
+    # A status few hold (the unsurveyed, late on) is a range of its own, not a walk of all.
+    f"CREATE INDEX IF NOT EXISTS {WORKERS}_by_status ON {WORKERS} (status, position)",
+    *(
+        f"CREATE INDEX IF NOT EXISTS {WORKERS}_by_{c}_status ON {WORKERS} ({c}, status, position)"
+        for c in ("prefecture", "place")
+    ),
+    f"CREATE TABLE IF NOT EXISTS {ORGANISATIONS} (originator_id TEXT PRIMARY KEY,"
+    " org_id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, division TEXT NOT NULL,"
+    " kind TEXT NOT NULL, credit_code TEXT, base_designated_on TEXT,"
+    f" position BIGINT NOT NULL, {WHERE})",
+    *list_indexes(ORGANISATIONS, beyond_hunan=True),
+    f"CREATE INDEX IF NOT EXISTS {ORGANISATIONS}_by_name ON {ORGANISATIONS} (name, position)",
+    # A reconciliation's summary; its lines stay in the kept report (the event).
+    f"CREATE TABLE IF NOT EXISTS {RECONCILIATIONS} (reconciliation_id TEXT PRIMARY KEY,"
+    " source TEXT NOT NULL, division TEXT NOT NULL, period_from TEXT NOT NULL,"
+    " period_to TEXT NOT NULL, file_name TEXT NOT NULL, file_sha256 TEXT NOT NULL,"
+    " totals TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL,"
+    f" position BIGINT NOT NULL, {WHERE})",
+    *list_indexes(RECONCILIATIONS),
     f"CREATE TABLE IF NOT EXISTS {PLACEMENTS} (placement_id TEXT PRIMARY KEY,"
     " worker_id TEXT NOT NULL, employer_id TEXT NOT NULL, agency_id TEXT,"
     " started_on TEXT NOT NULL, ended_on TEXT, work_division TEXT NOT NULL,"
@@ -115,6 +175,11 @@ class PaymentRow(NamedTuple):
     reversed_on: str | None = None
     reversal_reason: str | None = None
     reversal_position: int | None = None
+    funding_rule: str = ""
+    covers: str = "[]"  # JSON list
+    province: str = ""
+    prefecture: str = ""
+    place: str = ""
 
 
 class WorkerRow(NamedTuple):
@@ -122,6 +187,43 @@ class WorkerRow(NamedTuple):
     worker_id: str
     home_division: str
     position: int
+    name: str
+    id_number_masked: str
+    birth_date: str
+    registered_on: str
+    province: str
+    prefecture: str
+    place: str
+
+
+class OrganisationRow(NamedTuple):
+    originator_id: str
+    org_id: str
+    name: str
+    division: str
+    kind: str
+    credit_code: str | None
+    position: int
+    province: str
+    prefecture: str
+    place: str
+
+
+class ReconciliationRow(NamedTuple):
+    reconciliation_id: str
+    source: str
+    division: str
+    period_from: str
+    period_to: str
+    file_name: str
+    file_sha256: str
+    totals: str  # JSON object of integer counts
+    recorded_by: str
+    recorded_at: str
+    position: int
+    province: str
+    prefecture: str
+    place: str
 
 
 class PlacementRow(NamedTuple):
@@ -159,4 +261,6 @@ ROWS: dict[type[tuple[object, ...]], str] = {
     WorkerRow: WORKERS,
     PlacementRow: PLACEMENTS,
     EnrollmentRow: ENROLLMENTS,
+    OrganisationRow: ORGANISATIONS,
+    ReconciliationRow: RECONCILIATIONS,
 }

@@ -8,9 +8,10 @@ from datetime import date, datetime
 from typing import Any
 
 from adapters.eventstore import EventStore
+from adapters.progress import Progress, ignored
 from adapters.sql import ViewStore
 from projections import accounts as account_queries
-from projections import schema, targets, views
+from projections import lists, schema, targets, views
 from projections.follower import Follower
 from projections.runner import DEFAULT_BATCH, Runner
 
@@ -41,8 +42,8 @@ class Projections:
     def close(self) -> None:
         self.stop()
 
-    def catch_up(self) -> int:
-        return self.runner.catch_up()
+    def catch_up(self, progress: Progress = ignored) -> int:
+        return self.runner.catch_up(progress)
 
     def position(self) -> int:
         return self.store.position()
@@ -63,13 +64,14 @@ class Projections:
                 self.runner.advanced.wait(min(remaining, 0.02))
         return True
 
-    def rebuild(self) -> None:
-        """Empty every table and reset tracking in one transaction, then replay the log."""
+    def rebuild(self, progress: Progress = ignored) -> None:
+        """Empty every table and reset tracking in one transaction, then replay the log
+        (reporting the position reached to `progress`)."""
         with self.store.transaction() as cur:
             self.store.empty(cur, schema.TABLES)
         self.runner.caches.accounts.clear()
         self.runner.caches.workers.clear()
-        self.catch_up()
+        self.catch_up(progress)
 
     # Queries: JSON-ready dicts; money "0.00", dates ISO.
 
@@ -130,3 +132,29 @@ class Projections:
     def targets(self, within: Callable[[str], bool] | None = None) -> dict[str, Any]:
         with self.store.transaction(commit=False) as cur:
             return targets.targets(cur, within)
+
+    # Lists: up to `limit` items recorded after position `after` (projections/lists.py).
+
+    def workers(self, query: lists.WorkerQuery, after: int, limit: int) -> list[dict[str, Any]]:
+        with self.store.transaction(commit=False) as cur:
+            return lists.workers(cur, query, after, limit)
+
+    def organisations(
+        self, query: lists.OrganisationQuery, after: int, limit: int
+    ) -> list[dict[str, Any]]:
+        with self.store.transaction(commit=False) as cur:
+            return lists.organisations(cur, query, after, limit)
+
+    def payments(self, query: lists.PaymentQuery, after: int, limit: int) -> list[dict[str, Any]]:
+        with self.store.transaction(commit=False) as cur:
+            return lists.payments(cur, query, after, limit)
+
+    def payment(self, payment_id: str) -> dict[str, Any] | None:
+        with self.store.transaction(commit=False) as cur:
+            return lists.payment(cur, payment_id)
+
+    def reconciliations(
+        self, query: lists.ReconciliationQuery, after: int, limit: int
+    ) -> list[dict[str, Any]]:
+        with self.store.transaction(commit=False) as cur:
+            return lists.reconciliations(cur, query, after, limit)

@@ -17,6 +17,8 @@ ORDER = (
     schema.PLACEMENTS,
     schema.ENROLLMENTS,
     schema.LINES,
+    schema.ORGANISATIONS,
+    schema.RECONCILIATIONS,
 )
 
 
@@ -30,6 +32,13 @@ def write(batch: Batch) -> None:
             cur.insert_rows(table, getattr(type(rows[0]), "_fields"), rows)  # noqa: B009 - a NamedTuple
     for statement, params in batch.updates:
         cur.execute(statement, params)
+    # Each worker's latest survey of the batch, where no later-dated one is stored: one
+    # statement for the batch (a survey form of 30,000 rows is 30,000 of them).
+    cur.executemany(
+        f"UPDATE {schema.WORKERS} SET surveyed_on = ?, status = ?"
+        " WHERE originator_id = ? AND (surveyed_on IS NULL OR surveyed_on <= ?)",
+        [(day, status, worker, day) for worker, (day, status) in batch.surveys.items()],
+    )
     cur.add_to_rows(schema.SUMS, PERIOD, MONEY, period_sums(batch.days))
 
 

@@ -63,6 +63,20 @@ class Access:
     def reads_everything(self) -> bool:
         return self.role in READS_EVERYTHING
 
+    def list_within(self, division: str | None, in_no_scope: bool = False) -> str | None:
+        """The division a list reads (None: everything): the `division=` filter asked
+        for, narrowed to the token's scope as `require_read` would narrow single reads.
+        A filter inside the scope is kept, one around it narrowed to the scope, one
+        beside it a 403 naming only the caller's own scope. `in_no_scope`: the filter
+        names a place no scope holds (an organisation outside Hunan), readable by all."""
+        if self.reads_everything() or in_no_scope:
+            return division
+        if division is None or divisions.contains(division, self.division):
+            return self.division
+        if self.covers(division):
+            return division
+        raise Forbidden(f"this lies outside the token's scope {self.division}")
+
 
 # A fact's places: the Hunan divisions any one of which the caller's scope must cover
 # (none: anyone with the role may post it).

@@ -271,8 +271,11 @@ class Ledger(Application[UUID]):
     def get_reference(self) -> ReferenceData | None:
         return self.store.get(ids.REFERENCE_ID, ReferenceData)
 
-    def events_of(self, aggregate_id: UUID) -> list[DomainEventProtocol[UUID]]:
-        return list(self.events.get(aggregate_id))
+    def events_of(
+        self, aggregate_id: UUID, after: int = 0, limit: int | None = None
+    ) -> list[DomainEventProtocol[UUID]]:
+        """An aggregate's events after version `after`, oldest first, at most `limit`."""
+        return list(self.events.get(aggregate_id, gt=after or None, limit=limit))
 
     def _get(self, aggregate_id: UUID, cls: type[T], what: str, version: int | None) -> T:
         try:

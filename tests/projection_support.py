@@ -11,8 +11,10 @@ from typing import Any
 
 from domain.errors import Conflict, PolicyRefusal
 from projections import Projections
+from projections.lists import OrganisationQuery, PaymentQuery, ReconciliationQuery, WorkerQuery
 from service.intake import reverse_json
 from service.ledger import Ledger
+from service.reconcile import reconcile_file
 from tests import builders as b
 
 HOMES = ("430102", "433101", "430111")  # 芙蓉区, 吉首市, 天心区
@@ -99,7 +101,20 @@ def populate(ledger: Ledger, payments: int, seed: int = 7) -> Scenario:
         if number % 50 == 49:
             scenario.appropriate(home, rng.randint(100_000, 5_000_000), day_in_window(rng))
     add_target_facts(ledger, rng)
+    add_list_facts(ledger)
     return scenario
+
+
+def add_list_facts(ledger: Ledger) -> None:
+    """What only the lists read: surveys (one superseded), a base, a reconciliation."""
+    worker, base = b.worker(ledger, home=HOMES[0]), b.organisation(ledger)
+    for surveyed_on, status in (("2018-05-01", "unemployed"), ("2018-01-01", "employed")):
+        b.post(ledger, "WorkerSurveyed", worker_id=worker, surveyed_on=surveyed_on,
+               surveyor="王五", status=status, willing_to_work=True, service_needs=[],
+               work_division=b.ELSEWHERE, employer_name="厂", employer_contact="138")  # fmt: skip
+    b.post(ledger, "BaseDesignated", by="admin", org_id=base, designated_on="2018-03-01")
+    treasury = "日期,收款人,金额,凭证号\n2018-06-01,x,1.00,\n".encode()
+    reconcile_file(ledger, treasury, "t.csv", "local_treasury", HOMES[0], "2018", "finance")
 
 
 def day_in_window(rng: random.Random) -> date:
@@ -132,5 +147,11 @@ def snapshot(projections: Projections, ledger: Ledger) -> str:
             for a in accounts
         ],
         "targets": projections.targets(),
+        "lists": [
+            projections.workers(WorkerQuery(), 0, 100_000),
+            projections.organisations(OrganisationQuery(), 0, 100_000),
+            projections.payments(PaymentQuery(), 0, 100_000),
+            projections.reconciliations(ReconciliationQuery(), 0, 100_000),
+        ],
     }
     return json.dumps(answer, sort_keys=True, ensure_ascii=False)

@@ -30,10 +30,10 @@ def scenario(ledger: Ledger) -> Scenario:
     return scenario
 
 
-def unread(ledger: Ledger, organisations: int) -> None:
-    """Facts no read model takes (an organisation and its receipt): positions to pass over."""
-    for _ in range(organisations):
-        b.organisation(ledger)
+def unread(ledger: Ledger, standards: int) -> None:
+    """Facts no read model takes (a transport standard): positions to pass over."""
+    for n in range(standards):
+        b.transport_standard(ledger, f"{300 + n}.00", effective_from=f"2016-01-{n + 1:02d}")
 
 
 def test_a_short_section_covers_its_stop_and_a_full_one_ends_at_its_last_event(
@@ -114,7 +114,7 @@ def test_the_events_read_are_those_the_library_selects(ledger: Ledger) -> None:
         for after, stop, topics, limit in [
             (0, head, TOPICS, 10_000),
             (5, head - 3, TOPICS[1:3], 7),
-            (head // 2, head, ("jobaid:OrganisationRegistered",), 2),
+            (head // 2, head, ("jobaid:TransportStandardSet",), 2),
         ]:
             library = ledger.recorder.select_notifications(after + 1, limit, stop, list(topics))
             assert library, (after, stop, topics)
