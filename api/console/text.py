@@ -80,6 +80,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "id_number_search": ("身份证号", "Resident ID number"),
     "search_by_id": ("按编号查找", "Find by worker id"),
     "search_by_number": ("按身份证号查找", "Find by ID number"),
+    "search_by_name": ("按姓名查找", "Find by name"),
     "id_number_hint": (
         "身份证号只用于加密比对，不会显示或记录在网址中。",
         "The number is only hashed for the look-up: never shown, never put in a URL.",

@@ -269,3 +269,12 @@ def test_a_worker_is_found_by_id_number_within_scope_only_and_never_by_url(api: 
     forged = auditor.post("/console/workers/by-id-number",
                           data={"csrf": "forged", "id_number": id_number(serial=7)})  # fmt: skip
     assert forged.status_code == 403
+
+
+def test_a_search_by_name_lists_only_the_namesakes_within_scope(api: Api) -> None:
+    clerk = sign_in(api, "clerk")
+    assert "w-tianxin" not in clerk.get("/console/workers?name=李四").text
+    found = clerk.get("/console/workers", params={"name": SCRIPT_NAME}).text
+    assert "/console/workers/w-script" in found and SCRIPT_NAME not in found
+    assert "w-tianxin" in sign_in(api, "auditor").get("/console/workers?name=李四").text
+    assert clerk.get("/console/workers?name=%01").status_code == 422
