@@ -136,68 +136,6 @@ def accounts(
     ]
 
 
-def statement(
-    cur: SqlCursor,
-    source: str,
-    division: str,
-    from_: date | None,
-    to: date | None,
-    as_of: date | None,
-    known_at: datetime | None,
-) -> dict[str, Any] | None:
-    if not is_known(cur, source, division, known_at):
-        return None
-    # `as_of` is the last business date the ledger may speak of: it caps the range.
-    last = min((d for d in (to, as_of) if d is not None), default=None)
-    opening = 0
-    if from_ is not None:
-        appropriated, paid, reversed_ = totals(
-            cur, source, division, from_ - timedelta(days=1), known_at
-        )
-        opening = appropriated - paid + reversed_
-    balance, lines = opening, []
-    for row in statement_rows(cur, source, division, from_, last, known_at):
-        balance += int(row["amount"])
-        lines.append(
-            {
-                "date": row["day"],
-                "kind": row["kind"],
-                "rule": row["rule"],
-                "payee_id": row["payee_id"],
-                "worker_id": row["worker_id"],
-                "amount": yuan(int(row["amount"])),
-                "balance": yuan(balance),
-                "position": int(row["position"]),
-                "reference": row["ref"],
-                "recorded_at": row["recorded_at"],
-            }
-        )
-    return {
-        "source": source,
-        "division": division,
-        "from": None if from_ is None else from_.isoformat(),
-        "to": None if last is None else last.isoformat(),
-        "known_at": None if known_at is None else stamp(known_at),
-        "opening_balance": yuan(opening),
-        "lines": lines,
-        "closing_balance": yuan(balance),
-    }
-
-
-def statement_rows(
-    cur: SqlCursor,
-    source: str,
-    division: str,
-    from_: date | None,
-    last: date | None,
-    known_at: datetime | None,
-) -> list[Any]:
-    where, params = lines_where(source, division, from_, last, known_at)
-    return cur.execute(
-        f"SELECT * FROM {schema.LINES} WHERE {where} ORDER BY day, position", params
-    ).fetchall()
-
-
 def lines_where(
     source: str, division: str, from_: date | None, last: date | None, known_at: datetime | None
 ) -> tuple[str, list[Any]]:

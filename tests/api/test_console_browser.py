@@ -22,10 +22,10 @@ import pytest
 from adapters.settings import Settings
 from service.ledger import Ledger
 from service.tokens import issue_token
+from tests.api.test_api_serve import Server, environment
 from tests.builders import id_number
 from tests.conftest import new_postgres_database
 from tests.console_support import SCRIPT_NAME, VIEWERS, WRITERS, WRITES
-from tests.test_api_serve import Server, environment
 
 CHROMIUM = os.environ.get("JOBAID_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"

@@ -238,7 +238,7 @@ def test_the_audit_page_names_the_first_bad_position_of_a_tampered_history(
     api: Api, ledger: Ledger
 ) -> None:
     from audit.chain import Sealer
-    from tests.test_tamper import edit
+    from tests.service.test_tamper import edit
 
     client = sign_in(api, "auditor")
     Sealer(ledger.store).seal()

@@ -62,7 +62,10 @@ def test_a_statement_page_is_its_slice_of_the_statement_with_the_same_balances(
         for offset in (0, 3, 6, 9):
             page = projections.statement_page(*args, page=(offset, 3))
             assert page is not None
-            assert page["lines"] == whole["lines"][offset : offset + 3]
+            keys = ("date", "kind", "amount", "balance", "position", "reference")
+            assert [{k: line[k] for k in keys} for line in page["lines"]] == [
+                {k: line[k] for k in keys} for line in whole["lines"][offset : offset + 3]
+            ]
             assert page["count"] == 6 and page["opening_balance"] == whole["opening_balance"]
             assert page["closing_balance"] == whole["closing_balance"] == "28.00"
             if offset <= 6:
