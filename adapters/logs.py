@@ -1,33 +1,72 @@
-"""Logs as one JSON object per line on stderr, for `jobaid serve` and the projector it
-runs beside it (api/projector.py), so that one stream is parsed one way."""
+"""Logs as one JSON object per line on stderr (python-json-logger), for `jobaid serve` and
+the projector it runs beside it (api/projector.py), so that one stream is parsed one way;
+`JOBAID_LOG_FORMAT=text` for a person reading a terminal."""
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
+import time
+from contextvars import ContextVar
+from typing import TextIO
+
+from pythonjsonlogger.core import RESERVED_ATTRS
+from pythonjsonlogger.json import JsonFormatter
+
+# The id of the HTTP request being served (api/middleware.py sets it), so that every
+# record logged while serving it — the access line, a warning deep in the ledger, a
+# traceback — carries the same `request_id`. None outside a request.
+current_request_id: ContextVar[str | None] = ContextVar("current_request_id", default=None)
 
 
-class JsonLines(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        if record.name == "jobaid.access":
-            return record.getMessage()  # already a JSON object
-        line = {
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False)
+class RequestContext(logging.Filter):
+    """Stamps each record with the request it was logged in (a handler filter, so that
+    records propagated from any logger get it)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "request_id", None) is None:
+            record.request_id = current_request_id.get()
+        return True
 
 
-def configure_logging(level: str = "INFO") -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonLines())
+def formatter(kind: str = "json") -> logging.Formatter:
+    """`json`: one object per line — timestamp (RFC 3339, UTC), level, logger, message,
+    request_id and every `extra` field; a traceback is the `exc_info` string of the same
+    line. `text`: one line a person reads, the access fields in its message."""
+    if kind == "text":
+        text = logging.Formatter(
+            "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            datefmt="%Y-%m-%dT%H:%M:%SZ",
+        )
+        text.converter = time.gmtime
+        return text
+    return JsonFormatter(
+        "%(levelname)s %(name)s %(message)s",
+        rename_fields={"levelname": "level", "name": "logger"},
+        timestamp=True,
+        json_ensure_ascii=False,
+        # uvicorn's copy of its message with terminal colour codes: noise in a JSON line.
+        reserved_attrs=[*RESERVED_ATTRS, "color_message"],
+    )
+
+
+def configure_logging(
+    level: str = "INFO", kind: str = "json", stream: TextIO | None = None
+) -> logging.Handler:
+    """Send every record to stderr (or `stream`) as `kind` lines; the handler it installs."""
+    installed = handler(kind, stream)
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [installed]
     root.setLevel(level)
+    return installed
+
+
+def handler(kind: str = "json", stream: TextIO | None = None) -> logging.Handler:
+    """A handler writing `kind` lines to `stream` (stderr), each stamped with its request."""
+    made = logging.StreamHandler(stream if stream is not None else sys.stderr)
+    made.setFormatter(formatter(kind))
+    made.addFilter(RequestContext())
+    return made
 
 
 # A store that is busy (another process writing, SQLite's lock) or away for a moment:

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 DEFAULT_DATABASE_URL = "sqlite:///./jobaid.db"
+LOG_FORMATS = ("json", "text")
 SQLITE_LOCK_TIMEOUT = 30  # seconds a SQLite writer waits for another process's lock
 
 
@@ -47,6 +48,7 @@ class Settings:
     projector: str = "process"  # JOBAID_PROJECTOR: where `jobaid serve` keeps projections
     projection_batch: int = 3000  # events a read model takes per transaction, at most
     log_level: str = "INFO"
+    log_format: str = "json"  # JOBAID_LOG_FORMAT: json lines for a collector, text for a person
     projector_parent: int | None = None  # set by `jobaid serve` for its `jobaid project` child
 
     @classmethod
@@ -56,6 +58,9 @@ class Settings:
         if projector not in ("process", "thread"):
             raise ConfigurationError(f"JOBAID_PROJECTOR must be process or thread, not {projector!r}")  # fmt: skip
         parent = env.get("JOBAID_PROJECTOR_PARENT")
+        log_format = env.get("JOBAID_LOG_FORMAT", "json").lower()
+        if log_format not in LOG_FORMATS:
+            raise ConfigurationError(f"JOBAID_LOG_FORMAT must be json or text, not {log_format!r}")  # fmt: skip
         return cls(
             database_url=env.get("JOBAID_DATABASE_URL") or DEFAULT_DATABASE_URL,
             pii_key=pii_key(env),
@@ -69,6 +74,7 @@ class Settings:
             projector=projector,
             projection_batch=int(env.get("JOBAID_PROJECTION_BATCH", "3000")),
             log_level=env.get("JOBAID_LOG_LEVEL", "INFO").upper(),
+            log_format=log_format,
             projector_parent=int(parent) if parent else None,
         )
 

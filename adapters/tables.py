@@ -124,9 +124,14 @@ class Budget:
 
     def unpack(self, size: int) -> None:
         self.unpacked += size
-        if self.unpacked > MAX_UNPACKED_BYTES:
-            raise InvalidInput("file", f"unpacks to more than {MAX_UNPACKED_BYTES // MB} MB")
+        self.expect(0)
         self.clock()
+
+    def expect(self, size: int) -> None:
+        """Refuses, before a byte is spent, a part whose size alone would break the bound
+        (a zip's own claim of a part's size: understated, the checksum gives it away)."""
+        if self.unpacked + size > MAX_UNPACKED_BYTES:
+            raise InvalidInput("file", f"unpacks to more than {MAX_UNPACKED_BYTES // MB} MB")
 
     def clock(self) -> None:
         if time.monotonic() > self.deadline:

@@ -115,6 +115,7 @@ def _feed(book: zipfile.ZipFile, name: str, handler: Part, budget: Budget) -> It
         raise InvalidInput("file", f"has an encrypted part {name}")
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise InvalidInput("file", f"has a part {name} compressed other than by deflate")
+    budget.expect(info.file_size)
     parser = _expat(handler)
     fed = 0
     with book.open(info) as member:

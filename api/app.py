@@ -9,8 +9,8 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import openapi, problems
-from api.middleware import MAX_BODY_BYTES, BodyLimit, RequestLog
+from api import docs, openapi, problems
+from api.middleware import MAX_BODY_BYTES, BodyLimit, RequestLog, prefixed
 from api.responses import FastJSON
 from api.routes import (
     accounts,
@@ -69,15 +69,19 @@ def create_app(
         description=DESCRIPTION,
         lifespan=lifespan_of(runtime),
         default_response_class=FastJSON,
+        docs_url=None,  # served by api/docs.py, offline
+        redoc_url=None,
     )
     app.state.runtime = runtime
     problems.install(app)
     for module in ROUTERS:
         app.include_router(module.router, prefix="/v1")
     app.openapi = lambda: openapi.build(app)  # type: ignore[method-assign]
+    docs.install(app)
     # Outermost first: the log line covers a refused oversized body too.
     app.add_middleware(BodyLimit, limit=max_body_bytes)
-    app.add_middleware(RequestLog)
+    templates = {k: v for m in ROUTERS for k, v in prefixed("/v1", m.router.routes).items()}
+    app.add_middleware(RequestLog, templates=templates)
     return app
 
 

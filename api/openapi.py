@@ -40,7 +40,28 @@ def build(app: FastAPI) -> dict[str, Any]:
                     content = response.get("content", {})
                     if status[0] in "45" and "application/json" in content:
                         content[PROBLEM_JSON] = content.pop("application/json")
-        document.get("components", {}).get("schemas", {}).pop("HTTPValidationError", None)
-        document.get("components", {}).get("schemas", {}).pop("ValidationError", None)
-        app.openapi_schema = document
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        for name in FASTAPI_ERRORS:
+            schemas.pop(name, None)
+        schemas.setdefault("ProblemOut", ProblemOut.model_json_schema())
+        app.openapi_schema = as_problems(document)
     return app.openapi_schema
+
+
+# FastAPI's own 422 body, which this API never answers: every reference to it (FastAPI
+# adds a 422 to each operation with parameters) points at the problem body instead, so
+# that no `$ref` dangles (Redoc refuses to render a document where one does).
+FASTAPI_ERRORS = ("HTTPValidationError", "ValidationError")
+PROBLEM_REF = "#/components/schemas/ProblemOut"
+
+
+def as_problems(node: Any) -> Any:
+    """The document with each `$ref` to FastAPI's validation error replaced by ProblemOut."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.rsplit("/", 1)[-1] in FASTAPI_ERRORS:
+            return {**node, "$ref": PROBLEM_REF}
+        return {key: as_problems(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [as_problems(item) for item in node]
+    return node

@@ -1,6 +1,7 @@
 """The one place where errors become HTTP answers: RFC 9457 problem details
 (`application/problem+json`) with `type`, `title`, `status`, `detail`, and `rule` for a
-policy refusal or `field` for bad input. No stack trace ever leaves the server."""
+policy refusal or `field` for bad input, and `request_id` (the id its log lines carry, as
+in `X-Request-ID`). No stack trace ever leaves the server."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from adapters.logs import current_request_id
 from domain.errors import (
     Conflict,
     Forbidden,
@@ -70,6 +72,9 @@ def problem(
         "detail": detail,
         **{k: v for k, v in extra.items() if v is not None},
     }
+    request_id = current_request_id.get()
+    if request_id is not None:
+        body["request_id"] = request_id  # the same id as the log lines and X-Request-ID
     if "rule" in extra:
         body["type"] = "urn:jobaid:problem:policy-refusal"
         body["title"] = "Refused by the policy"
@@ -91,7 +96,7 @@ def answer_ledger_error(_: Request, error: Exception) -> JSONResponse:
     if isinstance(error, PolicyRefusal):
         return problem(409, error.reason, rule=error.rule)
     if isinstance(error, InvalidInput):
-        return problem(422, error.detail, field=error.field)
+        return problem(422, error.detail, field=error.field, errors=getattr(error, "errors", None))
     if isinstance(error, Forbidden):
         return problem(403, error.detail)
     if isinstance(error, NotFound):
@@ -163,7 +168,10 @@ def answer_race(_: Request, error: Exception) -> JSONResponse:
 
 
 def answer_fault(request: Request, error: Exception) -> JSONResponse:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    """The last resort (Starlette's outermost layer). Every exception that gets here came
+    through api/middleware.py's RequestLog, which logged it with its request id and
+    answered it unless the answer was already half sent: logging it again would double
+    the traceback."""
     return problem(500, "the server failed; the failure is logged")
 
 

@@ -27,6 +27,11 @@ class ProblemOut(Open):
     detail: str = Field(examples=["R18: worker w1 was already paid R7 in 2018"])
     rule: str | None = Field(default=None, examples=["R18"])
     field: str | None = Field(default=None, examples=["data.home_division"])
+    request_id: str | None = Field(
+        default=None,
+        description="The request's id, as in its X-Request-ID response header and log lines",
+        examples=["3f2b8c1e-5d7a-4e21-9a0b-6c4d2e8f1a93"],
+    )
 
 
 class FactOut(BaseModel):

@@ -61,7 +61,7 @@ def serve(host: str, port: int, projections: bool = True) -> int:
         configure_logging()
         log.error("%s", error)
         return 2
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     runtime = runtime_for(settings, projections)
     config = uvicorn.Config(
         create_app(runtime=runtime),

@@ -26,6 +26,7 @@ from eventsourcing.persistence import IntegrityError, Notification
 
 from adapters.eventstore import EventStore
 from adapters.logs import log_retry
+from adapters.progress import Progress, ignored
 from adapters.sql import SqlCursor, ViewStore
 
 log = logging.getLogger(__name__)
@@ -166,11 +167,17 @@ class Sealer:
         self.heads: OrderedDict[UUID, tuple[int, str]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def seal(self) -> int:
-        """Seal everything recorded so far; the last sealed position."""
+    def seal(self, progress: Progress = ignored) -> int:
+        """Seal everything recorded so far; the last sealed position. The position sealed
+        through goes to `progress` after each section (one more query each, so only when
+        someone watches)."""
+        target = (self.events.recorder.max_notification_id() or 0) if progress is not ignored else 0
         while self.step():
-            pass
-        return self.store.head()[0]
+            if progress is not ignored:
+                progress(min(self.store.head()[0], target), target)
+        sealed = self.store.head()[0]
+        progress(sealed, sealed)
+        return sealed
 
     def step(self) -> int:
         """Seal the next section; how many events it sealed (0: nothing new)."""

@@ -23,9 +23,11 @@ from uuid import UUID
 from eventsourcing.persistence import Notification
 
 from adapters.eventstore import EventStore
+from adapters.progress import Progress, ignored
 from audit.chain import GENESIS, SECTION, ChainStore, Link, Sealer
 
 HEADS_KEPT = 200_000
+PROGRESS_EVERY = 1000  # events between two reports: a bar moves, and costs nothing
 
 
 class Tampered(Exception):
@@ -35,14 +37,22 @@ class Tampered(Exception):
         self.detail = detail
 
 
-def verify(events: EventStore, checkpoint: dict[str, Any] | None = None) -> dict[str, Any]:
-    """{ok, checked, sealed_through, unsealed, first_bad_position, detail}."""
+def verify(
+    events: EventStore, checkpoint: dict[str, Any] | None = None, progress: Progress = ignored
+) -> dict[str, Any]:
+    """{ok, checked, sealed_through, unsealed, first_bad_position, detail}; the position
+    checked so far goes to `progress` every PROGRESS_EVERY events."""
     store = ChainStore(events)
     sealed_through, _ = store.head()
     walk = Walk(events, sealed_through, int(checkpoint["position"]) if checkpoint else None, store)
+    head = events.recorder.max_notification_id() or 0
+    progress(0, head)
     try:
         for notification, sealed in merged(events, store):
             walk.check(notification, sealed)
+            if walk.checked % PROGRESS_EVERY == 0 and notification is not None:
+                progress(min(notification.id, head), head)
+        progress(head, head)
         if checkpoint is not None:
             walk.check_checkpoint(checkpoint)
     except Tampered as found:
@@ -208,10 +218,12 @@ class Walk:
             )
 
 
-def checkpoint(events: EventStore, signed_off_by: str) -> dict[str, Any]:
+def checkpoint(
+    events: EventStore, signed_off_by: str, progress: Progress = ignored
+) -> dict[str, Any]:
     """Seal what is recorded and describe the chain head: a small file an auditor keeps."""
     sealer = Sealer(events)
-    position = sealer.seal()
+    position = sealer.seal(progress)
     link_row = sealer.store.link_at(position) if position else None
     body = {
         "position": position,

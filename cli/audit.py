@@ -11,6 +11,7 @@ from typing import Any
 from audit.trail import render, trail
 from audit.verify import checkpoint, read_checkpoint, verify
 from cli.ledger import on_ledger
+from cli.progress import shown
 from service.ledger import Ledger
 
 
@@ -40,7 +41,8 @@ def verify_command(args: argparse.Namespace) -> int:
         except ValueError as error:
             print(f"jobaid verify: {error}", file=sys.stderr)
             return 2
-        result = verify(ledger.store, wanted)
+        with shown("verifying the history") as tick:
+            result = verify(ledger.store, wanted, tick)
         print(json.dumps(result, ensure_ascii=False))
         if not result["ok"]:
             where = f"first bad position: {result['first_bad_position']}: {result['detail']}"
@@ -54,7 +56,9 @@ def checkpoint_command(args: argparse.Namespace) -> int:
     """Seal what is recorded and write the chain head an auditor keeps outside."""
 
     def run(ledger: Ledger) -> int:
-        text = json.dumps(checkpoint(ledger.store, args.by), indent=2, sort_keys=True)
+        with shown("sealing the history") as tick:
+            sealed = checkpoint(ledger.store, args.by, tick)
+        text = json.dumps(sealed, indent=2, sort_keys=True)
         if args.out:
             Path(args.out).write_text(text + "\n")
         else:

@@ -8,12 +8,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from adapters.sheets import Lang
 from adapters.tables import read_upload
 from cli.ledger import on_ledger
-from domain.reconciliation import DIFFERENCES
+from cli.progress import shown
+from domain.errors import BadRows
+from domain.reconciliation import DIFFERENCES, Reconciliation
 from service.imports import import_surveys
 from service.ledger import Ledger
-from service.reconcile import reconcile_file, report_csv, report_xlsx, summary
+from service.reconcile import DEFAULT_DATE_TOLERANCE, reconcile_file, summary
+from service.reconciliation_files import report_csv, report_xlsx
 
 
 def add_commands(commands: Any) -> None:
@@ -28,7 +32,13 @@ def add_commands(commands: Any) -> None:
     reconcile.add_argument("--source", required=True)
     reconcile.add_argument("--division", required=True)
     reconcile.add_argument("--period", required=True, help="YYYY or YYYY-MM")
+    reconcile.add_argument(
+        "--date-tolerance",
+        default=str(DEFAULT_DATE_TOLERANCE),
+        help=f"days a treasury date may differ from the ledger's (default {DEFAULT_DATE_TOLERANCE})",
+    )
     reconcile.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
+    reconcile.add_argument("--lang", choices=["zh", "en"], default="zh", help="the file's headers")
     reconcile.add_argument("--out", default=None, help="write the report here (xlsx needs it)")
     reconcile.add_argument("--by", default="cli")
     reconcile.set_defaults(run=reconcile_command)
@@ -46,28 +56,42 @@ def import_command(args: argparse.Namespace) -> int:
 
 
 def reconcile_command(args: argparse.Namespace) -> int:
-    """Reconcile FILE with the account; print or write the report; exit 1 on differences."""
+    """Reconcile FILE with the account; print or write the report; exit 1 on differences.
+    Progress goes to stderr on a terminal, and nowhere otherwise."""
     if args.format == "xlsx" and not args.out:
         print("jobaid reconcile: --format xlsx needs --out FILE", file=sys.stderr)
         return 2
 
     def run(ledger: Ledger) -> int:
         content, name = read_upload(args.file), Path(args.file).name
-        report, _ = reconcile_file(
-            ledger, content, name, args.source, args.division, args.period, args.by
-        )
-        if args.format == "xlsx":
-            content = report_xlsx(report)
-        elif args.format == "csv":
-            content = report_csv(report)  # UTF-8 with a BOM, RFC 4180 line ends as written
-        else:
-            content = (json.dumps(summary(report), ensure_ascii=False, indent=2) + "\n").encode()
-        if args.out:
-            Path(args.out).write_bytes(content)
-        else:
-            sys.stdout.buffer.write(content)
-            sys.stdout.flush()
+        with shown("reconciling") as tick:
+            try:
+                report, _ = reconcile_file(
+                    ledger, content, name, args.source, args.division, args.period, args.by,
+                    args.date_tolerance, tick,
+                )  # fmt: skip
+            except BadRows as error:
+                for bad in error.errors:
+                    print(f"  row {bad['row']}, {bad['column']}: {bad['reason']}", file=sys.stderr)
+                raise
+        _write(report_file(report, args.format, args.lang), args.out)
         totals = summary(report)["totals"]
-        return 1 if any(totals[status] for status in DIFFERENCES) else 0
+        return 1 if any(totals.get(status) for status in DIFFERENCES) else 0
 
     return on_ledger("reconcile", run)
+
+
+def report_file(report: Reconciliation, format_: str, lang: Lang) -> bytes:
+    if format_ == "xlsx":
+        return report_xlsx(report, lang)
+    if format_ == "csv":
+        return report_csv(report, lang)
+    return (json.dumps(summary(report), ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def _write(content: bytes, out: str | None) -> None:
+    if out:
+        Path(out).write_bytes(content)
+    else:
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()

@@ -15,6 +15,7 @@ from types import FrameType
 from typing import Any
 
 from adapters.settings import Settings
+from cli.progress import shown
 from projections.replay import replay_balances
 from projections.service import Projections
 from service.ledger import Ledger
@@ -58,7 +59,7 @@ def project(ledger: Ledger) -> int:
     from adapters.logs import configure_logging
     from audit.chain import SealingThread
 
-    configure_logging(ledger.settings.log_level)
+    configure_logging(ledger.settings.log_level, ledger.settings.log_format)
     projections = Projections(ledger.store, ledger.settings.projection_batch)
     sealer = SealingThread(ledger.store)
     stopping = threading.Event()
@@ -98,7 +99,8 @@ def rebuild(ledger: Ledger) -> int:
     projections = Projections(ledger.store, ledger.settings.projection_batch)
     events = ledger.recorder.max_notification_id() or 0
     started = time.perf_counter()
-    projections.rebuild()
+    with shown("rebuilding the projections") as tick:
+        projections.rebuild(tick)
     seconds = time.perf_counter() - started
     print(
         f"rebuilt projections to position {projections.position()}: {events} events in "
@@ -116,7 +118,9 @@ def replay(ledger: Ledger, as_of: str | None, known_at: str | None) -> int:
     except ValueError as error:
         print(f"jobaid replay: {error}", file=sys.stderr)
         return 2
-    for row in replay_balances(ledger.store, day, instant):
+    with shown("replaying the account events") as tick:
+        rows = replay_balances(ledger.store, day, instant, tick)
+    for row in rows:
         print(json.dumps(row, ensure_ascii=False, sort_keys=True))
     return 0
 

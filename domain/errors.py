@@ -20,6 +20,18 @@ class InvalidInput(LedgerError):
         self.reason = reason
 
 
+class BadRows(InvalidInput):
+    """An uploaded file with rows that cannot be read (HTTP 422): each bad row's number,
+    its column's header as the file writes it, and why, in `errors`."""
+
+    def __init__(self, errors: list[dict[str, object]], count: int | None = None) -> None:
+        first = errors[0]
+        where = f"row {first['row']}, {first['column']}: {first['reason']}"
+        count = len(errors) if count is None else count
+        super().__init__("file", f"{count} row(s) cannot be read; the first: {where}")
+        self.errors = errors
+
+
 class Forbidden(LedgerError):
     """The caller's role or scope does not allow it (HTTP 403); names nothing outside the
     caller's scope."""

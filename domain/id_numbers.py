@@ -62,3 +62,15 @@ def mask_id_number(id_number: str) -> str:
     hidden three-digit sequence number and the check character it determines leave 1,000
     candidates. (The old mask, 430102********1234, hid only the birth date.)"""
     return id_number[:-MASK_HIDDEN] + "*" * MASK_HIDDEN
+
+
+# An ID number standing alone in free text (a treasury 用途 such as "张三 430102199003070012
+# 就业补贴"): 17 digits and a check character, with no digit or letter either side.
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])([0-9]{14})[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
+
+
+def mask_id_numbers_in(text: str) -> str:
+    """The text with every ID-number-shaped run masked as mask_id_number masks it: free
+    text from an upload (a payee, a purpose, an error's echo of a cell) is kept and
+    shown, and an ID number inside it must not be (CONTRACT "Personal data")."""
+    return _ID_IN_TEXT.sub(lambda match: match[1] + "*" * MASK_HIDDEN, text)

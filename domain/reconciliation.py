@@ -1,11 +1,18 @@
-"""Reconciliation against the treasury: match the lines of a treasury or bank disbursement
-file for one account and period to the ledger's payments and reversals, and report what
-matched, what is on one side only, and where amount or date disagree."""
+"""Reconciliation against the treasury (国库集中支付): the two sides — the treasury's lines
+and the ledger's payments and reversals of one account and period — the report that the
+matcher's pairs (domain.matching) become, and the kept report itself.
+
+A report line is one pair: a treasury line and the ledger entry it pays, or either side
+alone. A treasury line that pays several payments (merged) gives one report line per
+payment, and a payment split over several treasury lines one per line, so every count in
+the totals is a count of report lines, and `treasury_lines` / `ledger_entries` say how
+many of each side there were. Nothing in a report holds a clear ID number: the line's
+number is kept masked (mask_id_number), its keyed hash only in memory while matching.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -19,7 +26,9 @@ from domain.recorded import FactEvent
 
 @dataclass(frozen=True)
 class LedgerEntry:
-    """A payment (money out, positive) or reversal (money back, negative) of the account."""
+    """A payment (money out, positive) or reversal (money back, negative) of the account;
+    `in_period` is False for one dated just outside the period, loaded only so that a
+    treasury line inside the period may still find it within the date tolerance."""
 
     reference: str
     kind: str
@@ -27,126 +36,202 @@ class LedgerEntry:
     payee_id: str
     amount: Decimal
     position: int
+    payee_name: str = ""
+    in_period: bool = True
 
 
 @dataclass(frozen=True)
 class TreasuryLine:
-    """One line of the treasury file: date, payee, amount (negative = money returned), reference."""
+    """One line of the treasury file (negative amount = money returned). The payee is
+    named by any of: its name as written, an ID number (kept as its keyed hash and its
+    mask), a credit code, our own payee id. `key` and `payees` say which of those found
+    it in the ledger and which payee ids it names (service.treasury_payees)."""
 
     line: int
     on: date
-    payee: str
     amount: Decimal
-    reference: str
+    payee: str = ""
+    id_hash: str | None = None
+    id_masked: str | None = None
+    credit_code: str | None = None
+    payee_id: str | None = None
+    purpose: str = ""
+    voucher: str = ""
+    key: str | None = None
+    payees: frozenset[str] = field(default_factory=frozenset)
 
 
-STATUSES = ("matched", "date_mismatch", "amount_mismatch", "unmatched_treasury", "unmatched_ledger")
+STATUSES = (
+    "matched",
+    "date_mismatch",
+    "amount_mismatch",
+    "payee_mismatch",
+    "unmatched_treasury",
+    "unmatched_ledger",
+)
 DIFFERENCES = STATUSES[1:]
+# How a treasury line found its ledger entry, strongest first.
+KEYS = ("voucher", "id_number", "credit_code", "payee_id", "name")
+SHAPES = ("one", "merged", "split")
 
 
-def reconcile(entries: list[LedgerEntry], lines: list[TreasuryLine]) -> dict[str, Any]:
-    """Match in passes, strongest evidence first: the reference naming the ledger's
-    payment or reversal id; then payee, amount and date; then payee and amount (the date
-    differs); then payee and date (the amount differs). What is left is unmatched."""
-    open_entries = {entry.reference: entry for entry in entries}
-    open_lines = list(lines)
-    results: list[dict[str, Any]] = []
+@dataclass(frozen=True)
+class Pair:
+    """One report line: what the matcher decided about a line, an entry, or both. For an
+    unmatched treasury line `entry` is its nearest candidate (or None), `taken` whether
+    that candidate is already matched to another line."""
 
-    def take(line: TreasuryLine, entry: LedgerEntry) -> None:
-        open_lines.remove(line)
-        del open_entries[entry.reference]
-        results.append(_pair(line, entry))
-
-    for line in list(open_lines):
-        entry = open_entries.get(line.reference)
-        if entry is not None:
-            take(line, entry)
-    passes: tuple[Callable[[TreasuryLine, LedgerEntry], bool], ...] = (
-        lambda line, entry: (
-            (entry.payee_id, entry.amount, entry.on) == (line.payee, line.amount, line.on)
-        ),
-        lambda line, entry: (entry.payee_id, entry.amount) == (line.payee, line.amount),
-        lambda line, entry: (entry.payee_id, entry.on) == (line.payee, line.on),
-    )
-    for matches in passes:
-        for line in list(open_lines):
-            candidates = [e for e in open_entries.values() if matches(line, e)]
-            if candidates:
-                take(line, min(candidates, key=lambda e: (abs((e.on - line.on).days), e.position)))
-    for line in open_lines:
-        results.append({"status": "unmatched_treasury", **_line(line), **_entry(None)})
-    for entry in open_entries.values():
-        results.append({"status": "unmatched_ledger", **_line(None), **_entry(entry)})
-    return {"lines": results, "totals": _totals(entries, lines, results)}
+    status: str
+    line: TreasuryLine | None
+    entry: LedgerEntry | None
+    key: str | None = None
+    shape: str | None = None
+    amount: Decimal | None = None
+    payee_differs: bool = False
+    taken: bool = False
 
 
-def _pair(line: TreasuryLine, entry: LedgerEntry) -> dict[str, Any]:
-    if line.amount != entry.amount:
-        status = "amount_mismatch"
-    elif line.on != entry.on:
-        status = "date_mismatch"
-    else:
-        status = "matched"
-    return {"status": status, **_line(line), **_entry(entry)}
+def report(pairs: list[Pair], entries: list[LedgerEntry], tolerance: int) -> dict[str, Any]:
+    """The report as kept: its lines, its totals and the tolerance it was matched with."""
+    lines = [_report_line(pair, tolerance) for pair in pairs]
+    return {"date_tolerance": tolerance, "lines": lines, "totals": _totals(pairs, entries)}
 
 
-def _line(line: TreasuryLine | None) -> dict[str, Any]:
+def _report_line(pair: Pair, tolerance: int) -> dict[str, Any]:
+    line, entry = pair.line, pair.entry
+    both = line is not None and entry is not None
+    found: dict[str, Any] = {
+        "status": pair.status,
+        "key": pair.key,
+        "shape": pair.shape,
+        "date_slip": (line.on - entry.on).days if line and entry else None,
+        "amount_difference": _money(line.amount - entry.amount) if line and entry else None,
+        "payee_differs": pair.payee_differs if both else None,
+        "nearest_taken": pair.taken if pair.status == "unmatched_treasury" and both else None,
+        "matched_amount": _money(pair.amount) if pair.amount is not None else None,
+        **_treasury(line),
+        **_ledger(entry),
+    }
+    found["reason"] = explain(found, tolerance, "en")
+    return found
+
+
+def _money(amount: Decimal) -> str:
+    return f"{amount:.2f}"
+
+
+def _treasury(line: TreasuryLine | None) -> dict[str, Any]:
     if line is None:
-        return {
-            "treasury_line": None,
-            "treasury_date": None,
-            "treasury_payee": None,
-            "treasury_amount": None,
-            "treasury_reference": None,
-        }
+        return dict.fromkeys(TREASURY_FIELDS)
     return {
         "treasury_line": line.line,
         "treasury_date": line.on.isoformat(),
         "treasury_payee": line.payee,
-        "treasury_amount": f"{line.amount:.2f}",
-        "treasury_reference": line.reference,
+        "treasury_id_number": line.id_masked,
+        "treasury_credit_code": line.credit_code,
+        "treasury_amount": _money(line.amount),
+        "treasury_purpose": line.purpose,
+        "treasury_voucher": line.voucher,
     }
 
 
-def _entry(entry: LedgerEntry | None) -> dict[str, Any]:
+def _ledger(entry: LedgerEntry | None) -> dict[str, Any]:
     if entry is None:
-        return {
-            "ledger_reference": None,
-            "ledger_kind": None,
-            "ledger_date": None,
-            "ledger_payee": None,
-            "ledger_amount": None,
-            "ledger_position": None,
-        }
+        return dict.fromkeys(LEDGER_FIELDS)
     return {
         "ledger_reference": entry.reference,
         "ledger_kind": entry.kind,
         "ledger_date": entry.on.isoformat(),
         "ledger_payee": entry.payee_id,
-        "ledger_amount": f"{entry.amount:.2f}",
+        "ledger_payee_name": entry.payee_name,
+        "ledger_amount": _money(entry.amount),
         "ledger_position": entry.position,
     }
 
 
-def _totals(
-    entries: list[LedgerEntry], lines: list[TreasuryLine], results: list[dict[str, Any]]
-) -> dict[str, Any]:
+TREASURY_FIELDS = (
+    "treasury_line",
+    "treasury_date",
+    "treasury_payee",
+    "treasury_id_number",
+    "treasury_credit_code",
+    "treasury_amount",
+    "treasury_purpose",
+    "treasury_voucher",
+)
+LEDGER_FIELDS = (
+    "ledger_reference",
+    "ledger_kind",
+    "ledger_date",
+    "ledger_payee",
+    "ledger_payee_name",
+    "ledger_amount",
+    "ledger_position",
+)
+
+
+def _totals(pairs: list[Pair], entries: list[LedgerEntry]) -> dict[str, Any]:
+    """Counts of report lines by status and by key, how many lines and entries each side
+    had, and the sums (the ledger's over the period's own entries)."""
     counts = dict.fromkeys(STATUSES, 0)
-    for result in results:
-        counts[result["status"]] += 1
-    ledger_total = sum((e.amount for e in entries), Decimal("0.00"))
-    treasury_total = sum((line.amount for line in lines), Decimal("0.00"))
+    by_key = {f"matched_by_{key}": 0 for key in KEYS}
+    lines: dict[int, Decimal] = {}
+    for pair in pairs:
+        counts[pair.status] += 1
+        if pair.status == "matched" and pair.key is not None:
+            by_key[f"matched_by_{pair.key}"] += 1
+        if pair.line is not None and pair.status != "unmatched_ledger":
+            lines[pair.line.line] = pair.line.amount
+    own = [entry for entry in entries if entry.in_period]
+    ledger_total = sum((entry.amount for entry in own), Decimal("0.00"))
+    treasury_total = sum(lines.values(), Decimal("0.00"))
     return {
         **counts,
-        "ledger_total": f"{ledger_total:.2f}",
-        "treasury_total": f"{treasury_total:.2f}",
-        "difference": f"{treasury_total - ledger_total:.2f}",
+        **by_key,
+        "treasury_lines": len(lines),
+        "ledger_entries": len(own),
+        "ledger_total": _money(ledger_total),
+        "treasury_total": _money(treasury_total),
+        "difference": _money(treasury_total - ledger_total),
     }
 
 
+_REASONS = {
+    "payee": ("payee differs", "收款人不同"),
+    "amount": ("amount differs by {}", "金额相差 {}"),
+    "date": ("date off by {} days, beyond the tolerance of {}", "日期相差 {} 天，超出容差 {} 天"),
+    "taken": ("already matched to another line", "已与另一行匹配"),
+    "none": ("no ledger entry of this payee or amount", "账上无此收款人或金额的记录"),
+    "missing": ("no treasury line pays it", "国库文件中无对应支付"),
+}
+
+
+def explain(line: dict[str, Any], tolerance: int, lang: str) -> str:
+    """Why a report line did not match, from its stored differences, in English or in
+    Chinese; empty for a match (and for a report kept before reasons were)."""
+    pick = 1 if lang == "zh" else 0
+    status = line.get("status")
+    if status == "unmatched_ledger":
+        return _REASONS["missing"][pick]
+    if status == "matched" or "date_slip" not in line:
+        return ""
+    if line.get("ledger_reference") is None:
+        return _REASONS["none"][pick]
+    parts = []
+    if line.get("payee_differs"):
+        parts.append(_REASONS["payee"][pick])
+    if line.get("amount_difference") not in (None, "0.00"):
+        parts.append(_REASONS["amount"][pick].format(line["amount_difference"]))
+    if abs(line.get("date_slip") or 0) > tolerance:
+        parts.append(_REASONS["date"][pick].format(line["date_slip"], tolerance))
+    if line.get("nearest_taken"):
+        parts.append(_REASONS["taken"][pick])
+    return "; ".join(parts) if pick == 0 else "；".join(parts)
+
+
 class Reconciliation(Aggregate):
-    """A kept reconciliation report; its id derives from the file's digest, account and
-    period, so a re-upload of the same file is recognised."""
+    """A kept reconciliation report; its id derives from the file's digest, account,
+    period and date tolerance, so a re-upload of the same file is recognised."""
 
     TOPIC = "jobaid:Reconciliation"
 
@@ -174,8 +259,26 @@ class Reconciliation(Aggregate):
 
     @staticmethod
     def create_id(
-        file_digest: str, source: str, division: str, period_from: date, period_to: date
+        file_digest: str,
+        source: str,
+        division: str,
+        period_from: date,
+        period_to: date,
+        report: dict[str, Any],
     ) -> UUID:
-        return ids.derived(
-            "reconciliation", file_digest, source, division, f"{period_from}", f"{period_to}"
-        )
+        tolerance = int(report["date_tolerance"])
+        return Reconciliation.id_of(file_digest, source, division, period_from, period_to, tolerance)  # fmt: skip
+
+    @staticmethod
+    def id_of(
+        file_digest: str,
+        source: str,
+        division: str,
+        period_from: date,
+        period_to: date,
+        tolerance: int,
+    ) -> UUID:
+        """The same file, account and period matched with another tolerance is another
+        report (the tolerance decides what matched)."""
+        parts = (file_digest, source, division, f"{period_from}", f"{period_to}")
+        return ids.derived("reconciliation", *parts, f"tolerance={tolerance}")

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from adapters.eventstore import EventStore
+from adapters.progress import Progress, ignored
 from projections.accounts import account_row
 from projections.changes import stamp
 from projections.money import to_fen
@@ -24,7 +25,10 @@ ACCOUNT_TOPICS = (OPENED, *MONEY)
 SECTION = 1000
 
 
-def account_events(events: EventStore) -> Iterator[tuple[str, Any]]:
+def account_events(events: EventStore, progress: Progress = ignored) -> Iterator[tuple[str, Any]]:
+    """The account events in log order, a section at a time; the position read so far
+    goes to `progress`."""
+    head = events.recorder.max_notification_id() or 0
     start = 1
     while True:
         notifications = events.recorder.select_notifications(
@@ -33,18 +37,23 @@ def account_events(events: EventStore) -> Iterator[tuple[str, Any]]:
         for notification in notifications:
             yield notification.topic, events.mapper.to_domain_event(notification)
         if len(notifications) < SECTION:
+            progress(head, head)
             return
         start = notifications[-1].id + 1
+        progress(min(start - 1, head), head)
 
 
 def replay_balances(
-    events: EventStore, as_of: date | None = None, known_at: datetime | None = None
+    events: EventStore,
+    as_of: date | None = None,
+    known_at: datetime | None = None,
+    progress: Progress = ignored,
 ) -> list[dict[str, Any]]:
     """The same answer as `Projections.accounts(as_of, known_at)`, by brute force."""
     cutoff = None if known_at is None else stamp(known_at)
     accounts: dict[Any, tuple[str, str]] = {}
     figures: dict[tuple[str, str], list[int]] = {}
-    for topic, e in account_events(events):
+    for topic, e in account_events(events, progress):
         if cutoff is not None and stamp(e.timestamp) > cutoff:
             continue
         if topic == OPENED:

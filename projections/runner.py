@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from eventsourcing.persistence import IntegrityError
 
 from adapters.eventstore import EventStore
+from adapters.progress import Progress, ignored
 from adapters.sql import ViewStore
 from projections import listed
 from projections.changes import HANDLERS as MONEY_AND_TARGETS
@@ -108,12 +109,14 @@ class Runner:
             raise
         return True
 
-    def catch_up(self) -> int:
-        """Process everything recorded so far; the position reached."""
+    def catch_up(self, progress: Progress = ignored) -> int:
+        """Process everything recorded so far; the position reached, reported as it goes."""
         target = self.store.head()
         reached = self.store.position()
+        progress(reached, target)
         while reached < target and self.step():
             reached = self.reached
+            progress(min(reached, target), target)
         return self.store.position()
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from adapters.eventstore import EventStore
+from adapters.progress import Progress, ignored
 from adapters.sql import ViewStore
 from projections import accounts as account_queries
 from projections import lists, schema, targets, views
@@ -41,8 +42,8 @@ class Projections:
     def close(self) -> None:
         self.stop()
 
-    def catch_up(self) -> int:
-        return self.runner.catch_up()
+    def catch_up(self, progress: Progress = ignored) -> int:
+        return self.runner.catch_up(progress)
 
     def position(self) -> int:
         return self.store.position()
@@ -63,13 +64,14 @@ class Projections:
                 self.runner.advanced.wait(min(remaining, 0.02))
         return True
 
-    def rebuild(self) -> None:
-        """Empty every table and reset tracking in one transaction, then replay the log."""
+    def rebuild(self, progress: Progress = ignored) -> None:
+        """Empty every table and reset tracking in one transaction, then replay the log
+        (reporting the position reached to `progress`)."""
         with self.store.transaction() as cur:
             self.store.empty(cur, schema.TABLES)
         self.runner.caches.accounts.clear()
         self.runner.caches.workers.clear()
-        self.catch_up()
+        self.catch_up(progress)
 
     # Queries: JSON-ready dicts; money "0.00", dates ISO.
 

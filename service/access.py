@@ -42,7 +42,13 @@ class Access:
 
     def require_role(self, *roles: str) -> None:
         if self.role not in roles:
-            raise Forbidden(f"a {self.role} token may not do this (needs {' or '.join(roles)})")
+            raise Forbidden(f"{self.token_kind} may not do this (needs {' or '.join(roles)})")
+
+    @property
+    def token_kind(self) -> str:
+        """'an admin token', 'a clerk token': the role as a refusal reads it."""
+        article = "an" if self.role[:1] in "aeiou" else "a"
+        return f"{article} {self.role} token"
 
     def require_scope(self, division: str, what: str) -> None:
         if not self.covers(division):

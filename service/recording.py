@@ -83,7 +83,7 @@ def record_facts(
 def authorize(uow: UnitOfWork, access: Access, fact_type: FactType, item: FactItem) -> None:
     """The role, then the scope, read from the command's own unit of work."""
     if access.role not in fact_type.roles:
-        raise Forbidden(f"a {access.role} token may not post {fact_type.name}")
+        raise Forbidden(f"{access.token_kind} may not post {fact_type.name}")
     anywhere = fact_type.admin_anywhere and access.role == "admin"
     try:
         places = fact_type.places(uow, item.command)

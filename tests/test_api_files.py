@@ -75,12 +75,14 @@ def test_finance_reconciles_and_downloads_the_report(api: Api) -> None:
 
     kept = f"/reconciliations/{report['reconciliation_id']}"
     csv_text = api.get("auditor", kept, Accept="text/csv").text
-    assert csv_text.splitlines()[1].startswith("matched,2,2018-06-01")
+    assert csv_text.splitlines()[1].startswith("已匹配,凭证号")
+    english = api.get("auditor", kept + "?format=csv&lang=en").text
+    assert english.splitlines()[1].startswith("matched,voucher")
     from openpyxl import load_workbook
 
     workbook = api.get("province", kept, Accept=XLSX)
     assert workbook.headers["content-type"] == XLSX
-    assert load_workbook(io.BytesIO(workbook.content))["totals"]["B1"].value == 1
+    assert load_workbook(io.BytesIO(workbook.content))["汇总"]["B1"].value == 1
     assert api.get("tianxin", kept).status_code == 403
     assert api.get("auditor", "/reconciliations/not-a-report").status_code == 404
 
@@ -179,7 +181,8 @@ def test_a_treasury_amount_that_is_not_a_plain_decimal_is_a_422_naming_line_and_
     refused = upload(api, "province", path, treasury)
     assert refused.status_code == 422, refused.text  # type: ignore[attr-defined]
     assert refused.headers["content-type"] == "application/problem+json"  # type: ignore[attr-defined]
-    assert refused.json()["field"] == "line 2: amount"  # type: ignore[attr-defined]
+    errors = refused.json()["errors"]  # type: ignore[attr-defined]
+    assert [(error["row"], error["column"]) for error in errors] == [(2, "金额")]
 
 
 def test_the_statement_csv_quotes_text_that_would_start_a_formula_but_not_amounts(

@@ -12,18 +12,14 @@ from pathlib import Path
 import pytest
 
 from adapters.tables import MAX_ROWS
-from domain.errors import InvalidInput
+from domain.errors import BadRows
 from service.intake import reverse_json
 from service.ledger import Ledger
-from service.reconcile import (
-    COLUMNS,
-    read_treasury_file,
-    reconcile_file,
-    report_csv,
-    report_xlsx,
-    summary,
-)
+from service.reconcile import reconcile_file, summary
+from service.reconciliation_files import COLUMNS, report_csv, report_xlsx
+from service.treasury_file import read_treasury_file
 from tests import builders as b
+from tests.conftest import PII_KEY
 from tests.test_imports import cli
 from tests.workbooks import row_bomb
 
@@ -100,12 +96,14 @@ def test_a_reupload_of_the_same_file_is_recognised_and_exports_open(ledger: Ledg
         ledger, content, "f.csv", "employment_fund", "430000", "2018-06", "finance"
     )
     assert replayed and again.id == first.id
-    assert report_csv(first).decode("utf-8-sig").splitlines()[1].startswith("matched,2,2018-06-01")
+    assert report_csv(first, "en").decode("utf-8-sig").splitlines()[1].startswith("matched,voucher")
+    assert report_csv(first).decode("utf-8-sig").splitlines()[1].startswith("已匹配,凭证号")
     from openpyxl import load_workbook
 
-    book = load_workbook(io.BytesIO(report_xlsx(first)))
+    book = load_workbook(io.BytesIO(report_xlsx(first, "en")))
     assert book["reconciliation"]["A2"].value == "matched"
     assert book["totals"]["A1"].value == "matched"
+    assert load_workbook(io.BytesIO(report_xlsx(first)))["汇总"]["A1"].value == "已匹配"
 
 
 def one_line(amount: str) -> bytes:
@@ -125,7 +123,7 @@ def one_line(amount: str) -> bytes:
 def test_treasury_amounts_read_plain_decimals_with_thousands_separators(
     text: str, amount: str
 ) -> None:
-    (line,) = read_treasury_file(one_line(text))
+    (line,) = read_treasury_file(one_line(text), PII_KEY)
     assert line.amount == Decimal(amount) and line.amount.as_tuple().exponent == -2
 
 
@@ -155,15 +153,15 @@ def test_treasury_amounts_read_plain_decimals_with_thousands_separators(
 def test_a_treasury_amount_that_is_not_a_plain_decimal_is_refused_naming_line_and_field(
     text: str,
 ) -> None:
-    with pytest.raises(InvalidInput) as refused:
-        read_treasury_file(one_line(text))
-    assert refused.value.field == "line 2: amount"
+    with pytest.raises(BadRows) as refused:
+        read_treasury_file(one_line(text), PII_KEY)
+    assert [(e["row"], e["column"]) for e in refused.value.errors] == [(2, "金额")]
 
 
 def test_a_treasury_line_without_a_payee_or_amount_cell_is_bad_input_not_a_crash() -> None:
-    with pytest.raises(InvalidInput) as refused:
-        read_treasury_file("日期,收款人,金额\n2018-06-01\n".encode())
-    assert refused.value.field.startswith("line 2: ")
+    with pytest.raises(BadRows) as refused:
+        read_treasury_file("日期,收款人,金额\n2018-06-01\n".encode(), PII_KEY)
+    assert refused.value.errors[0]["row"] == 2
 
 
 HOSTILE = [
@@ -191,19 +189,25 @@ def test_report_exports_write_hostile_text_quoted_and_amounts_and_dates_as_numbe
         ledger, out.getvalue().encode(), "f.csv", "employment_fund", "430000", "2018", "finance"
     )
 
-    rows = list(csv.DictReader(io.StringIO(report_csv(report).decode("utf-8-sig"), newline="")))
-    payees = {row["treasury_payee"] for row in rows}
+    en = {name: column.en for name, column in COLUMNS.items()}
+    text = report_csv(report, "en").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    payees = {row[en["treasury_payee"]] for row in rows}
     assert {"'" + payee for payee in HOSTILE} <= payees and not payees & set(HOSTILE)
-    assert {row["treasury_reference"] for row in rows} >= {"'=1+1"}
-    assert {row["treasury_amount"] for row in rows} == {"100000.00", "999999999999.99", "-50.00"}
+    assert {row[en["treasury_voucher"]] for row in rows} >= {"'=1+1"}
+    assert {row[en["treasury_amount"]] for row in rows} == {
+        "100000.00",
+        "999999999999.99",
+        "-50.00",
+    }
 
     from openpyxl import load_workbook
 
-    book = load_workbook(io.BytesIO(report_xlsx(report)))
+    book = load_workbook(io.BytesIO(report_xlsx(report, "en")))
     sheet = book["reconciliation"]
     header = [cell.value for cell in sheet[1]]
-    assert header == COLUMNS
-    lines = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
+    assert header == list(en.values())
+    lines = [dict(zip(COLUMNS, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
     for line in lines:
         payee, amount, day = (
             line[k] for k in ("treasury_payee", "treasury_amount", "treasury_date")

@@ -18,7 +18,15 @@ import xlsxwriter
 from openpyxl import Workbook
 
 from adapters import tables
-from adapters.tables import HEADER_SEARCH_ROWS, MAX_ROWS, header_key, open_table, read_table
+from adapters.tables import (
+    HEADER_SEARCH_ROWS,
+    MAX_ROWS,
+    Budget,
+    header_key,
+    open_table,
+    read_table,
+)
+from adapters.xlsx_reader import xlsx_rows
 from domain.errors import InvalidInput
 from tests.workbooks import (
     HEADER_ROW,
@@ -51,7 +59,7 @@ def refused_within_memory(content: bytes) -> InvalidInput:
     return refused.value
 
 
-def test_a_workbook_of_fifty_million_empty_rows_is_refused_at_the_row_bound() -> None:
+def test_a_workbook_of_twenty_million_empty_rows_is_refused_at_the_row_bound() -> None:
     bomb = row_bomb()
     assert len(bomb) < 1024 * 1024  # the audit's was 459 KB
     refusal = refused_within_memory(bomb)
@@ -349,3 +357,11 @@ def test_a_title_row_that_names_a_column_does_not_stand_in_for_the_header() -> N
 def test_an_empty_file_is_said_to_be_empty() -> None:
     with pytest.raises(InvalidInput, match="is empty"):
         read(b"\n\n,,\n")
+
+
+def test_a_part_the_zip_itself_declares_past_the_bound_is_refused_before_unpacking() -> None:
+    budget = Budget()
+    with pytest.raises(InvalidInput, match="unpacks to more than 128 MB"):
+        list(xlsx_rows(unpacked_bomb(), budget))
+    # Refused on the zip's claim: only the small parts before the sheet were inflated.
+    assert budget.unpacked < 1024 * 1024

@@ -11,6 +11,16 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 
 from api.deps import LedgerDep, PrincipalDep, RuntimeDep
+from api.downloads import (
+    FILE_CONTENT,
+    AcceptHeader,
+    FormatQuery,
+    LangQuery,
+    csv_download,
+    language,
+    wanted,
+    xlsx_download,
+)
 from api.json import StrictJSONRoute
 from api.openapi import problems
 from api.responses import FastJSON
@@ -18,7 +28,8 @@ from domain.errors import InvalidInput, NotFound
 from domain.reconciliation import Reconciliation
 from service.imports import import_surveys
 from service.ledger import Ledger
-from service.reconcile import reconcile_file, report_csv, report_xlsx, summary
+from service.reconcile import DEFAULT_DATE_TOLERANCE, reconcile_file, summary
+from service.reconciliation_files import report_header, report_name, report_rows, report_sheets
 
 router = APIRouter(tags=["files"], route_class=StrictJSONRoute)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,13 +79,18 @@ def reconcile(
     source: Annotated[str, Query(description="the account's funding source")],
     division: Annotated[str, Query(description="the account's division code")],
     period: Annotated[str, Query(description="YYYY or YYYY-MM")],
+    date_tolerance: Annotated[
+        str, Query(description="days a treasury date may differ from the ledger's (0-31)")
+    ] = str(DEFAULT_DATE_TOLERANCE),
     x_file_name: Annotated[str | None, Header()] = None,
 ) -> FastJSON:
-    """Match the treasury's disbursement file (date, payee, amount, reference) to the account."""
+    """Match the treasury's disbursement file (date, payee, ID number or credit code,
+    amount, purpose or voucher) to the account's payments and reversals."""
     principal.require_role("finance")
     principal.require_scope(division, "a reconciliation of an account")
+    name = x_file_name or "upload.csv"
     report, known = reconcile_file(
-        ledger, content, x_file_name or "upload.csv", source, division, period, principal.actor
+        ledger, content, name, source, division, period, principal.actor, date_tolerance
     )
     return FastJSON(summary(report), status_code=200 if known else 201)
 
@@ -83,30 +99,32 @@ def reconcile(
     "/reconciliations/{reconciliation_id}",
     responses={
         200: {
-            "content": {"text/csv": {"schema": {"type": "string"}}, XLSX: {}},
-            "description": "The report; `Accept: text/csv` or the XLSX type for a download",
+            "content": FILE_CONTENT,
+            "description": "The report; `?format=csv|xlsx` or the Accept header for a file",
         },
-        **problems(403, 404),
+        **problems(403, 404, 422),
     },
 )
 def reconciliation_report(
     reconciliation_id: str,
     principal: PrincipalDep,
     ledger: LedgerDep,
-    accept: Annotated[str | None, Header()] = None,
+    format_: FormatQuery = None,
+    lang: LangQuery = None,
+    accept: AcceptHeader = None,
 ) -> Response:
-    """A kept reconciliation report, as JSON, CSV or XLSX."""
+    """A kept reconciliation report, as JSON, CSV or XLSX (Chinese headers unless
+    `?lang=en`)."""
     report = find_report(ledger, reconciliation_id)
     if not principal.reads_everything():
         principal.require_role("finance")
         principal.require_scope(report.division, "a reconciliation of an account")
-    if accept and XLSX in accept:
-        disposition = f'attachment; filename="reconciliation-{reconciliation_id}.xlsx"'
-        return Response(
-            report_xlsx(report), media_type=XLSX, headers={"Content-Disposition": disposition}
-        )
-    if accept and "text/csv" in accept:
-        return Response(report_csv(report), media_type="text/csv; charset=utf-8")
+    kind, language_ = wanted(format_, accept), language(lang)
+    name = report_name(report, language_)
+    if kind == "xlsx":
+        return xlsx_download(name, *report_sheets(report, language_))
+    if kind == "csv":
+        return csv_download(name, report_header(language_), report_rows(report, language_))
     return FastJSON(summary(report))
 
 
