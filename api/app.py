@@ -14,6 +14,7 @@ from api.middleware import MAX_BODY_BYTES, BodyLimit, RequestLog, prefixed
 from api.responses import FastJSON
 from api.routes import (
     accounts,
+    approvals,
     audit,
     events,
     files,
@@ -22,6 +23,7 @@ from api.routes import (
     organisations,
     payments,
     reports,
+    runs,
     tokens,
     workers,
 )
@@ -39,6 +41,8 @@ ROUTERS = (
     lists,
     events,
     payments,
+    approvals,
+    runs,
     accounts,
     workers,
     organisations,

@@ -25,7 +25,7 @@ from domain.errors import InvalidInput
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
 _PREFIX = "c1."
-_LIMIT = re.compile(r"[0-9]{1,3}")
+_LIMIT = re.compile(r"[0-9]{1,4}")
 _CURSOR = re.compile(r"c1\.[A-Za-z0-9_-]{1,32}")
 _POSITION = re.compile(r"[0-9]{1,18}")
 
@@ -62,11 +62,13 @@ def page_request(limit: str | None, cursor: str | None) -> PageRequest:
     return PageRequest(parse_limit(limit), 0 if cursor is None else decode(cursor))
 
 
-def parse_limit(text: str | None) -> int:
+def parse_limit(text: str | None, maximum: int = MAX_LIMIT) -> int:
+    """`?limit=`: DEFAULT_LIMIT when absent, else a whole number from 1 to `maximum` (a
+    statement's page may be longer than a list's)."""
     if text is None:
         return DEFAULT_LIMIT
-    if _LIMIT.fullmatch(text) is None or not 1 <= int(text) <= MAX_LIMIT:
-        raise InvalidInput("limit", f"should be a whole number from 1 to {MAX_LIMIT}")
+    if _LIMIT.fullmatch(text) is None or not 1 <= int(text) <= maximum:
+        raise InvalidInput("limit", f"should be a whole number from 1 to {maximum}")
     return int(text)
 
 

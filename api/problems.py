@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from adapters.logs import current_request_id
 from domain.errors import (
+    ApprovalRequired,
     Conflict,
     Forbidden,
     InvalidInput,
@@ -101,9 +102,21 @@ def answer_ledger_error(_: Request, error: Exception) -> JSONResponse:
         return problem(403, error.detail)
     if isinstance(error, NotFound):
         return problem(404, str(error))
+    if isinstance(error, ApprovalRequired):
+        return problem(409, error.detail, approval_policy=policy_of(error.policy))
     if isinstance(error, Conflict):
         return problem(409, str(error))
     return problem(500, "the server failed; the failure is logged")
+
+
+def policy_of(policy: Any) -> dict[str, Any]:
+    """The approval policy a direct payment ran into, as the problem names it."""
+    return {
+        "division": policy.division,
+        "threshold": f"{policy.threshold:.2f}",
+        "approvers": policy.approvers,
+        "effective_from": policy.effective_from.isoformat(),
+    }
 
 
 def answer_problem(_: Request, error: Exception) -> JSONResponse:

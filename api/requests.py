@@ -18,9 +18,11 @@ from pydantic import (
 )
 from pydantic import WithJsonSchema as Documented
 
+from domain.approvals import ApprovePayment, RejectPayment, RequestPayment
 from domain.commands import IssueToken, ReversePayment
 from domain.fields import ID
 from domain.policy import PaymentRequest
+from domain.runs import StartRun
 from service.catalogue import TYPES, FactType
 from service.parsing import CommandModel, model_of, read
 
@@ -62,6 +64,10 @@ if TYPE_CHECKING:
     PaymentIn = CommandModel
     ReversalIn = CommandModel
     TokenIn = CommandModel
+    RequestIn = CommandModel
+    ApprovalIn = CommandModel
+    RejectionIn = CommandModel
+    RunIn = CommandModel
 else:
     ENVELOPES = tuple(envelope(t) for t in TYPES)
     Fact = Annotated[Union[ENVELOPES], Field(discriminator="type")]  # noqa: UP007
@@ -85,3 +91,17 @@ else:
     TokenIn = with_example(
         model_of(IssueToken), {"role": "clerk", "division": "430102", "subject": "clerk.zhang"}
     )
+    RequestIn = with_example(
+        model_of(RequestPayment),
+        {"request_id": "req-1", "rule": "R7", "payee_id": "agency-1", "paid_on": "2018-07-15",
+         "placement_id": "p-2018-0001"},
+    )  # fmt: skip
+    ApprovalIn = with_example(
+        model_of(ApprovePayment), {"approval_id": "apv-1", "paid_on": "2018-07-20"}
+    )
+    RejectionIn = with_example(model_of(RejectPayment), {"reason": "材料不全"})
+    RunIn = with_example(
+        model_of(StartRun),
+        {"run_id": "run-2018-09", "division": "430102", "rules": ["R10", "R14"],
+         "paid_on": "2018-09-30"},
+    )  # fmt: skip

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any, Protocol
 from urllib.parse import urlparse
@@ -43,6 +43,21 @@ class Projections(Protocol):
         to: date | None,
         as_of: date | None = None,
         known_at: datetime | None = None,
+        *,
+        after: int | None = None,
+        limit: int | None = None,
+    ) -> dict[str, Any] | None: ...
+    def statement_file(
+        self,
+        source: str,
+        division: str,
+        from_: date | None,
+        to: date | None,
+        as_of: date | None = None,
+        known_at: datetime | None = None,
+    ) -> tuple[dict[str, Any], Iterator[dict[str, Any]]] | None: ...
+    def year_end(
+        self, source: str, division: str, year: int, known_at: datetime | None = None
     ) -> dict[str, Any] | None: ...
     def worker(self, worker_id: str, as_of: date | None = None) -> dict[str, Any] | None: ...
     def organisation(self, org_id: str, as_of: date | None = None) -> dict[str, Any] | None: ...
@@ -56,6 +71,15 @@ class Projections(Protocol):
     def reconciliations(
         self, query: ReconciliationQuery, after: int, limit: int
     ) -> list[dict[str, Any]]: ...
+    def payment_requests(
+        self,
+        after: int,
+        limit: int,
+        status: str | None = None,
+        division: str | None = None,
+        within: Callable[[str], bool] | None = None,
+    ) -> list[dict[str, Any]]: ...
+    def run_candidates(self, rules: tuple[str, ...], paid_on: date) -> list[dict[str, Any]]: ...
 
 
 class Background(Protocol):

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.fields import DIVISION
 from domain.sources import SOURCES
 from domain.values import money_str
-from service.results import FactRecorded, PaymentRecorded, ReversalRecorded
+from service.results import FactRecorded, PaymentRecorded, RequestRecorded, ReversalRecorded
 
 
 class Open(BaseModel):
@@ -124,12 +124,42 @@ class StatementLine(Open):
     amount: str = Field(description="signed: money in is positive")
     balance: str
     position: int
+    payee_name: str | None = Field(
+        None, description="the organisation's name, or the worker's when paid in person"
+    )
+    document_ref: str | None = Field(None, description="an appropriation's 文号")
+    reason: str | None = Field(None, description="why a payment was reversed")
+    summary: str | None = Field(None, description="摘要: what the line was, in Chinese")
 
 
 class StatementOut(Open):
-    opening_balance: str
+    opening_balance: str = Field(description="the balance before the page's first line")
     lines: list[StatementLine]
+    closing_balance: str = Field(description="the balance after the page's last line")
+    next_cursor: str | None = Field(
+        None, description="past 1,000 lines (or `limit`): the next page's `cursor`"
+    )
+
+
+class YearEndPeriod(Open):
+    period: str = Field(examples=["2018-01"])
+    opening_balance: str
+    appropriated: str
+    paid: str
+    reversed: str
     closing_balance: str
+
+
+class YearEndOut(Open):
+    source: str
+    division: str
+    year: int
+    opening_balance: str = Field(description="brought forward from 31 December before")
+    appropriated: str
+    paid: str
+    reversed: str
+    closing_balance: str = Field(description="carried forward on 31 December")
+    months: list[YearEndPeriod]
 
 
 class RecordedEvent(Open):
@@ -174,3 +204,32 @@ class HealthOut(BaseModel):
 class ReadyOut(Open):
     status: str = Field(examples=["ready"])
     position: int = Field(description="the highest position recorded")
+
+
+class RequestOut(BaseModel):
+    """CONTRACT's payment request body, with its approvals so far."""
+
+    request_id: str
+    status: str = Field(json_schema_extra={"enum": ["pending", "approved", "rejected", "withdrawn"]})  # fmt: skip
+    rule: str
+    amount: str = Field(examples=["200.00"])
+    account: AccountRef
+    payee_id: str
+    worker_id: str | None
+    paid_on: date
+    requested_by: str
+    approvals_needed: int = Field(description="different approvers the approval policy asks")
+    approved_by: list[str]
+    reason: str | None = Field(description="why it was rejected")
+    position: int
+
+    @classmethod
+    def of(cls, made: RequestRecorded) -> RequestOut:
+        return cls(
+            request_id=made.request_id, status=made.status, rule=made.rule,
+            amount=money_str(made.amount),
+            account=AccountRef(source=made.source, division=made.division),
+            payee_id=made.payee_id, worker_id=made.worker_id, paid_on=made.paid_on,
+            requested_by=made.requested_by, approvals_needed=made.approvals_needed,
+            approved_by=list(made.approved_by), reason=made.reason, position=made.position,
+        )  # fmt: skip

@@ -1,6 +1,12 @@
 """`jobaid audit trail --worker W`: a worker's whole recorded history in order — each fact
 with its business dates, who recorded it (谁摸查、谁负责: the token's subject, the token,
-and who issued that token), when, and its position."""
+and who issued that token), when, and its position — and the payment cycle of every
+subsidy claimed for the worker: each request, approval, rejection or withdrawal and each
+payment and reversal, in the order they were recorded.
+
+Those live on their own aggregates; the worker's claims (R18–R20) name each of them: every
+request and payment for a worker claims under its own id on the worker's Claims, and
+the claim stays in that history after it is released."""
 
 from __future__ import annotations
 
@@ -9,18 +15,33 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from eventsourcing.persistence import StoredEvent
+
 from adapters.eventstore import EventStore, events_of_many
 from domain import ids
 from domain.errors import NotFound
 from domain.tokens import Token
 
+CLAIMED = "jobaid:EntitlementsClaimed"
 HIDDEN = {"originator_id", "originator_version", "timestamp", "originator_topic", "id_number_hash"}
 
 
+def worker_events(events: EventStore, worker_id: str) -> list[tuple[StoredEvent, int]]:
+    """The worker's own events and its payment cycle's, each with its position, in order."""
+    claims = events_of_many(events.recorder, [ids.claims_uuid(f"worker:{worker_id}")])
+    holders = {
+        str(getattr(events.mapper.to_domain_event(stored), "payment_id", ""))
+        for stored, _ in claims
+        if stored.topic == CLAIMED
+    }
+    cycle = {aggregate for h in holders for aggregate in (ids.request_uuid(h), ids.payment_uuid(h))}  # fmt: skip
+    found = events_of_many(events.recorder, [ids.worker_uuid(worker_id), *cycle])
+    return sorted(found, key=lambda pair: pair[1])
+
+
 def trail(events: EventStore, worker_id: str) -> list[dict[str, Any]]:
-    worker_uuid = ids.worker_uuid(worker_id)
     rows = []
-    for stored, position in events_of_many(events.recorder, [worker_uuid]):
+    for stored, position in worker_events(events, worker_id):
         event: Any = events.mapper.to_domain_event(stored)
         fields = {k: _plain(v) for k, v in vars(event).items() if k not in HIDDEN}
         rows.append(

@@ -7,13 +7,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cli import audit, files, projections, serve, tokens
+from cli import approvals, audit, files, projections, serve, statements, tokens
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jobaid", description="Jobaid Ledger")
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (serve, tokens, projections, audit, files):
+    for module in (serve, tokens, projections, audit, files, statements, approvals):
         module.add_commands(commands)
     return parser
 

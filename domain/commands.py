@@ -265,3 +265,16 @@ class IssueToken:
     role: Annotated[str, choice(ROLES)]
     division: HunanDivision
     subject: MaybeText = None  # who holds it (clerk.zhang); a label, not proof
+
+
+@dataclass(frozen=True)
+class SetApprovalPolicy:
+    """ApprovalPolicySet: above `threshold`, a payment of the division's accounts needs
+    `approvers` different approvers and cannot be paid directly; a request not decided
+    within `deadline_days` may be withdrawn by its maker (issue 14: 30 days by default)."""
+
+    division: HunanDivision
+    threshold: Money
+    approvers: Annotated[int, whole_number(1, 2)]
+    effective_from: Day
+    deadline_days: Annotated[int, whole_number(1, 366)] = 30  # issue 14's default

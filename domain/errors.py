@@ -53,3 +53,12 @@ class PolicyRefusal(Conflict):
         super().__init__(f"{rule}: {detail}")
         self.rule = rule
         self.reason = detail
+
+
+class ApprovalRequired(Conflict):
+    """A direct payment above an approval policy's threshold (HTTP 409 naming the policy):
+    it must be requested and approved (maker-checker) instead."""
+
+    def __init__(self, detail: str, policy: object) -> None:
+        super().__init__(detail)
+        self.policy = policy

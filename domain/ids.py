@@ -32,6 +32,15 @@ def payment_uuid(payment_id: str) -> UUID:
     return derived("payment", payment_id)
 
 
+def request_uuid(request_id: str) -> UUID:
+    """A payment request (maker-checker); its payment, once approved, is payment_uuid."""
+    return derived("payment-request", request_id)
+
+
+def run_uuid(run_id: str) -> UUID:
+    return derived("payment-run", run_id)
+
+
 def claims_uuid(subject: str) -> UUID:
     return derived("claims", subject)
 

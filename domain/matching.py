@@ -18,9 +18,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from decimal import Decimal
+from itertools import islice
 from typing import TypeVar
 
+from domain.dated import ByDate
 from domain.reconciliation import LedgerEntry, Pair, TreasuryLine
 
 T = TypeVar("T")
@@ -29,8 +32,13 @@ Tick = Callable[[int, int | None], None]
 # per line: more payments to one payee within the tolerance than this (4,096 sums) are
 # matched one to one only.
 MAX_GROUP = 12
-# Progress is reported every this many lines (a year of one account is ~10,000).
-TICK_EVERY = 500
+# A leftover line's nearest candidate is sought among this many entries of its payee,
+# and as many of its amount, either side of its date: a common amount (every R12 is
+# 300.00) or a common name must not make each line look at every entry.
+NEAREST_OF_AMOUNT = 8
+# A date mismatch is sought among this many entries of the payee and amount nearest
+# the line's date, open or already matched.
+NEAREST_LOOKS = 64
 
 
 def match(
@@ -57,30 +65,47 @@ def match(
 
 
 class Matcher:
-    """The open lines and entries, indexed by payee, voucher and amount, and the pairs
-    taken so far."""
+    """The open lines and entries, the indexes that find an entry or line near a date,
+    and the pairs taken so far. Indexes are built once, for each payee set (the payee
+    ids one line names) and amount as first asked for, and hold closed items too: a
+    search skips them."""
 
     def __init__(
         self, entries: Sequence[LedgerEntry], lines: Sequence[TreasuryLine], tolerance: int
     ) -> None:
         self.tolerance = tolerance
-        self.all_entries = list(entries)
         self.entries = {entry.reference: entry for entry in entries}
         self.lines = {line.line: line for line in lines}
         self.pairs: list[Pair] = []
         self.of_payee = _index(entries, lambda entry: (entry.payee_id,))
-        self.of_amount = _index(entries, lambda entry: (entry.amount,))
-        self.lines_of_payee = _index(lines, lambda line: tuple(line.payees))
+        self.of_amount = {
+            amount: ByDate(found, _on)
+            for amount, found in _index(entries, lambda entry: (entry.amount,)).items()
+        }
+        self.payee_sets = _index({line.payees for line in lines}, tuple)
+        self.lines_of_set = {
+            payees: ByDate(found, _on)
+            for payees, found in _index(lines, lambda line: (line.payees,)).items()
+        }
+        self.cache: dict[object, ByDate[LedgerEntry]] = {}
 
     # What is still open.
 
     def open_lines(self) -> list[TreasuryLine]:
         return list(self.lines.values())
 
+    def entries_of(self, payees: frozenset[str], amount: Decimal | None = None) -> ByDate[LedgerEntry]:  # fmt: skip
+        """The entries (open or not) of the payees, of one amount if given, by date."""
+        if (payees, amount) not in self.cache:
+            found = (e for payee in payees for e in self.of_payee.get(payee, ()))
+            mine = [e for e in found if amount is None or e.amount == amount]
+            self.cache[payees, amount] = ByDate(sorted(mine, key=_position), _on)
+        return self.cache[payees, amount]
+
     def open_entries(self, line: TreasuryLine) -> list[LedgerEntry]:
-        """The open entries of the payees the line names."""
-        found = (e for payee in sorted(line.payees) for e in self.of_payee.get(payee, ()))
-        return [entry for entry in found if entry.reference in self.entries]
+        """The open entries of the payees the line names, within the tolerance."""
+        near = self.entries_of(line.payees).window(line.on, self.tolerance)
+        return [entry for entry in near if entry.reference in self.entries]
 
     def within(self, line: TreasuryLine, entry: LedgerEntry) -> bool:
         return abs((line.on - entry.on).days) <= self.tolerance
@@ -127,11 +152,7 @@ class Matcher:
 
     def one_to_one(self) -> None:
         for line in self.open_lines():
-            found = [
-                entry
-                for entry in self.open_entries(line)
-                if entry.amount == line.amount and self.within(line, entry)
-            ]
+            found = [entry for entry in self.open_entries(line) if entry.amount == line.amount]
             if found:
                 entry = min(found, key=lambda e: (abs((e.on - line.on).days), e.position))
                 self.take(line, entry, key=line.key, shape="one", amount=entry.amount)
@@ -140,11 +161,11 @@ class Matcher:
         """A line paying several entries of one payee on one day."""
         for line in self.open_lines():
             days = _index(
-                (e for e in self.open_entries(line) if _alike(line, e) and self.within(line, e)),
+                (entry for entry in self.open_entries(line) if _part(entry, line)),
                 lambda entry: ((entry.payee_id, entry.on),),
             )
             for group in days.values():
-                found = summing(group, line.amount, lambda entry: entry.amount)
+                found = summing(group, line.amount, _amount)
                 if found:
                     for entry in found:
                         self.take(line, entry, key=line.key, shape="merged", amount=entry.amount)
@@ -152,25 +173,27 @@ class Matcher:
 
     def split(self) -> None:
         """An entry paid by several lines of its payee."""
-        for entry in sorted(self.entries.values(), key=lambda entry: entry.position):
-            candidates = [
+        for entry in sorted(self.entries.values(), key=_position):
+            near = (
                 line
-                for line in self.lines_of_payee.get(entry.payee_id, ())
-                if line.line in self.lines and _alike(line, entry) and self.within(line, entry)
-            ]
-            found = summing(candidates, entry.amount, lambda line: line.amount)
-            for line in found or ():
+                for payees in self.payee_sets.get(entry.payee_id, ())
+                for line in self.lines_of_set[payees].window(entry.on, self.tolerance)
+            )
+            candidates = [line for line in near if line.line in self.lines and _part(line, entry)]
+            found = summing(sorted(candidates, key=lambda line: line.line), entry.amount, _amount)
+            for line in found:
                 self.take(line, entry, key=line.key, shape="split", amount=line.amount)
 
     def mismatched(self) -> None:
-        """Same payee and amount beyond the tolerance, then same payee within it."""
+        """Same payee and amount beyond the tolerance (the nearest of the NEAREST_LOOKS
+        nearest in date), then same payee within it (the nearest amount)."""
         for line in self.open_lines():
-            same = [e for e in self.open_entries(line) if e.amount == line.amount]
-            if same:
-                entry = min(same, key=lambda e: (abs((e.on - line.on).days), e.position))
+            same = islice(self.entries_of(line.payees, line.amount).outward(line.on), NEAREST_LOOKS)
+            entry = next((e for e in same if e.reference in self.entries), None)
+            if entry is not None:
                 self.take(line, entry, key=line.key, shape="one")
         for line in self.open_lines():
-            near = [e for e in self.open_entries(line) if self.within(line, e)]
+            near = self.open_entries(line)
             if near:
                 entry = min(near, key=lambda e: (abs(e.amount - line.amount), e.position))
                 self.take(line, entry, key=line.key, shape="one")
@@ -188,10 +211,13 @@ class Matcher:
                 self.pairs.append(Pair("unmatched_ledger", None, entry))
 
     def nearest(self, line: TreasuryLine) -> LedgerEntry | None:
-        """The entry a person would look at first: of the line's payee or of its amount,
-        open before taken, then the fewest differences, the closest amount and date."""
-        mine = [e for payee in line.payees for e in self.of_payee.get(payee, ())]
-        candidates = mine + list(self.of_amount.get(line.amount, ()))
+        """The entry a person would look at first, among the NEAREST_OF_AMOUNT nearest in
+        date of its payee and of its amount: open before taken, then the fewest
+        differences, the closest amount and date."""
+        mine = self.entries_of(line.payees).around(line.on, NEAREST_OF_AMOUNT)
+        dated = self.of_amount.get(line.amount)
+        same = dated.around(line.on, NEAREST_OF_AMOUNT) if dated is not None else []
+        candidates = mine + same
         if not candidates:
             return None
 
@@ -208,9 +234,22 @@ class Matcher:
         return min(candidates, key=distance)
 
 
-def _alike(line: TreasuryLine, entry: LedgerEntry) -> bool:
-    """Both money out or both money back."""
-    return (line.amount > 0) == (entry.amount > 0)
+def _on(item: LedgerEntry | TreasuryLine) -> date:
+    return item.on
+
+
+def _position(entry: LedgerEntry) -> int:
+    return entry.position
+
+
+def _amount(item: LedgerEntry | TreasuryLine) -> Decimal:
+    return item.amount
+
+
+def _part(item: LedgerEntry | TreasuryLine, whole: LedgerEntry | TreasuryLine) -> bool:
+    """Whether the item may be one of several that sum to the whole: the same sign
+    (both money out or both money back), and smaller."""
+    return (item.amount > 0) == (whole.amount > 0) and abs(item.amount) < abs(whole.amount)
 
 
 def _index(items: Iterable[T], keys: Callable[[T], tuple[object, ...]]) -> dict[object, list[T]]:
@@ -229,11 +268,13 @@ def summing(items: Sequence[T], target: Decimal, amount: Callable[[T], Decimal])
     if sum(amount(item) for item in items) == target:
         return list(items)
     pool = list(items[:MAX_GROUP])
+    # What the items from each index on can still add (the amounts share one sign).
+    rest = [sum((abs(amount(item)) for item in pool[i:]), Decimal(0)) for i in range(len(pool) + 1)]
 
     def search(start: int, chosen: list[T], total: Decimal) -> list[T]:
         if total == target and len(chosen) >= 2:
             return chosen
-        if abs(total) > abs(target):  # the amounts share one sign: the sum only grows
+        if not abs(total) <= abs(target) <= abs(total) + rest[start]:  # past it, or short
             return []
         for index in range(start, len(pool)):
             found = search(index + 1, [*chosen, pool[index]], total + amount(pool[index]))

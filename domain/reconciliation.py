@@ -203,6 +203,7 @@ _REASONS = {
     "taken": ("already matched to another line", "已与另一行匹配"),
     "none": ("no ledger entry of this payee or amount", "账上无此收款人或金额的记录"),
     "missing": ("no treasury line pays it", "国库文件中无对应支付"),
+    "nearest": ("nearest {}: ", "最接近的是 {}："),
 }
 
 
@@ -226,7 +227,11 @@ def explain(line: dict[str, Any], tolerance: int, lang: str) -> str:
         parts.append(_REASONS["date"][pick].format(line["date_slip"], tolerance))
     if line.get("nearest_taken"):
         parts.append(_REASONS["taken"][pick])
-    return "; ".join(parts) if pick == 0 else "；".join(parts)
+    said = "; ".join(parts) if pick == 0 else "；".join(parts)
+    if status != "unmatched_treasury":
+        return said
+    nearest = _REASONS["nearest"][pick].format(line["ledger_reference"])
+    return f"{nearest}{said}"
 
 
 class Reconciliation(Aggregate):

@@ -6,6 +6,7 @@ for the county, then its prefecture, then the province (POLICY "How dates … ar
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ from eventsourcing.domain import Aggregate, event
 from domain import divisions, ids
 from domain.commands import (
     DesignatePoorArea,
+    SetApprovalPolicy,
     SetTrainingStandard,
     SetTransportStandard,
     SetWorkingAge,
@@ -24,6 +26,28 @@ from domain.errors import InvalidInput
 from domain.recorded import FactEvent, Recording
 
 DEFAULT_WORKING_AGE = (16, 60)  # 一(二) 适龄劳动者; POLICY R1 default
+DEFAULT_DEADLINE_DAYS = 30  # issue 14: a request undecided for 30 days may be withdrawn
+
+
+@dataclass(frozen=True)
+class ApprovalPolicy:
+    """A division's maker-checker policy (ApprovalPolicySet) as in force on a date."""
+
+    division: str
+    threshold: Decimal
+    approvers: int
+    effective_from: date
+    deadline_days: int
+
+    def approvers_for(self, amount: Decimal) -> int:
+        """Approvers a payment of `amount` needs: the policy's number above the threshold."""
+        return self.approvers if amount > self.threshold else 1
+
+    def describe(self) -> str:
+        return (
+            f"the approval policy of {self.division} in force from {self.effective_from} "
+            f"(above {self.threshold}, {self.approvers} approver(s))"
+        )
 
 
 class ReferenceData(Aggregate):
@@ -40,6 +64,7 @@ class ReferenceData(Aggregate):
         self.transport: dict[str, list[tuple[date, Decimal]]] = {}
         self.poor_areas: dict[str, date] = {}
         self.working_age: list[tuple[date, tuple[int, int]]] = []
+        self.approval: dict[str, list[tuple[date, tuple[Decimal, int, int]]]] = {}
 
     @staticmethod
     def create_id() -> UUID:
@@ -114,6 +139,37 @@ class ReferenceData(Aggregate):
         event_id: str,
     ) -> None:
         _insert(self.working_age, effective_from, (min_age, max_age))
+
+    def set_approval_policy(self, cmd: SetApprovalPolicy, recording: Recording) -> None:
+        self._approval_policy_set(division=cmd.division, threshold=cmd.threshold,
+                                  approvers=cmd.approvers, effective_from=cmd.effective_from,
+                                  deadline_days=cmd.deadline_days, **recording.meta)  # fmt: skip
+
+    @event("ApprovalPolicySet", topic="jobaid:ApprovalPolicySet")
+    def _approval_policy_set(
+        self,
+        division: str,
+        threshold: Decimal,
+        approvers: int,
+        effective_from: date,
+        deadline_days: int,
+        recorded_by: str,
+        token_id: str | None,
+        event_id: str,
+    ) -> None:
+        history = self.approval.setdefault(division, [])
+        _insert(history, effective_from, (threshold, approvers, deadline_days))
+
+    def approval_policy_on(self, division: str, on: date) -> ApprovalPolicy | None:
+        """The approval policy for an account of `division` in force on `on`: its own,
+        else its prefecture's, else the province's (as standards are looked up)."""
+        for code in _upwards(division):
+            history = self.approval.get(code, [])
+            found = _in_force(history, on)
+            if found is not None:
+                since = max(when for when, _ in history if when <= on)
+                return ApprovalPolicy(code, found[0], found[1], since, found[2])
+        return None
 
     def training_standard(
         self, division: str, category: str, on: date

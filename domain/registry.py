@@ -14,12 +14,14 @@ from typing import Any
 from eventsourcing.domain import Aggregate, CanMutateAggregate
 
 from domain.accounts import FundAccount
+from domain.approvals import RequestedPayment
 from domain.claims import Claims
 from domain.keys import Key, Receipt
 from domain.organisation import Organisation
 from domain.payments import Payment
 from domain.reconciliation import Reconciliation
 from domain.reference import ReferenceData
+from domain.runs import PaymentRun
 from domain.tokens import Token
 from domain.worker import Worker
 
@@ -29,6 +31,8 @@ AGGREGATES: tuple[type[Aggregate], ...] = (
     ReferenceData,
     FundAccount,
     Payment,
+    RequestedPayment,
+    PaymentRun,
     Claims,
     Key,
     Receipt,

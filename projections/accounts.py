@@ -9,7 +9,7 @@ recorded later, so it sums the account's lines recorded by then (an index range 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from adapters.sql import SqlCursor
@@ -134,73 +134,3 @@ def accounts(
         for source, division, amounts in found
         if within is None or within(division)
     ]
-
-
-def statement(
-    cur: SqlCursor,
-    source: str,
-    division: str,
-    from_: date | None,
-    to: date | None,
-    as_of: date | None,
-    known_at: datetime | None,
-) -> dict[str, Any] | None:
-    if not is_known(cur, source, division, known_at):
-        return None
-    # `as_of` is the last business date the ledger may speak of: it caps the range.
-    last = min((d for d in (to, as_of) if d is not None), default=None)
-    opening = 0
-    if from_ is not None:
-        appropriated, paid, reversed_ = totals(
-            cur, source, division, from_ - timedelta(days=1), known_at
-        )
-        opening = appropriated - paid + reversed_
-    balance, lines = opening, []
-    for row in statement_rows(cur, source, division, from_, last, known_at):
-        balance += int(row["amount"])
-        lines.append(
-            {
-                "date": row["day"],
-                "kind": row["kind"],
-                "rule": row["rule"],
-                "payee_id": row["payee_id"],
-                "worker_id": row["worker_id"],
-                "amount": yuan(int(row["amount"])),
-                "balance": yuan(balance),
-                "position": int(row["position"]),
-                "reference": row["ref"],
-                "recorded_at": row["recorded_at"],
-            }
-        )
-    return {
-        "source": source,
-        "division": division,
-        "from": None if from_ is None else from_.isoformat(),
-        "to": None if last is None else last.isoformat(),
-        "known_at": None if known_at is None else stamp(known_at),
-        "opening_balance": yuan(opening),
-        "lines": lines,
-        "closing_balance": yuan(balance),
-    }
-
-
-def statement_rows(
-    cur: SqlCursor,
-    source: str,
-    division: str,
-    from_: date | None,
-    last: date | None,
-    known_at: datetime | None,
-) -> list[Any]:
-    sql = f"SELECT * FROM {schema.LINES} WHERE source = ? AND division = ?"
-    params: list[Any] = [source, division]
-    if from_ is not None:
-        sql += " AND day >= ?"
-        params.append(from_.isoformat())
-    if last is not None:
-        sql += " AND day <= ?"
-        params.append(last.isoformat())
-    if known_at is not None:
-        sql += " AND recorded_at <= ?"
-        params.append(stamp(known_at))
-    return cur.execute(sql + " ORDER BY day, position", params).fetchall()

@@ -138,6 +138,8 @@ REFERENCES = {
     "payment": "payment_id",
     "reversal": "reversal_id",
 }
+# What a statement line notes beside its amount: the appropriation's 文号, the reversal's reason.
+NOTES = {"appropriation": "document_ref", "reversal": "reason"}
 
 
 def money_line(
@@ -154,6 +156,7 @@ def money_line(
             rule=event.get("rule"), payee_id=event.get("payee_id"),
             worker_id=event.get("worker_id"), amount=sign * fen,
             ref=event[REFERENCES[kind]], recorded_at=event["timestamp"],
+            note=event.get(NOTES.get(kind, "")),
         )
     )  # fmt: skip
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 ACCOUNTS = "projection_accounts"
-LINES = "projection_account_lines"
+LINES = "projection_statement_lines"  # with `note` (was projection_account_lines)
 SUMS = "projection_account_sums"
 PAYMENTS = "projection_payments_v2"  # v2: where the account lies, for lists
 WORKERS = "projection_workers_v2"  # v2: name, mask, status and where, for lists
@@ -14,12 +14,13 @@ PLACEMENTS = "projection_placements"
 ENROLLMENTS = "projection_enrollments"
 ORGANISATIONS = "projection_organisations"
 RECONCILIATIONS = "projection_reconciliations"
+REQUESTS = "projection_payment_requests"
 
 # Rebuild empties these; the order does not matter (no foreign keys: a read model is
 # rebuilt from the log, not kept consistent by the database).
 TABLES = (
     ACCOUNTS, LINES, SUMS, PAYMENTS, WORKERS, PLACEMENTS, ENROLLMENTS, ORGANISATIONS,
-    RECONCILIATIONS,
+    RECONCILIATIONS, REQUESTS,
 )  # fmt: skip
 # Tables of an earlier layout: finding one means the read models were built by older
 # code, so they are dropped and everything is rebuilt from the log.
@@ -27,6 +28,7 @@ RETIRED = (
     "projection_account_days",  # cumulative totals per day (before the sums)
     "projection_payments",  # payments before the lists (no place columns)
     "projection_workers",  # workers before the lists (no name, status or place)
+    "projection_account_lines",  # statement lines without their `note` (before issue 12)
 )
 
 # Lists (GET /v1/workers, /organisations, /payments, /reconciliations) read a scope or a
@@ -53,10 +55,12 @@ STATEMENTS = (
     " division TEXT NOT NULL, position BIGINT NOT NULL, recorded_at TEXT NOT NULL,"
     " UNIQUE (source, division))",
     # One row per appropriation, payment or reversal: the statement lines. `amount` is
-    # signed (money in positive), `day` the business date, `recorded_at` for known_at.
+    # signed (money in positive), `day` the business date, `recorded_at` for known_at,
+    # `note` the appropriation's document_ref (文号) or the reversal's reason.
     f"CREATE TABLE IF NOT EXISTS {LINES} (position BIGINT PRIMARY KEY, source TEXT NOT NULL,"
     " division TEXT NOT NULL, day TEXT NOT NULL, kind TEXT NOT NULL, rule TEXT, payee_id TEXT,"
-    " worker_id TEXT, amount BIGINT NOT NULL, ref TEXT NOT NULL, recorded_at TEXT NOT NULL)",
+    " worker_id TEXT, amount BIGINT NOT NULL, ref TEXT NOT NULL, recorded_at TEXT NOT NULL,"
+    " note TEXT)",
     f"CREATE INDEX IF NOT EXISTS {LINES}_by_day ON {LINES} (source, division, day, position)",
     f"CREATE INDEX IF NOT EXISTS {LINES}_by_recording ON {LINES} (source, division, recorded_at)",
     # The money of each year, month and business day with activity (grain 'year', 'month',
@@ -126,6 +130,14 @@ STATEMENTS = (
     " completed_on TEXT, two_after INTEGER NOT NULL, home_division TEXT NOT NULL,"
     " position BIGINT NOT NULL)",
     f"CREATE INDEX IF NOT EXISTS {ENROLLMENTS}_by_completion ON {ENROLLMENTS} (completed_on)",
+    # Payment requests (maker-checker), listed in recording order of the request.
+    f"CREATE TABLE IF NOT EXISTS {REQUESTS} (position BIGINT PRIMARY KEY,"
+    " request_id TEXT NOT NULL UNIQUE, originator_id TEXT NOT NULL UNIQUE,"
+    " status TEXT NOT NULL, rule TEXT NOT NULL, amount BIGINT NOT NULL, source TEXT NOT NULL,"
+    " division TEXT NOT NULL, payee_id TEXT NOT NULL, worker_id TEXT, paid_on TEXT NOT NULL,"
+    " requested_by TEXT NOT NULL, token_id TEXT, approvals_needed INTEGER NOT NULL,"
+    " approved_by TEXT NOT NULL, reason TEXT, decided_on TEXT, recorded_at TEXT NOT NULL)",
+    f"CREATE INDEX IF NOT EXISTS {REQUESTS}_by_status ON {REQUESTS} (status, position)",
 )
 
 
@@ -153,6 +165,7 @@ class LineRow(NamedTuple):
     amount: int
     ref: str
     recorded_at: str
+    note: str | None
 
 
 class PaymentRow(NamedTuple):
@@ -256,7 +269,29 @@ class EnrollmentRow(NamedTuple):
     position: int
 
 
+class RequestRow(NamedTuple):
+    position: int
+    request_id: str
+    originator_id: str
+    status: str
+    rule: str
+    amount: int
+    source: str
+    division: str
+    payee_id: str
+    worker_id: str | None
+    paid_on: str
+    requested_by: str
+    token_id: str | None
+    approvals_needed: int
+    approved_by: str  # the approvers' subjects, comma-separated, in order
+    reason: str | None
+    decided_on: str | None  # when approved, rejected or withdrawn (recording instant)
+    recorded_at: str
+
+
 ROWS: dict[type[tuple[object, ...]], str] = {
+    RequestRow: REQUESTS,
     AccountRow: ACCOUNTS,
     LineRow: LINES,
     PaymentRow: PAYMENTS,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -11,9 +11,11 @@ from adapters.eventstore import EventStore
 from adapters.progress import Progress, ignored
 from adapters.sql import ViewStore
 from projections import accounts as account_queries
-from projections import lists, schema, targets, views
+from projections import lists, schema, statements, targets, views
+from projections import requests as request_queries
 from projections.follower import Follower
 from projections.runner import DEFAULT_BATCH, Runner
+from projections.year_end import year_end
 
 
 class Projections:
@@ -92,9 +94,43 @@ class Projections:
         to: date | None,
         as_of: date | None = None,
         known_at: datetime | None = None,
+        *,
+        after: int | None = None,
+        limit: int | None = None,
+    ) -> dict[str, Any] | None:
+        """The statement, or its page of `limit` lines after line `after` (see statements.py)."""
+        span = statements.span_of(source, division, from_, to, as_of, known_at)
+        with self.store.transaction(commit=False) as cur:
+            return statements.statement_page(cur, span, after, limit)
+
+    def statement_file(
+        self,
+        source: str,
+        division: str,
+        from_: date | None,
+        to: date | None,
+        as_of: date | None = None,
+        known_at: datetime | None = None,
+    ) -> tuple[dict[str, Any], Iterator[dict[str, Any]]] | None:
+        """A whole statement for a file: its head now, its lines as they are read, in
+        chunks of short transactions, all at the snapshot the head was read at."""
+        span = statements.span_of(source, division, from_, to, as_of, known_at)
+        with self.store.transaction(commit=False) as cur:
+            head = statements.statement_start(cur, span, self.store.position(cur))
+        if head is None:
+            return None
+        lines = statements.chunked_lines(self._read, head.pop("span"), head.pop("opening"))
+        return head, lines
+
+    def _read(self, query: Callable[..., Any], *args: Any) -> Any:
+        with self.store.transaction(commit=False) as cur:
+            return query(cur, *args)
+
+    def year_end(
+        self, source: str, division: str, year: int, known_at: datetime | None = None
     ) -> dict[str, Any] | None:
         with self.store.transaction(commit=False) as cur:
-            return account_queries.statement(cur, source, division, from_, to, as_of, known_at)
+            return year_end(cur, source, division, year, known_at)
 
     def worker(self, worker_id: str, as_of: date | None = None) -> dict[str, Any] | None:
         with self.store.transaction(commit=False) as cur:
@@ -133,3 +169,18 @@ class Projections:
     ) -> list[dict[str, Any]]:
         with self.store.transaction(commit=False) as cur:
             return lists.reconciliations(cur, query, after, limit)
+
+    def payment_requests(
+        self,
+        after: int,
+        limit: int,
+        status: str | None = None,
+        division: str | None = None,
+        within: Callable[[str], bool] | None = None,
+    ) -> list[dict[str, Any]]:
+        with self.store.transaction(commit=False) as cur:
+            return request_queries.requests(cur, after, limit, status, division, within)
+
+    def run_candidates(self, rules: tuple[str, ...], paid_on: date) -> list[dict[str, Any]]:
+        with self.store.transaction(commit=False) as cur:
+            return request_queries.run_candidates(cur, rules, paid_on.isoformat())

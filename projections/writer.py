@@ -19,6 +19,7 @@ ORDER = (
     schema.LINES,
     schema.ORGANISATIONS,
     schema.RECONCILIATIONS,
+    schema.REQUESTS,
 )
 
 

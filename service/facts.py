@@ -199,6 +199,12 @@ def set_working_age(ctx: FactContext, cmd: c.SetWorkingAge) -> Aggregate:
     return reference
 
 
+def set_approval_policy(ctx: FactContext, cmd: c.SetApprovalPolicy) -> Aggregate:
+    reference = ctx.reference()
+    reference.set_approval_policy(cmd, ctx.recording)
+    return reference
+
+
 def appropriate(ctx: FactContext, cmd: c.AppropriateFunds) -> Aggregate:
     account = ctx.account(cmd.source, cmd.division)
     account.appropriate(cmd, ctx.recording)

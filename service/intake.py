@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from domain.approvals import ApprovePayment, RejectPayment, RequestPayment
 from domain.commands import ReversePayment
 from domain.errors import InvalidInput
 from domain.policy import PaymentRequest
@@ -17,7 +18,13 @@ from service.idempotency import request_hash
 from service.ledger import MAX_BATCH, Ledger
 from service.parsing import parse
 from service.recording import fact_item
-from service.results import FactRecorded, PaymentRecorded, ReversalRecorded
+from service.results import (
+    ApprovalRecorded,
+    FactRecorded,
+    PaymentRecorded,
+    RequestRecorded,
+    ReversalRecorded,
+)
 
 
 def record_json(
@@ -55,3 +62,33 @@ def reverse_json(
 ) -> ReversalRecorded:
     digest = request_hash({"payment_id": payment_id, **request})
     return ledger.reverse(payment_id, parse(ReversePayment, request), digest, Actor.of(by), access)
+
+
+def request_json(
+    ledger: Ledger, request: Mapping[str, Any], by: str | Actor, access: Access | None = None
+) -> RequestRecorded:
+    """A payment request from its JSON body (CONTRACT "Approving payments")."""
+    command = parse(RequestPayment, request)
+    return ledger.request_payment(command, request_hash(dict(request)), Actor.of(by), access)
+
+
+def approve_json(
+    ledger: Ledger,
+    request_id: str,
+    approval: Mapping[str, Any],
+    by: str | Actor,
+    access: Access | None = None,
+) -> ApprovalRecorded:
+    digest = request_hash({"request_id": request_id, **approval})
+    command = parse(ApprovePayment, approval)
+    return ledger.approve(request_id, command, digest, Actor.of(by), access)
+
+
+def reject_json(
+    ledger: Ledger,
+    request_id: str,
+    rejection: Mapping[str, Any],
+    by: str | Actor,
+    access: Access | None = None,
+) -> RequestRecorded:
+    return ledger.reject(request_id, parse(RejectPayment, rejection), Actor.of(by), access)

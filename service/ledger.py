@@ -41,6 +41,7 @@ from service.group_commit import Answer, Decide, GroupCommitter, Saved
 from service.payments import make_payment, payment_of, payment_prefetch, reverse_payment
 from service.recording import FactItem, named_by, receipts_of, record_facts
 from service.results import FactRecorded, PaymentRecorded, ReversalRecorded
+from service.runs import Running
 from service.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
@@ -50,7 +51,7 @@ MAX_ATTEMPTS = 200
 MAX_BATCH = 1000  # facts in one request (CONTRACT: a batch, all or nothing)
 
 
-class Ledger(Application[UUID]):
+class Ledger(Running, Application[UUID]):
     """Jobaid Ledger: 就业扶贫 facts, subsidies and fund accounts as immutable events."""
 
     name = "jobaid"

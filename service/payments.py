@@ -6,19 +6,21 @@ payment; or reverse it, credit the account and release its claims."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from uuid import UUID
 
 from domain import ids
 from domain.accounts import FundAccount
+from domain.approvals import RequestedPayment
 from domain.claims import Claims
 from domain.commands import ReversePayment
-from domain.errors import InvalidInput, NotFound
+from domain.errors import ApprovalRequired, Conflict, InvalidInput, NotFound
 from domain.keys import Key
 from domain.organisation import Organisation
 from domain.payments import Payment
-from domain.policy import Facts, PaymentRequest, decide, paying_division
+from domain.policy import Decision, Facts, PaymentRequest, decide, paying_division
 from domain.recorded import Actor
-from domain.reference import ReferenceData
+from domain.reference import ApprovalPolicy, ReferenceData
 from domain.worker import Worker
 from service.access import Access
 from service.unit_of_work import UnitOfWork
@@ -27,24 +29,49 @@ from service.unit_of_work import UnitOfWork
 def make_payment(
     uow: UnitOfWork, request: PaymentRequest, digest: str, by: Actor, access: Access | None
 ) -> Payment:
-    """The payment the policy decides for `request`, with its claims and debit made."""
+    """The payment the policy decides for `request`, with its claims and debit made.
+    Above the threshold of an approval policy in force, it must be requested instead."""
+    if uow.find(ids.request_uuid(request.payment_id), RequestedPayment) is not None:
+        raise Conflict(f"payment_id {request.payment_id} is a payment request's id")
+    decision, worker_id = decide_payment(uow, request, access, "a payment from an account")
+    policy = approval_policy(uow, decision.division, request.paid_on)
+    if policy is not None and decision.amount > policy.threshold:
+        raise ApprovalRequired(
+            f"{decision.amount} is above {policy.describe()}: request it "
+            "(POST /v1/payment-requests) for approval",
+            policy,
+        )
+    payment = uow.add(Payment.pay(request, decision, worker_id, digest, by))
+    if decision.subject is not None and decision.claims:
+        claims_of(uow, decision.subject).claim(request.payment_id, decision.claims)
+    account_of(uow, decision.source, decision.division).debit(payment, by)
+    return payment
+
+
+def decide_payment(
+    uow: UnitOfWork, request: PaymentRequest, access: Access | None, what: str
+) -> tuple[Decision, str | None]:
+    """What the policy decides for `request`, and the worker it is for — for a payment
+    and a payment request alike. The caller's scope on the paying account is checked
+    before the policy speaks, and again on the account it decided."""
     facts = gather_facts(uow, request)
     if access is not None:
         # Scope first: a payment from another county's account is refused before the
         # policy decides anything about it (CONTRACT "Personal data and hostile input").
         division = paying_division(request, facts)
         if division is not None:
-            access.require_scope(division, "a payment from an account")
+            access.require_scope(division, what)
     check_named_worker(request, facts)
     decision = decide(request, facts)
     if access is not None:
-        access.require_scope(decision.division, "a payment from an account")
-    worker_id = facts.worker.worker_id if facts.worker else None
-    payment = uow.add(Payment.pay(request, decision, worker_id, digest, by))
-    if decision.subject is not None and decision.claims:
-        claims_of(uow, decision.subject).claim(request.payment_id, decision.claims)
-    account_of(uow, decision.source, decision.division).debit(payment, by)
-    return payment
+        access.require_scope(decision.division, what)
+    return decision, facts.worker.worker_id if facts.worker else None
+
+
+def approval_policy(uow: UnitOfWork, division: str, on: date) -> ApprovalPolicy | None:
+    """The approval policy in force on `on` for an account of `division`, if any."""
+    reference = uow.find(ids.REFERENCE_ID, ReferenceData)
+    return reference.approval_policy_on(division, on) if reference is not None else None
 
 
 def reverse_payment(
@@ -62,6 +89,7 @@ def payment_prefetch(request: PaymentRequest) -> set[UUID]:
     """What a payment will look up before it knows its worker: one query for all."""
     named = {
         ids.payment_uuid(request.payment_id),
+        ids.request_uuid(request.payment_id),
         ids.organisation_uuid(request.payee_id),
         ids.REFERENCE_ID,
     }

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
+from domain.approvals import RequestedPayment
 from domain.payments import Payment
 
 
@@ -77,3 +78,45 @@ class ReversalRecorded:
             reversal["reversal_id"], payment.payment_id, payment.amount, payment.source,
             payment.division, reversal["reversed_on"], reversal["reason"], position, replayed,
         )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RequestRecorded:
+    """A payment request as the policy decided it, its status and its approvals so far."""
+
+    request_id: str
+    status: str
+    rule: str
+    amount: Decimal
+    source: str
+    division: str
+    payee_id: str
+    worker_id: str | None
+    paid_on: date
+    requested_by: str
+    approvals_needed: int
+    approved_by: tuple[str, ...]
+    reason: str | None
+    position: int
+    replayed: bool = False
+
+    @classmethod
+    def of(
+        cls, requested: RequestedPayment, position: int, replayed: bool = False
+    ) -> RequestRecorded:
+        decision = requested.decision or {}
+        return cls(
+            requested.request_id, requested.status, requested.rule, requested.amount,
+            requested.source, requested.division, requested.payee_id, requested.worker_id,
+            requested.paid_on, requested.recorded_by, requested.approvals_needed,
+            tuple(a["recorded_by"] for a in requested.approvals), decision.get("reason"),
+            position, replayed,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ApprovalRecorded:
+    """An approval: the payment it recorded, or (the first of two) the request still pending."""
+
+    request: RequestRecorded
+    payment: PaymentRecorded | None

@@ -175,7 +175,7 @@ def _identity(cells: Mapping[str, str]) -> tuple[str | None, str | None]:
     other — one 证件号码 column often holds both, a person's and an organisation's."""
     id_number = credit_code = None
     for name in ("id_number", "credit_code"):
-        text = cells.get(name, "")
+        text = _identity_text(cells.get(name, ""))
         if not text:
             continue
         if _ROUNDED.fullmatch(text):
@@ -193,6 +193,15 @@ def _identity(cells: Mapping[str, str]) -> tuple[str | None, str | None]:
         else:
             credit_code = credit_code or found
     return id_number, credit_code
+
+
+def _identity_text(cell: str) -> str:
+    """An identity cell as it is looked up: without the `'` Excel users put before a
+    long number to keep it text, and with an ID number's check character `x` upper-case
+    — a look-up, unlike a registration (R24), cannot give one person a second key, and
+    the hash is made of the one spelling registration keeps."""
+    text = cell.removeprefix("'")
+    return text[:17] + "X" if len(text) == 18 and text[17] == "x" and text[:17].isdigit() else text  # fmt: skip
 
 
 def _parse_as(kind: str, text: str) -> str:

@@ -6,7 +6,11 @@ organisation from being registered twice (R24) find them here.
 
 A line that carries an ID number or a credit code is never matched by name: when the
 number names nobody in the ledger, the line names no payee, and the report says so — a
-name shared by two people must not pay one for the other."""
+name shared by two people must not pay one for the other.
+
+Names and owners are read from the creating events of the payees and keys, all in one
+query each (a name is set at registration and never changed): a year's file names
+thousands of payees, and replaying each aggregate cost ~5 ms apiece."""
 
 from __future__ import annotations
 
@@ -14,12 +18,12 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
+from uuid import UUID
 
+from adapters.eventstore import first_events
 from domain import ids
-from domain.keys import Key
-from domain.organisation import Organisation
 from domain.reconciliation import LedgerEntry, TreasuryLine
-from domain.worker import Worker
 from service.ledger import Ledger
 
 
@@ -28,17 +32,23 @@ def name_key(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
 
 
+def created(ledger: Ledger, wanted: Iterable[UUID]) -> dict[UUID, Any]:
+    """The creating event of each of these aggregates that exists, decoded."""
+    stored = first_events(ledger.recorder, set(wanted))
+    return {uuid: ledger.mapper.to_domain_event(event) for uuid, event in stored.items()}
+
+
 def payee_names(ledger: Ledger, payee_ids: Iterable[str]) -> dict[str, str]:
     """Each payee's name as registered: an organisation's, else a worker's (a payment's
     payee is one of its organisations or its worker, as service.payments decides)."""
+    payees = set(payee_ids)
+    organisations = {payee: ids.organisation_uuid(payee) for payee in payees}
+    workers = {payee: ids.worker_uuid(payee) for payee in payees}
+    found = created(ledger, [*organisations.values(), *workers.values()])
     names = {}
-    for payee_id in set(payee_ids):
-        organisation = ledger.store.get(ids.organisation_uuid(payee_id), Organisation)
-        if organisation is not None:
-            names[payee_id] = str(organisation.name)
-            continue
-        worker = ledger.store.get(ids.worker_uuid(payee_id), Worker)
-        names[payee_id] = str(worker.name) if worker is not None else ""
+    for payee in payees:
+        event = found.get(organisations[payee]) or found.get(workers[payee])
+        names[payee] = str(getattr(event, "name", ""))
     return names
 
 
@@ -56,7 +66,7 @@ def resolved(
     for entry in entries:
         by_name[name_key(entry.payee_name)].add(entry.payee_id)
     known = {entry.payee_id for entry in entries}
-    owners = Owners(ledger)
+    owners = key_owners(ledger, lines)
     found = []
     for line in lines:
         key, payees = _payees(line, owners, known, by_name)
@@ -64,13 +74,22 @@ def resolved(
     return found
 
 
+def key_owners(ledger: Ledger, lines: list[TreasuryLine]) -> dict[UUID, str]:
+    """Who reserved each ID number's and credit code's key the lines carry."""
+    keys = [ids.key_uuid("person", line.id_hash) for line in lines if line.id_hash]
+    keys += [ids.key_uuid("credit_code", line.credit_code) for line in lines if line.credit_code]
+    return {uuid: str(event.owner) for uuid, event in created(ledger, keys).items()}
+
+
 def _payees(
-    line: TreasuryLine, owners: Owners, known: set[str], by_name: dict[str, set[str]]
+    line: TreasuryLine, owners: dict[UUID, str], known: set[str], by_name: dict[str, set[str]]
 ) -> tuple[str | None, set[str]]:
     if line.id_hash is not None:
-        return "id_number", owners.of("person", line.id_hash)
+        owner = owners.get(ids.key_uuid("person", line.id_hash))
+        return "id_number", {owner} if owner else set()
     if line.credit_code is not None:
-        return "credit_code", owners.of("credit_code", line.credit_code)
+        owner = owners.get(ids.key_uuid("credit_code", line.credit_code))
+        return "credit_code", {owner} if owner else set()
     if line.payee_id is not None:
         return "payee_id", {line.payee_id}
     if line.payee in known:  # a file that names payees by our own ids
@@ -78,17 +97,3 @@ def _payees(
     if line.payee:
         return "name", set(by_name.get(name_key(line.payee), ()))
     return None, set()
-
-
-class Owners:
-    """Who reserved each key, each looked up once."""
-
-    def __init__(self, ledger: Ledger) -> None:
-        self.ledger = ledger
-        self.found: dict[tuple[str, str], set[str]] = {}
-
-    def of(self, namespace: str, value: str) -> set[str]:
-        if (namespace, value) not in self.found:
-            key = self.ledger.store.get(ids.key_uuid(namespace, value), Key)
-            self.found[namespace, value] = {str(key.owner)} if key is not None else set()
-        return self.found[namespace, value]

@@ -64,7 +64,7 @@ class UnitOfWork:
                 return None
             if aggregate_id in self.parent.aggregates:
                 # A copy: if this request is refused, the group's state stays as it was.
-                self.aggregates[aggregate_id] = deepcopy(self.parent.aggregates[aggregate_id])
+                self.aggregates[aggregate_id] = copy_of(self.parent.aggregates[aggregate_id])
         if aggregate_id not in self.aggregates:
             try:
                 found: Any = self.app.repository.get(aggregate_id)
@@ -90,9 +90,22 @@ class UnitOfWork:
     def merge(self) -> None:
         """Fold a child's decisions into its parent, to be saved with the group."""
         assert self.parent is not None
-        self.parent.aggregates.update(self.aggregates)
-        self.parent.absent = (self.parent.absent | self.absent) - self.parent.aggregates.keys()
+        parent = self.parent
+        parent.aggregates.update(self.aggregates)
+        # In place, in the child's size: a chunk of hundreds merges hundreds of children,
+        # and rebuilding the parent's whole set each time made a payment run quadratic.
+        parent.absent.update(a for a in self.absent if a not in parent.aggregates)
+        parent.absent.difference_update(self.aggregates)
         self.parent.recorded.update(self.recorded)
 
     def changed(self) -> list[Aggregate]:
         return [a for a in self.aggregates.values() if a.pending_events]
+
+
+def copy_of(aggregate: Aggregate) -> Aggregate:
+    """A deep copy of an aggregate whose pending events are shared, not copied: events are
+    immutable, and an account that a chunk of hundreds of payments debits holds hundreds
+    of them (copying each for every payment made a payment run quadratic)."""
+    pending = vars(aggregate).get("_pending_events")
+    memo: dict[int, Any] = {} if pending is None else {id(pending): list(pending)}
+    return deepcopy(aggregate, memo)

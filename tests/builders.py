@@ -157,7 +157,7 @@ def pay(ledger: Ledger, rule: str, payee_id: str, paid_on: str, **fields: Any) -
     return pay_json(ledger, request, "finance")
 
 
-# Helpers added for the rule tests (tests/test_rule_*.py, tests/test_bad_input.py).
+# Helpers added for the rule tests (tests/service/test_rule_*.py, tests/service/test_bad_input.py).
 
 
 def store_size(ledger: Ledger) -> int:

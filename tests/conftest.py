@@ -1,5 +1,6 @@
-"""Fixtures: every ledger test runs on SQLite and on PostgreSQL. PostgreSQL being away
-fails the suite; it is never skipped.
+"""Fixtures: the `database_url` tests run on SQLite; those marked `both_stores` (guards,
+races, the stores themselves, projections, audit, group commit, idempotency) run on SQLite
+and on PostgreSQL. PostgreSQL being away fails the suite; it is never skipped.
 
 SQLite gets a file of its own per test. PostgreSQL gets one database per test run (per
 xdist worker), created at the start and dropped at the end; each test finds it empty —
@@ -79,9 +80,29 @@ def emptied(url: str) -> str:
     return url
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+BOTH_STORES = "both_stores"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A command or rule is the same on either store, so SQLite shows it; what a store can
+    make differ — its guards under concurrency, its transactions, how it reads events back
+    — is marked `both_stores` and proven on PostgreSQL too."""
+    if "database_url" in metafunc.fixturenames:
+        both = metafunc.definition.get_closest_marker(BOTH_STORES) is not None
+        stores = ["sqlite", "postgres"] if both else ["sqlite"]
+        metafunc.parametrize("database_url", stores, indirect=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The unit floor runs without a store: a test there asking for one is a mistake."""
+    for item in items:
+        if "/tests/unit/" in str(item.path) and "database_url" in getattr(item, "fixturenames", ()):
+            raise pytest.UsageError(f"{item.nodeid}: tests/unit/ opens no store")
+
+
+@pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh, empty database URL on each store."""
+    """A fresh, empty database URL on the store the test was parametrized with."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path}/ledger.db"
     return emptied(request.getfixturevalue("session_postgres_url"))

@@ -46,11 +46,12 @@ def credit_code(serial: int) -> str:
 def paid_workers(ledger: Ledger, count: int, paid_on: str = "2018-02-01") -> list[Paid]:
     """`count` workers of the county, each with a known ID number, each paid R12."""
     b.transport_standard(ledger, TRANSPORT, b.HOME)
-    b.appropriate(ledger, "100000.00", "local_treasury", b.HOME)
+    b.appropriate(ledger, f"{300 * count + 1000}.00", "local_treasury", b.HOME)
     paid = []
     for n in range(count):
-        number = b.id_number("1990-03-07", serial=500 + n)
-        worker = b.worker(ledger, number=number)
+        born = (date(1990, 3, 7) + timedelta(days=n // 500)).isoformat()
+        number = b.id_number(born, serial=500 + n % 500)
+        worker = b.worker(ledger, number=number, birth_date=born)
         employer = b.organisation(ledger, division=b.ELSEWHERE)
         placement = b.placement(ledger, worker, employer, "2018-01-15", b.ELSEWHERE)
         payment = b.pay(ledger, "R12", worker, paid_on, placement_id=placement)
@@ -115,3 +116,20 @@ def workbook(rows: list[list[Any]], header: list[str] = HEADER) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def paid_agency(ledger: Ledger, count: int, paid_on: str = "2018-07-15") -> tuple[str, list[Paid]]:
+    """An agency of the county with a credit code that placed `count` of its workers,
+    paid R7 (200.00 each) for every one of them on one day."""
+    b.appropriate(ledger, "10000.00", "employment_fund", b.HOME)
+    code, agency = credit_code(900), b.next_id("age")
+    b.post(ledger, "OrganisationRegistered", org_id=agency, name="芙蓉区人力资源服务有限公司",
+           division=b.HOME, kind="agency", credit_code=code)  # fmt: skip
+    employer = b.organisation(ledger, "enterprise", division=b.ELSEWHERE)
+    paid = []
+    for _ in range(count):
+        placement = b.placement(ledger, b.worker(ledger), employer, "2018-01-15", agency_id=agency)
+        payment = b.pay(ledger, "R7", agency, paid_on, placement_id=placement)
+        day = date.fromisoformat(paid_on)
+        paid.append(Paid(payment.payment_id, agency, "芙蓉区人力资源服务有限公司", day, "200.00", credit_code=code))  # fmt: skip
+    return agency, paid

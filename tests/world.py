@@ -4,13 +4,51 @@ one stored event calls an intact ledger tampered)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
+from domain.approvals import ApprovePayment
 from domain.recorded import Actor
+from domain.runs import RunItem, StartRun
+from service.intake import approve_json, reject_json, request_json
 from service.ledger import Ledger
 from service.reconcile import reconcile_file
 from service.tokens import issue_token, revoke_token
 from tests import builders as b
+
+MAKER, CHECKER, SECOND = (
+    Actor("clerk.w", "tok-w1"),
+    Actor("finance.w", "tok-w2"),
+    Actor("finance.v", "tok-w3"),
+)
+
+
+def payment_run(ledger: Ledger, worker: str, enrollment: str) -> None:
+    """A run of the worker's R10 allowance, approved: the run's event types."""
+    command = StartRun(b.next_id("run"), b.HOME, ("R10",), date(2017, 10, 1))
+    started = ledger.start_run(command, [RunItem("R10", enrollment, worker)], "digest", MAKER)
+    assert len(started.requests) == 1, started.refused
+    ledger.approve_run(started.run_id, ApprovePayment(b.next_id("apv"), date(2017, 10, 2)), CHECKER)
+
+
+def payment_cycle(ledger: Ledger, worker: str, placement: str) -> None:
+    """A request rejected, one withdrawn after its deadline, one approved by two under an
+    approval policy: every maker-checker event type."""
+    b.post(ledger, "ApprovalPolicySet", by="admin", division=b.HOME, threshold="100.00",
+           approvers=2, effective_from="2017-07-01")  # fmt: skip
+    agency = ledger.get_worker(worker).placement(placement).agency_id or ""
+    body = {"rule": "R7", "payee_id": agency, "paid_on": "2018-02-01", "placement_id": placement}
+    rejected = request_json(ledger, {"request_id": b.next_id("req"), **body}, MAKER)
+    reject_json(ledger, rejected.request_id, {"reason": "材料不全"}, CHECKER)
+    withdrawn = request_json(ledger, {"request_id": b.next_id("req"), **body}, MAKER)
+    now = ledger.clock()
+    ledger.clock = lambda: now + timedelta(days=31)  # type: ignore[method-assign]
+    ledger.withdraw(withdrawn.request_id, MAKER)
+    ledger.clock = lambda: now  # type: ignore[method-assign]
+    approved = request_json(ledger, {"request_id": b.next_id("req"), **body}, MAKER)
+    for approver in (CHECKER, SECOND):
+        approval = {"approval_id": b.next_id("apv"), "paid_on": "2018-02-02"}
+        approve_json(ledger, approved.request_id, approval, approver)
 
 
 def record_every_event_type(ledger: Ledger, tmp_path: Path) -> str:
@@ -46,6 +84,8 @@ def record_every_event_type(ledger: Ledger, tmp_path: Path) -> str:
            lender_id=agency, amount="50000.00", granted_on="2017-10-01")  # fmt: skip
     paid = b.pay(ledger, "R12", worker, "2017-08-02", placement_id=placement)
     b.reverse(ledger, paid.payment_id, "2017-08-03")
+    payment_cycle(ledger, worker, placement)
+    payment_run(ledger, worker, enrollment)
     b.close_period(ledger, "2017-08", "2017-09-01")
     treasury = tmp_path / "treasury.csv"
     treasury.write_text("date,payee,amount,reference\n2017-08-02,x,300.00,y\n")

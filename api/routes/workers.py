@@ -18,7 +18,7 @@ from api.pagination import CursorQuery, LimitQuery, page_request
 from api.responses import FastJSON
 from api.schemas import Open, RecordedEvent
 from api.wire import history_line, plain
-from audit.trail import recorded_with
+from audit.trail import recorded_with, worker_events
 from domain import ids
 from domain.errors import NotFound
 from domain.values import parse_date
@@ -77,8 +77,9 @@ def worker_history(
     # The home division never changes: the registration alone says it, however long the
     # history a page is taken from.
     principal.require_read(ledger.get_worker(worker_id, version=1).home_division)
-    if limit is None and cursor is None:  # the whole history, as clients had it before
-        return FastJSON(lines(ledger, ledger.events_of(ids.worker_uuid(worker_id))))
+    if limit is None and cursor is None:  # the whole history, its payment cycle included
+        stored = worker_events(ledger.store, worker_id)
+        return FastJSON(lines(ledger, [ledger.mapper.to_domain_event(e) for e, _ in stored]))
     page = page_request(limit, cursor)
     events = ledger.events_of(ids.worker_uuid(worker_id), after=page.after, limit=page.limit + 1)
     items, next_cursor = page.answer(events, lambda e: e.originator_version)

@@ -15,6 +15,8 @@ from service.reconcile import reconcile_file
 from tests import builders as b
 from tests.api_support import ELSEWHERE, HOME, JISHOU, PROVINCE, Api, event, running_api, uid
 
+pytestmark = pytest.mark.both_stores  # the lists read the read models (projections)
+
 TIANXIN = "430103"  # 天心区, 长沙市: HOME's neighbour in the same prefecture
 CHANGSHA = "430100"
 

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from projections import Projections
 from projections.lists import OrganisationQuery, PaymentQuery, WorkerQuery
 from service.ledger import Ledger
 from tests import builders as b
 from tests.projection_support import Scenario
+
+pytestmark = pytest.mark.both_stores  # read models
 
 OLD_LAYOUT = {
     "projection_workers": "(originator_id TEXT PRIMARY KEY, worker_id TEXT NOT NULL UNIQUE,"

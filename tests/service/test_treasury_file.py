@@ -12,6 +12,7 @@ import pytest
 
 from adapters.settings import hash_id_number
 from domain.errors import BadRows, InvalidInput
+from domain.values import id_check_char
 from service.treasury_file import MAX_REPORTED, read_treasury_file
 from tests import builders as b
 from tests.conftest import PII_KEY
@@ -146,3 +147,19 @@ def test_a_file_of_bad_rows_names_the_first_hundred() -> None:
         read_treasury_file(csv_file(["支付日期", "收款人", "金额"], *rows), PII_KEY)
     assert len(refused.value.errors) == MAX_REPORTED
     assert refused.value.reason.startswith(f"{MAX_REPORTED + 50} row(s) cannot be read")
+
+
+def test_an_id_number_written_with_a_lower_case_x_or_a_leading_quote_is_the_same_person() -> None:
+    first17 = next(
+        f"43010219900307{serial:03d}"
+        for serial in range(1000)
+        if id_check_char(f"43010219900307{serial:03d}") == "X"
+    )
+    number = first17 + "X"
+    content = csv_file(
+        ["支付日期", "收款人", "身份证号", "金额"],
+        ["2018-07-15", "张三", number.lower(), "300"],
+        ["2018-07-15", "张三", f"'{number}", "300"],
+    )
+    lines = read_treasury_file(content, PII_KEY)
+    assert {line.id_hash for line in lines} == {hash_id_number(PII_KEY, number)}

@@ -7,12 +7,16 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
+
 from domain.reconciliation import Reconciliation
 from service.ledger import Ledger
 from service.reconcile import reconcile_file, summary
 from service.reconciliation_files import report_csv, report_xlsx
 from tests import builders as b
-from tests.treasury_support import paid_bases, paid_workers, treasury_row, workbook
+from tests.treasury_support import paid_agency, paid_bases, paid_workers, treasury_row, workbook
+
+pytestmark = pytest.mark.both_stores  # reports kept and read back, payees found by stored keys
 
 
 def reconcile(
@@ -53,8 +57,9 @@ def test_the_clear_id_number_is_in_no_stored_event_no_answer_and_no_file(ledger:
     stranger = b.id_number("1985-05-05", serial=77)  # a number the ledger never saw
     rows = [treasury_row(n, p) for n, p in enumerate(paid)]
     rows.append(treasury_row(3, paid[0], 20, 证件号码=stranger, 用途=f"补贴 {stranger}"))
+    name = f"{stranger}.xlsx"  # a file named after a person, as clerks do
     report, _ = reconcile_file(
-        ledger, workbook(rows), "t.xlsx", "local_treasury", b.HOME, "2018-02", "finance"
+        ledger, workbook(rows), name, "local_treasury", b.HOME, "2018-02", "finance"
     )
     numbers = [p.id_number for p in paid if p.id_number] + [stranger]
     stored = b"".join(bytes(record.state) for record in ledger.recorder.select_notifications(1, 10_000))  # fmt: skip
@@ -104,7 +109,8 @@ def test_a_line_whose_id_number_names_nobody_is_not_matched_by_its_name(ledger: 
     report = county(ledger, workbook([treasury_row(0, paid, 0, 证件号码=other)]))
     (line,) = lines_of(report, "unmatched_treasury")
     assert line["ledger_reference"] == paid.payment_id  # the nearest candidate
-    assert line["payee_differs"] is True and line["reason"] == "payee differs"
+    assert line["payee_differs"] is True
+    assert line["reason"] == f"nearest {paid.payment_id}: payee differs"
     assert lines_of(report, "unmatched_ledger")[0]["ledger_reference"] == paid.payment_id
 
 
@@ -119,7 +125,10 @@ def test_unmatched_lines_say_how_far_the_nearest_candidate_is(ledger: Ledger) ->
     reasons = {line["treasury_line"]: line["reason"] for line in report["lines"]}
     assert reasons[5] == "amount differs by 50.00"
     assert reasons[6] == "date off by 9 days, beyond the tolerance of 3"
-    assert reasons[7] == "amount differs by -299.00; already matched to another line"
+    assert (
+        reasons[7]
+        == f"nearest {first.payment_id}: amount differs by -299.00; already matched to another line"
+    )
     assert report["totals"]["amount_mismatch"] == report["totals"]["date_mismatch"] == 1
     assert report["totals"]["unmatched_treasury"] == 1
 
@@ -187,7 +196,7 @@ def test_the_report_is_kept_and_answered_again_for_the_same_file(ledger: Ledger)
 
 
 def test_a_report_kept_by_earlier_code_still_answers_and_exports(ledger: Ledger) -> None:
-    from tests.test_old_history import load_history
+    from tests.service.test_old_history import load_history
 
     kept = next(e for e in load_history(ledger) if e.topic == "jobaid:AccountReconciled")
     old = ledger.store.get(kept.originator_id, Reconciliation)
@@ -196,3 +205,33 @@ def test_a_report_kept_by_earlier_code_still_answers_and_exports(ledger: Ledger)
     rows = report_csv(old, "en").decode("utf-8-sig").splitlines()
     assert rows[1].startswith("unmatched_treasury,,,,,2,2017-08-02,x,,,300.00,,y,")
     assert report_xlsx(old).startswith(b"PK")
+
+
+def test_one_line_paying_two_payments_and_one_payment_split_over_two_lines_all_match(
+    ledger: Ledger,
+) -> None:
+    _, (one, two, three) = paid_agency(ledger, 3)
+    rows = [
+        treasury_row(0, one, 1, **{"支付金额（元）": "400.00"}),  # one and two, merged
+        treasury_row(1, three, 0, **{"支付金额（元）": "120.00"}),  # three, split …
+        treasury_row(2, three, 2, **{"支付金额（元）": "80.00"}),  # … over two lines
+    ]
+    report = reconcile(ledger, workbook(rows), "employment_fund", b.HOME, "2018-07")
+    totals = report["totals"]
+    assert totals["matched"] == totals["matched_by_credit_code"] == 4
+    assert (totals["treasury_lines"], totals["ledger_entries"], totals["difference"]) == (
+        3,
+        3,
+        "0.00",
+    )
+    shapes = {
+        (line["treasury_line"], line["ledger_reference"], line["shape"]) for line in report["lines"]
+    }
+    assert shapes == {
+        (5, one.payment_id, "merged"),
+        (5, two.payment_id, "merged"),
+        (6, three.payment_id, "split"),
+        (7, three.payment_id, "split"),
+    }
+    amounts = sorted(line["matched_amount"] for line in report["lines"])
+    assert amounts == ["120.00", "200.00", "200.00", "80.00"]

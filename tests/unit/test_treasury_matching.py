@@ -3,9 +3,11 @@ the order of the passes, and the nearest candidate of a line left over."""
 
 from __future__ import annotations
 
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 
+from domain.dated import ByDate
 from domain.matching import MAX_GROUP, match, summing
 from domain.reconciliation import LedgerEntry, Pair, TreasuryLine, report
 
@@ -94,7 +96,7 @@ def test_a_line_naming_no_payee_gets_the_nearest_entry_of_its_amount() -> None:
     nearest = pairs[0]
     assert nearest.status == "unmatched_treasury" and nearest.payee_differs
     assert nearest.entry is not None and nearest.entry.reference == "p1"
-    assert report(pairs, [], 3)["lines"][0]["reason"] == "payee differs"
+    assert report(pairs, [], 3)["lines"][0]["reason"] == "nearest p1: payee differs"
 
 
 def test_a_line_with_nothing_near_says_so() -> None:
@@ -108,3 +110,27 @@ def test_the_subset_search_looks_at_no_more_than_its_bound() -> None:
     amounts = [Decimal(1)] * (MAX_GROUP + 5) + [Decimal(1000)]
     assert summing(amounts, Decimal(1000 + 1), lambda a: a) == []  # 1000 lies past the bound
     assert len(summing(amounts[:MAX_GROUP], Decimal(3), lambda a: a)) == 3
+
+
+def test_a_common_amount_or_name_does_not_make_each_line_look_at_every_entry() -> None:
+    count = 5_000  # quadratic, this was 25 million comparisons per pass: minutes
+    everyone = frozenset(f"w{n}" for n in range(1_000))
+    entries = [entry(f"p{n}", "300.00", f"w{n % 1_000}", n % 360) for n in range(count)]
+    nobody = [TreasuryLine(n, DAY + timedelta(days=n % 360), Decimal("300.00")) for n in range(count)]  # fmt: skip
+    namesakes = [
+        TreasuryLine(
+            n, DAY + timedelta(days=n % 360), Decimal("300.00"), key="name", payees=everyone
+        )
+        for n in range(count)
+    ]
+    started = time.perf_counter()
+    assert {p.status for p in match(entries, nobody, 3)} == {"unmatched_treasury", "unmatched_ledger"}  # fmt: skip
+    assert sum(p.status == "matched" for p in match(entries, namesakes, 3)) == count
+    assert time.perf_counter() - started < 30
+
+
+def test_by_date_finds_a_window_and_the_nearest_first() -> None:
+    days = ByDate([DAY + timedelta(days=n) for n in (0, 2, 5, 9)], lambda day: day)
+    assert days.window(DAY + timedelta(days=3), 2) == [DAY + timedelta(days=2), DAY + timedelta(days=5)]  # fmt: skip
+    assert [(d - DAY).days for d in days.outward(DAY + timedelta(days=4))] == [5, 2, 0, 9]
+    assert [(d - DAY).days for d in days.around(DAY + timedelta(days=5), 1)] == [2, 5]
