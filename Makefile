@@ -21,6 +21,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	@echo "First token: $(BIN)/jobaid token create --role admin --division 430000"
 	@echo "  (prints the token; send it as 'Authorization: Bearer <token>'; docs at http://127.0.0.1:8000/docs)"
+	@echo "  then sign in to the console with it at http://127.0.0.1:8000/console"
 	$(BIN)/jobaid serve
 
 test: $(STAMP)

@@ -9,7 +9,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import docs, openapi, problems
+from api import console, docs, openapi, problems
 from api.middleware import MAX_BODY_BYTES, BodyLimit, RequestLog, prefixed
 from api.responses import FastJSON
 from api.routes import (
@@ -84,6 +84,7 @@ def create_app(
     problems.install(app)
     for module in ROUTERS:
         app.include_router(module.router, prefix="/v1")
+    console.install(app)
     app.openapi = lambda: openapi.build(app)  # type: ignore[method-assign]
     docs.install(app)
     # Outermost first: the log line covers a refused oversized body too.

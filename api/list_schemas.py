@@ -71,13 +71,6 @@ class OrganisationPage(BaseModel):
     next_cursor: str | None = CURSOR
 
 
-class PaymentDetail(PaymentOut):
-    """The payment's 201 body as it stands now, and its reversal (null if none)."""
-
-    model_config = ConfigDict(extra="allow")
-    reversal: ReversalOut | None
-
-
 PAYMENT = {
     "payment_id": "pay-0001", "rule": "R7", "amount": "200.00",
     "account": {"source": "employment_fund", "division": "430102"},
@@ -85,6 +78,18 @@ PAYMENT = {
     "position": 40, "funding_rule": "R7", "earned_on": "2018-06-01",
     "basis": "placement p-1", "covers": [], "reversed": False, "reversal": None,
 }  # fmt: skip
+REVERSAL = {
+    "reversal_id": "rev-0001", "payment_id": "pay-0001", "amount": "200.00",
+    "account": {"source": "employment_fund", "division": "430102"},
+    "reversed_on": "2018-08-01", "reason": "placement misreported", "position": 52,
+}  # fmt: skip
+
+
+class PaymentDetail(PaymentOut):
+    """The payment's 201 body as it stands now, and its reversal (null if none)."""
+
+    model_config = example(**{**PAYMENT, "reversed": True, "reversal": REVERSAL})
+    reversal: ReversalOut | None
 
 
 class PaymentPage(BaseModel):

@@ -60,6 +60,22 @@ class Projections(Protocol):
     def year_end(
         self, source: str, division: str, year: int, known_at: datetime | None = None
     ) -> dict[str, Any] | None: ...
+    def statement_page(
+        self,
+        source: str,
+        division: str,
+        from_: date | None,
+        to: date | None,
+        as_of: date | None,
+        known_at: datetime | None,
+        page: tuple[int, int],
+    ) -> dict[str, Any] | None: ...
+    def monthly(
+        self,
+        as_of: date | None = None,
+        known_at: datetime | None = None,
+        within: Callable[[str], bool] | None = None,
+    ) -> list[dict[str, Any]]: ...
     def worker(self, worker_id: str, as_of: date | None = None) -> dict[str, Any] | None: ...
     def organisation(self, org_id: str, as_of: date | None = None) -> dict[str, Any] | None: ...
     def targets(self, within: Callable[[str], bool] | None = None) -> dict[str, Any]: ...

@@ -11,6 +11,7 @@ from functools import partial
 
 from audit.chain import Sealer
 from bench import bare
+from bench.console import FIGURE_SIX_PAGES, console_latencies
 from bench.data import Facts
 from bench.history import build, setup
 from bench.queries import Latency, query_latencies
@@ -259,6 +260,12 @@ def measure_size(
         f"seal {seal_s:.1f} s, verify {verified.seconds:.1f} s {verified.peak_rss_mb:.0f} MB rc={verified.returncode}")  # fmt: skip
     with Server(url) as server:
         latencies = query_latencies(server, token, scale.query_requests)
+        latencies += [
+            Latency(f"console: {page.name} (server time)", page.server_p50_ms,
+                    page.server_p99_ms, page.kilobytes)
+            for page in console_latencies(server, token, scale.query_requests // 4)
+            if page.name in FIGURE_SIX_PAGES
+        ]  # fmt: skip
         rss = server.peak_rss_mb()
     for lat in latencies:
         say(

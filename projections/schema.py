@@ -207,6 +207,8 @@ class WorkerRow(NamedTuple):
     province: str
     prefecture: str
     place: str
+    status: str | None = None  # set by a survey (writer.py), in its batch or a later one
+    surveyed_on: str | None = None
 
 
 class OrganisationRow(NamedTuple):

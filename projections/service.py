@@ -132,6 +132,31 @@ class Projections:
         with self.store.transaction(commit=False) as cur:
             return year_end(cur, source, division, year, known_at)
 
+    def statement_page(
+        self,
+        source: str,
+        division: str,
+        from_: date | None,
+        to: date | None,
+        as_of: date | None,
+        known_at: datetime | None,
+        page: tuple[int, int],
+    ) -> dict[str, Any] | None:
+        """One page (offset, limit) of a statement, with its count and balances."""
+        with self.store.transaction(commit=False) as cur:
+            return account_queries.statement_page(
+                cur, source, division, from_, to, as_of, known_at, page
+            )
+
+    def monthly(
+        self,
+        as_of: date | None = None,
+        known_at: datetime | None = None,
+        within: Callable[[str], bool] | None = None,
+    ) -> list[dict[str, Any]]:
+        with self.store.transaction(commit=False) as cur:
+            return account_queries.monthly(cur, as_of, known_at, within)
+
     def worker(self, worker_id: str, as_of: date | None = None) -> dict[str, Any] | None:
         with self.store.transaction(commit=False) as cur:
             return views.worker(self.events, cur, worker_id, as_of)

@@ -25,6 +25,7 @@ ORDER = (
 
 def write(batch: Batch) -> None:
     cur = batch.cur
+    surveyed_at_once(batch)
     for table in ORDER:
         # A plain INSERT: processing an event twice would fail loudly on the key
         # instead of counting its money twice.
@@ -41,6 +42,19 @@ def write(batch: Batch) -> None:
         [(day, status, worker, day) for worker, (day, status) in batch.surveys.items()],
     )
     cur.add_to_rows(schema.SUMS, PERIOD, MONEY, period_sums(batch.days))
+
+
+def surveyed_at_once(batch: Batch) -> None:
+    """A worker registered and surveyed in one batch (a survey form's rows) is inserted
+    with its survey: one row written, where an update would leave a dead one behind."""
+    rows = batch.inserts.get(schema.WORKERS)
+    if not rows or not batch.surveys:
+        return
+    for index, row in enumerate(rows):
+        if isinstance(row, schema.WorkerRow):
+            survey = batch.surveys.pop(row.originator_id, None)
+            if survey is not None:
+                rows[index] = row._replace(surveyed_on=survey[0], status=survey[1])
 
 
 PERIOD = ("source", "division", "grain", "period")

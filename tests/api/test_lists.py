@@ -400,8 +400,9 @@ def test_each_list_is_documented_with_its_model_and_an_example(
     document = api.client.get("/openapi.json").json()
     answer = document["paths"][path]["get"]["responses"]["200"]
     assert answer["content"]["application/json"]["schema"]["$ref"].endswith("/" + model)
+    schema = document["components"]["schemas"][model]
+    assert schema["examples"], model
     if model.endswith("Page"):
-        schema = document["components"]["schemas"][model]
         assert schema["examples"][0]["items"] and "next_cursor" in schema["properties"]
         for name in ("limit", "cursor"):
             assert name in {p["name"] for p in document["paths"][path]["get"]["parameters"]}

@@ -1,0 +1,194 @@
+"""What the console says, in 简体中文 (the default) and English, and how it writes
+amounts (`¥1,234.56`) and instants (Beijing time, the clocks of those who read it)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from adapters.sheets import beijing
+from domain import divisions
+from domain.sources import NAMES
+
+LANGUAGES = ("zh", "en")
+
+# key → (简体中文, English)
+WORDS: dict[str, tuple[str, str]] = {
+    "console": ("就业补助资金台账", "Jobaid Ledger console"),
+    "overview": ("总览", "Overview"),
+    "statement": ("账户明细", "Account statement"),
+    "workers": ("劳动力", "Workers"),
+    "audit": ("审计", "Audit"),
+    "targets": ("目标进度", "Targets"),
+    "sign_in": ("登录", "Sign in"),
+    "sign_out": ("退出", "Sign out"),
+    "token": ("令牌", "Token"),
+    "token_hint": (
+        "用 jobaid token create 生成的令牌（jat_…）",
+        "The token from jobaid token create (jat_…)",
+    ),
+    "bad_token": ("令牌无效、格式错误或已吊销。", "The token is unknown, malformed or revoked."),
+    "bad_form": ("表单已过期，请重试。", "The form has expired; try again."),
+    "signed_in_as": ("当前用户", "Signed in as"),
+    "role": ("角色", "Role"),
+    "scope": ("范围", "Scope"),
+    "language": ("English", "中文"),
+    "as_of": ("业务日期（截至）", "Business date (as of)"),
+    "known_at": ("记录时点（北京时间）", "Known at (Beijing time)"),
+    "show": ("查询", "Show"),
+    "division": ("行政区划", "Division"),
+    "source": ("资金来源", "Funding source"),
+    "balance": ("余额", "Balance"),
+    "appropriated": ("拨入", "Appropriated"),
+    "paid": ("支出", "Paid"),
+    "reversed": ("退回", "Reversed"),
+    "total": ("合计（含下级）", "Total (with divisions below)"),
+    "own": ("本级账户", "Own account"),
+    "low": ("余额不足", "Nearly empty"),
+    "low_note": (
+        "余额低于拨入的 10% 的账户标为“余额不足”。",
+        "Accounts holding less than 10% of what was appropriated are marked “Nearly empty”.",
+    ),
+    "balances": ("各级账户余额", "Balances by division"),
+    "monthly": ("每月收支", "Money in and out per month"),
+    "month": ("月份", "Month"),
+    "no_accounts": ("范围内没有账户。", "No account in scope."),
+    "from": ("起始日期", "From"),
+    "to": ("截止日期", "To"),
+    "date": ("业务日期", "Business date"),
+    "kind": ("类型", "Kind"),
+    "rule": ("规则", "Rule"),
+    "payee": ("收款方", "Payee"),
+    "worker": ("劳动力", "Worker"),
+    "amount": ("金额", "Amount"),
+    "reference": ("文号", "Reference (文号)"),
+    "recorded_at": ("记录时间", "Recorded at"),
+    "position": ("位置", "Position"),
+    "opening": ("期初余额", "Opening balance"),
+    "closing": ("期末余额", "Closing balance"),
+    "page_opening": ("本页期初", "Balance before this page"),
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "previous": ("上一页", "Previous"),
+    "next": ("下一页", "Next"),
+    "page": ("页", "Page"),
+    "lines": ("笔", "lines"),
+    "appropriation": ("拨款", "Appropriation"),
+    "payment": ("支付", "Payment"),
+    "reversal": ("冲回", "Reversal"),
+    "worker_id": ("劳动力编号", "Worker id"),
+    "find": ("查找", "Find"),
+    "id_number_search": ("身份证号", "Resident ID number"),
+    "search_by_id": ("按编号查找", "Find by worker id"),
+    "search_by_number": ("按身份证号查找", "Find by ID number"),
+    "search_by_name": ("按姓名查找", "Find by name"),
+    "id_number_hint": (
+        "身份证号只用于加密比对，不会显示或记录在网址中。",
+        "The number is only hashed for the look-up: never shown, never put in a URL.",
+    ),
+    "no_such_worker": ("在您的范围内没有找到此人。", "Nobody with that number in your scope."),
+    "name": ("姓名", "Name"),
+    "id_number": ("身份证号（已遮盖）", "ID number (masked)"),
+    "home": ("户籍地", "Home division"),
+    "status": ("状态", "Status"),
+    "registered_on": ("登记日期", "Registered on"),
+    "timeline": ("时间线", "Timeline"),
+    "fact": ("事实", "Fact"),
+    "recorded_by": ("记录人", "Recorded by"),
+    "token_id": ("令牌编号", "Token id"),
+    "details": ("内容", "Details"),
+    "payments": ("补贴发放", "Payments"),
+    "account": ("账户", "Account"),
+    "yes_reversed": ("已冲回", "reversed"),
+    "verify": ("完整性校验", "Verify the history"),
+    "run_verify": ("运行校验", "Run the check"),
+    "intact": ("完整", "Intact"),
+    "tampered": ("发现篡改", "Tampered"),
+    "first_bad": ("第一个异常位置", "First bad position"),
+    "checked": ("已校验事件", "Events checked"),
+    "sealed_through": ("已封存至", "Sealed through"),
+    "verify_role": (
+        "只有审计员和管理员可以校验整个历史。",
+        "Only auditors and admins may verify the whole history.",
+    ),
+    "replay": ("余额回放", "Replay balances"),
+    "replay_note": (
+        "按业务日期和/或记录时点重算各账户余额，并与现在对比。",
+        "Balances as of a business date and/or as known at an instant, beside today's.",
+    ),
+    "then": ("当时", "Then"),
+    "now": ("现在", "Now"),
+    "difference": ("差额", "Difference"),
+    "placements": ("转移就业人数", "Placements"),
+    "cross_region": ("其中跨区域", "of which cross-region"),
+    "two_after": ("两后生培训人数", "Two-after students"),
+    "target": ("目标", "Target"),
+    "achieved": ("完成", "Achieved"),
+    "window": ("政策期", "Policy window"),
+    "by_prefecture": ("各市州", "By prefecture"),
+    "counties": ("各县市区", "By county"),
+    "error": ("出错了", "Something is wrong"),
+    "forbidden": ("无权查看", "Not allowed"),
+    "not_found": ("未找到", "Not found"),
+    "skip": ("跳到正文", "Skip to content"),
+    "main_nav": ("主导航", "Main navigation"),
+    "chart_table": ("图表数据", "The chart's figures"),
+}
+
+ROLES = {
+    "clerk": ("经办员", "clerk"),
+    "finance": ("财务", "finance"),
+    "auditor": ("审计员", "auditor"),
+    "admin": ("管理员", "admin"),
+}
+
+SOURCE_NAMES_EN = {
+    "employment_fund": "Employment subsidy fund",
+    "unemployment_insurance_fund": "Unemployment insurance fund",
+    "local_treasury": "Local treasury",
+}
+
+
+def word(key: str, lang: str) -> str:
+    zh, en = WORDS[key]
+    return en if lang == "en" else zh
+
+
+def role_name(role: str, lang: str) -> str:
+    zh, en = ROLES.get(role, (role, role))
+    return en if lang == "en" else zh
+
+
+def source_name(source: str, lang: str) -> str:
+    if lang == "en":
+        return SOURCE_NAMES_EN.get(source, source)
+    return NAMES.get(source, source)
+
+
+def division_name(code: str | None) -> str:
+    """`芙蓉区 430102`; the code alone when it is not a known division."""
+    if code is None:
+        return ""
+    return f"{divisions.name(code)} {code}" if divisions.is_known(code) else code
+
+
+def yuan(amount: str | Decimal | int | None) -> str:
+    """`¥1,234.56`, `-¥20.00`; blank for nothing. Amounts arrive as decimal strings."""
+    if amount is None or amount == "":
+        return ""
+    try:
+        value = Decimal(amount)
+    except InvalidOperation:
+        return str(amount)
+    sign = "-" if value < 0 else ""
+    return f"{sign}¥{abs(value):,.2f}"
+
+
+def beijing_time(instant: str | None) -> str:
+    """An ISO instant as Beijing's clocks showed it: `2026-11-29 22:05:03`."""
+    if not instant:
+        return ""
+    try:
+        parsed = datetime.fromisoformat(instant)
+    except ValueError:
+        return instant
+    return beijing(parsed).strftime("%Y-%m-%d %H:%M:%S")

@@ -1,0 +1,134 @@
+"""Console pages' time (figure 6's console rows): a session signed in as a province-wide
+token, then each page timed — the server's own time from its `Server-Timing` header
+(what the issue's < 300 ms is about) and the round trip beside it.
+
+Alone: `python -m bench.console` builds a history of CONSOLE_EVENTS events (default
+100,000) on CONSOLE_STORE (sqlite or postgres), starts `jobaid serve`, prints a table."""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import time
+from dataclasses import dataclass
+
+import httpx
+
+from audit.chain import Sealer
+from bench.data import HOMES, Facts
+from bench.history import PROBE, build, setup
+from bench.server import Server, tokens
+from bench.stores import fresh_database, open_ledger, stored_events
+from projections import Projections
+
+# The console pages figure 6 shows beside the API's queries ("rows" there: kilobytes).
+FIGURE_SIX_PAGES = ("overview", f"statement page, busy account ({HOMES[0]})")
+
+
+@dataclass
+class PageTime:
+    name: str
+    server_p50_ms: float
+    server_p99_ms: float
+    round_trip_p50_ms: float
+    kilobytes: int
+
+
+def pages(worker_id: str | None) -> dict[str, str]:
+    source, division = PROBE
+    found = {
+        "overview": "/console/overview",
+        "overview as of a date": "/console/overview?as_of=2019-06-30",
+        # known_at sums the lines recorded by then: grows with an account's lines.
+        "overview as known at an instant": "/console/overview?known_at=2030-01-01T00:00",
+        f"statement page ({division})": f"/console/accounts/{source}/{division}",
+        f"statement page, busy account ({HOMES[0]})": f"/console/accounts/{source}/{HOMES[0]}",
+        "targets": "/console/targets",
+        "audit replay as of a date": "/console/audit?as_of=2019-06-30",
+    }
+    if worker_id is not None:
+        found["worker timeline"] = f"/console/workers/{worker_id}"
+    return found
+
+
+def signed_in(base: str, token: str) -> httpx.Client:
+    """A client holding a console session (the sign-in form's CSRF token first)."""
+    http = httpx.Client(base_url=base, timeout=120)
+    form = http.get("/console/sign-in").text
+    found = re.search(r'name="csrf" value="([^"]+)"', form)
+    assert found is not None
+    answer = http.post("/console/sign-in", data={"token": token, "csrf": found.group(1)})
+    assert answer.status_code == 303 and "sign-in" not in answer.headers["location"]
+    return http
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def console_latencies(
+    server: Server, token: str, requests: int = 50, worker_id: str | None = None
+) -> list[PageTime]:
+    base = server.base.removesuffix("/v1")
+    out = []
+    http = signed_in(base, token)
+    try:
+        for name, path in pages(worker_id).items():
+            served, trips, size = [], [], 0
+            for n in range(requests + 3):  # three to warm up
+                started = time.perf_counter()
+                answer = http.get(path)
+                trip = (time.perf_counter() - started) * 1000
+                answer.raise_for_status()
+                if n >= 3:
+                    served.append(float(answer.headers["server-timing"].split("dur=")[1]))
+                    trips.append(trip)
+                size = len(answer.content) // 1000
+            out.append(PageTime(name, statistics.median(served), percentile(served, 0.99),
+                                statistics.median(trips), size))  # fmt: skip
+    finally:
+        http.close()
+    return out
+
+
+def prepared(url: str, events: int) -> tuple[str, str, int]:
+    """A history of `events` on `url`, its projections caught up and its chain sealed
+    before the server starts (as figure 6 does): the token, a worker, the size."""
+    ledger = open_ledger(url)
+    try:
+        facts = Facts()
+        token = tokens(url)["auditor"]
+        cast = setup(ledger, facts)
+        built = build(ledger, events, facts, cast)
+        read_side = Projections(ledger.store)
+        read_side.catch_up()
+        read_side.close()
+        Sealer(ledger.store).seal()
+        total = stored_events(ledger)
+        print(f"{total:,} events ({built.seconds:.0f} s to build)", flush=True)
+        return token, cast.borrowers[0], total
+    finally:
+        ledger.close()
+
+
+def main() -> None:
+    events = int(os.environ.get("CONSOLE_EVENTS", "100000"))
+    store = os.environ.get("CONSOLE_STORE", "sqlite")
+    with fresh_database(store) as url:
+        token, worker_id, total = prepared(url, events)
+        with Server(url) as server:
+            time.sleep(2)
+            rows = console_latencies(server, token, worker_id=worker_id)
+    print(
+        f"| page ({store}, {total:,} events) | server p50 ms | server p99 ms | round trip p50 ms | KB |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for row in rows:
+        print(f"| {row.name} | {row.server_p50_ms:.1f} | {row.server_p99_ms:.1f} "
+              f"| {row.round_trip_p50_ms:.1f} | {row.kilobytes} |")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
