@@ -55,6 +55,12 @@ class Api:
     def post(self, who: str | None, path: str, body: Any) -> Any:
         return self.client.post(f"/v1{path}", json=body, headers=self.headers(who))
 
+    def record(self, who: str | None, *facts: dict[str, Any]) -> list[dict[str, Any]]:
+        """POST the facts as one batch; the batch must be recorded (201). Its answers."""
+        answer = self.post(who, "/events", list(facts))
+        assert answer.status_code == 201, answer.json()
+        return list(answer.json())
+
     def get(self, who: str | None, path: str, **headers: str) -> Any:
         return self.client.get(f"/v1{path}", headers=self.headers(who, **headers))
 

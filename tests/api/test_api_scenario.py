@@ -27,12 +27,6 @@ def api(make_ledger: Callable[[], Ledger]) -> Iterator[Api]:
         yield api
 
 
-def recorded(api: Api, who: str, *facts: dict[str, Any]) -> list[dict[str, Any]]:
-    answer = api.post(who, "/events", list(facts))
-    assert answer.status_code == 201, answer.json()
-    return list(answer.json())
-
-
 def paid(
     api: Api, rule: str, payee: str, on: str, status: int = 201, who: str = "finance", **ids: str
 ) -> dict[str, Any]:
@@ -61,11 +55,11 @@ def organisation(org_id: str, kind: str, division: str = HOME) -> dict[str, Any]
 
 
 def set_up_the_county(api: Api) -> None:
-    recorded(api, "admin",
+    api.record("admin",
         event("TransportStandardSet", division=HOME, amount="300.00", effective_from="2017-07-01"),
         event("TrainingStandardSet", division=HOME, category="电工", amount="1000.00", effective_from="2017-07-01"),
     )  # fmt: skip
-    recorded(api, "clerk",
+    api.record("clerk",
         organisation("agency", "agency"), organisation("factory", "enterprise"),
         organisation("gz-factory", "enterprise", ELSEWHERE), organisation("school", "training_institution"),
         organisation("bureau", "government"),
@@ -85,14 +79,14 @@ def set_up_the_county(api: Api) -> None:
         event("GuaranteeLoanGranted", loan_id="loan1", worker_id="w4", lender_id="factory", amount="100000.00",
               granted_on="2018-03-01"),
     )  # fmt: skip
-    recorded(api, "admin", event("BaseDesignated", org_id="factory", designated_on="2018-03-01"))
-    recorded(api, "finance",
+    api.record("admin", event("BaseDesignated", org_id="factory", designated_on="2018-03-01"))
+    api.record("finance",
         event("FundsAppropriated", appropriation_id="ap1", source="employment_fund", division=HOME,
               amount="10000.00", appropriated_on="2017-07-01", document_ref="芙财社〔2017〕1号"),
         event("FundsAppropriated", appropriation_id="ap2", source="local_treasury", division=HOME,
               amount="10000.00", appropriated_on="2017-07-01", document_ref="芙财〔2017〕2号"),
     )  # fmt: skip
-    recorded(api, "province", event("FundsAppropriated", appropriation_id="ap3", source="employment_fund",
+    api.record("province", event("FundsAppropriated", appropriation_id="ap3", source="employment_fund",
              division=PROVINCE, amount="2000000.00", appropriated_on="2017-07-01", document_ref="湘财社〔2017〕1号"))  # fmt: skip
 
 

@@ -49,11 +49,6 @@ def api(make_ledger: Callable[[], Ledger]) -> Iterator[Api]:
         yield api
 
 
-def recorded(api: Api, who: str, *facts: dict[str, Any]) -> None:
-    answer = api.post(who, "/events", list(facts))
-    assert answer.status_code == 201, answer.json()
-
-
 def county(api: Api, money: str = "10000.00") -> list[str]:
     """Two workers on a 芙蓉区 course (two attended days each: R10 40.00) and one at a
     factory with a credit code (R14 1920.00); returns the workers' clear ID numbers."""
@@ -64,7 +59,7 @@ def county(api: Api, money: str = "10000.00") -> list[str]:
     courses = [event("TrainingEnrolled", enrollment_id=e, worker_id=w, kind="pre_employment",
                      category="电工", division=HOME, started_on="2018-03-01")
                for e, w in (("en1", "w1"), ("en2", "w2"))]  # fmt: skip
-    recorded(api, "clerk", *workers,
+    api.record("clerk", *workers,
         event("OrganisationRegistered", org_id="factory", name="长沙电机厂", division=HOME,
               kind="enterprise", credit_code=CODE),
         *courses,
@@ -74,7 +69,7 @@ def county(api: Api, money: str = "10000.00") -> list[str]:
         *[event("SocialInsuranceContributed", employer_id="factory", worker_id="w4", month=m,
                 pension="100.00", medical="50.00", unemployment="10.00") for m in months_between("2018-01", "2018-12")],
     )  # fmt: skip
-    recorded(api, "finance", event("FundsAppropriated", appropriation_id=uid("ap"),
+    api.record("finance", event("FundsAppropriated", appropriation_id=uid("ap"),
              source="employment_fund", division=HOME, amount=money,
              appropriated_on="2017-07-01", document_ref="芙财社〔2017〕1号"))  # fmt: skip
     return numbers

@@ -28,14 +28,9 @@ def api(make_ledger: Callable[[], Ledger]) -> Iterator[Api]:
         yield api
 
 
-def recorded(api: Api, who: str, *facts: dict[str, Any]) -> None:
-    answer = api.post(who, "/events", list(facts))
-    assert answer.status_code == 201, answer.json()
-
-
 def set_up(api: Api) -> None:
     """Two workers placed by an agency on 2018-01-15 (R7 due 2018-07-15), money to pay."""
-    recorded(api, "clerk",
+    api.record("clerk",
         event("OrganisationRegistered", org_id="agency", name="agency", division=HOME, kind="agency"),
         event("OrganisationRegistered", org_id="gz", name="gz", division=ELSEWHERE, kind="enterprise"),
         *[event("WorkerRegistered", worker_id=w, name="李四", id_number=id_number(),
@@ -44,7 +39,7 @@ def set_up(api: Api) -> None:
                 started_on="2018-01-15", work_division=ELSEWHERE, contract_months=12)
           for p, w in (("p1", "w1"), ("p2", "w2"))],
     )  # fmt: skip
-    recorded(api, "finance", event("FundsAppropriated", appropriation_id="ap1",
+    api.record("finance", event("FundsAppropriated", appropriation_id="ap1",
              source="employment_fund", division=HOME, amount="10000.00",
              appropriated_on="2017-07-01", document_ref="芙财社〔2017〕1号"))  # fmt: skip
 
@@ -157,7 +152,7 @@ def test_a_withdrawal_comes_only_from_the_maker_after_the_deadline(api: Api) -> 
 
 
 def test_an_approval_policy_makes_a_large_direct_payment_a_409_naming_it(api: Api) -> None:
-    recorded(api, "admin", event("ApprovalPolicySet", division=HOME, threshold="100.00",
+    api.record("admin", event("ApprovalPolicySet", division=HOME, threshold="100.00",
                                  approvers=2, effective_from="2018-01-01"))  # fmt: skip
     direct = api.post("finance", "/payments", {"payment_id": uid("pay"), "rule": "R7",
                       "payee_id": "agency", "paid_on": "2018-07-20", "placement_id": "p1"})  # fmt: skip

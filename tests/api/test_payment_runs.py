@@ -27,11 +27,6 @@ def api(make_ledger: Callable[[], Ledger]) -> Iterator[Api]:
         yield api
 
 
-def recorded(api: Api, who: str, *facts: dict[str, Any]) -> None:
-    answer = api.post(who, "/events", list(facts))
-    assert answer.status_code == 201, answer.json()
-
-
 def county(api: Api, money: str = "10000.00") -> None:
     """w1 and w2 on pre-employment courses in 芙蓉区 (w2's without an attended day), w3 on
     one in 吉首市, w4 at a 芙蓉区 factory with 12 months of contributions."""
@@ -41,7 +36,7 @@ def county(api: Api, money: str = "10000.00") -> None:
     courses = [event("TrainingEnrolled", enrollment_id=e, worker_id=w, kind="pre_employment",
                      category="电工", division=d, started_on="2018-03-01")
                for e, w, d in (("en1", "w1", HOME), ("en2", "w2", HOME), ("en3", "w3", JISHOU))]  # fmt: skip
-    recorded(api, "clerk", *workers,
+    api.record("clerk", *workers,
         event("OrganisationRegistered", org_id="factory", name="厂", division=HOME, kind="enterprise"),
         *courses,
         *[event("TrainingDayAttended", enrollment_id=e, day=d) for e in ("en1", "en3") for d in ("2018-03-01", "2018-03-02")],
@@ -50,7 +45,7 @@ def county(api: Api, money: str = "10000.00") -> None:
         *[event("SocialInsuranceContributed", employer_id="factory", worker_id="w4", month=m,
                 pension="100.00", medical="50.00", unemployment="10.00") for m in months_between("2018-01", "2018-12")],
     )  # fmt: skip
-    recorded(api, "finance", event("FundsAppropriated", appropriation_id=uid("ap"),
+    api.record("finance", event("FundsAppropriated", appropriation_id=uid("ap"),
              source="employment_fund", division=HOME, amount=money,
              appropriated_on="2017-07-01", document_ref="芙财社〔2017〕1号"))  # fmt: skip
 
