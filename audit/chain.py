@@ -125,6 +125,17 @@ class ChainStore:
             row = cur.execute(f"SELECT * FROM {TABLE} WHERE position = ?", (position,)).fetchone()
             return dict(row) if row else None
 
+    def links_at(self, positions: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The chain rows sealed at these positions (those not sealed yet are absent)."""
+        if not positions:
+            return {}
+        marks = ", ".join("?" * len(positions))
+        with self.views.transaction(commit=False) as cur:
+            rows = cur.execute(
+                f"SELECT * FROM {TABLE} WHERE position IN ({marks})", tuple(positions)
+            ).fetchall()
+        return {int(row["position"]): dict(row) for row in rows}
+
     def aggregate_hash_at(
         self, originator_id: UUID, version: int, cur: SqlCursor | None = None
     ) -> str | None:

@@ -118,6 +118,18 @@ WORDS: dict[str, tuple[str, str]] = {
     "then": ("当时", "Then"),
     "now": ("现在", "Now"),
     "difference": ("差额", "Difference"),
+    # audit page: checkpoint and a worker's trail (console-audit)
+    "checkpoint_download": ("下载检查点（链头）", "Download a checkpoint (the chain head)"),
+    "checkpoint_note": (
+        "保存在系统之外；日后用 jobaid verify --against 文件 证明历史仍然延续它。",
+        "Keep it outside the system; later, jobaid verify --against FILE proves the history still extends it.",
+    ),
+    "audit_trail": ("劳动力审计轨迹", "A worker's audit trail"),
+    "known_at_col": ("记录时间（北京时间）", "Known at (Beijing time)"),
+    "chain_link": ("哈希链", "Hash-chain link"),
+    "event_hash": ("事件哈希", "event hash"),
+    "unsealed": ("尚未封存", "not sealed yet"),
+    "issued_by": ("签发人", "issued by"),
     "placements": ("转移就业人数", "Placements"),
     "cross_region": ("其中跨区域", "of which cross-region"),
     "two_after": ("两后生培训人数", "Two-after students"),
