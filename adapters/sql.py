@@ -138,14 +138,19 @@ class ViewStore:
             yield SqlCursor(raw, self.postgres)
 
     def create(
-        self, statements: Sequence[str], retired: Sequence[str] = (), tables: Sequence[str] = ()
+        self,
+        statements: Sequence[str],
+        retired: Sequence[str] = (),
+        tables: Sequence[str] = (),
+        added: Sequence[str] = (),
     ) -> None:
         """Create the tables once, however many processes start at the same moment.
 
         A table named in `retired` marks read models written by older code: it is dropped,
         `tables` are emptied and tracking goes back to 0 — all in the transaction that
         creates the new tables, so the next catch-up rebuilds them from the log and no
-        process ever reads a new table beside a tracking position it never reached."""
+        process ever reads a new table beside a tracking position it never reached. A
+        table named in `added` and missing marks the same: older code never filled it."""
         if self.postgres:
             self._create_library_tracking_table()
         with self.transaction() as cur:
@@ -158,12 +163,13 @@ class ViewStore:
                     "application_name TEXT PRIMARY KEY, notification_id INTEGER) WITHOUT ROWID"
                 )
             outdated = [table for table in retired if self.exists(cur, table)]
+            missing = [table for table in added if not self.exists(cur, table)]
             for statement in statements:
                 cur.execute(statement)
             self._seed(cur)
-            if outdated:
-                for table in outdated:
-                    cur.execute(f"DROP TABLE {table}")
+            for table in outdated:
+                cur.execute(f"DROP TABLE {table}")
+            if outdated or missing:
                 self.empty(cur, tables)
 
     def _create_library_tracking_table(self) -> None:

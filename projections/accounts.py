@@ -3,8 +3,8 @@
 `as_of` alone reads the period sums: through 2019-06-15 is the years before 2019, the
 months of 2019 before June and the days of June up to the 15th — a few dozen indexed
 rows per account, whatever the history's length. `known_at` must leave out what was
-recorded later, so it sums the account's lines recorded by then (an index range on
-(account, recorded_at)); an audit question, not the hot path."""
+recorded later: it reads the sums of the blocks of the log recorded wholly by then and
+the lines of the block it falls in (known.py), not every line recorded by then."""
 
 from __future__ import annotations
 
@@ -13,17 +13,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from adapters.sql import SqlCursor
-from projections import schema
+from projections import known, schema
 from projections.changes import stamp
 from projections.money import yuan
 
 Totals = tuple[int, int, int]  # appropriated, paid, reversed (fen)
 
-LINE_SUMS = (
-    "COALESCE(SUM(CASE WHEN kind = 'appropriation' THEN amount ELSE 0 END), 0) AS appropriated,"
-    " COALESCE(SUM(CASE WHEN kind = 'payment' THEN -amount ELSE 0 END), 0) AS paid,"
-    " COALESCE(SUM(CASE WHEN kind = 'reversal' THEN amount ELSE 0 END), 0) AS reversed"
-)
+LINE_SUMS = known.LINE_SUMS  # the lines' money by kind, as SQL sums
 
 
 def account_row(source: str, division: str, totals: Totals) -> dict[str, Any]:
@@ -100,11 +96,8 @@ def running_totals(cur: SqlCursor, source: str, division: str, as_of: date | Non
 def known_totals(
     cur: SqlCursor, source: str, division: str, through: date | None, known_at: datetime
 ) -> Totals:
-    sql = f"SELECT {LINE_SUMS} FROM {schema.LINES} WHERE source = ? AND division = ? AND recorded_at <= ?"
-    params: tuple[Any, ...] = (source, division, stamp(known_at))
-    if through is not None:
-        sql, params = sql + " AND day <= ?", (*params, through.isoformat())
-    return figures(cur.execute(sql, params).fetchone())
+    found = known.known_figures(cur, through, known_at, (source, division))
+    return found.get((source, division), (0, 0, 0))
 
 
 def totals(
@@ -125,8 +118,9 @@ def accounts(
     if known_at is None:
         found = running_accounts(cur, as_of)
     else:
+        money = known.known_figures(cur, as_of, known_at)
         found = [
-            (source, division, known_totals(cur, source, division, as_of, known_at))
+            (source, division, money.get((source, division), (0, 0, 0)))
             for source, division in known_accounts(cur, known_at)
         ]
     return [
@@ -234,27 +228,20 @@ def monthly(
 ) -> list[dict[str, Any]]:
     """Money in and out per source and month, over the accounts `within` a scope, through
     `as_of` (its month counted to that day) and as known at `known_at`: the month sums
-    without `known_at` (one row per account and month), the lines recorded by then with it."""
-    if known_at is None:
+    without `known_at` (one row per account and month), known.py's block sums with it."""
+    found: dict[tuple[str, str], list[int]] = {}
+    if known_at is not None:
+        found = known.known_months(cur, as_of, known_at, within)
+    else:
         sql = f"SELECT source, division, period AS month, appropriated, paid, reversed FROM {schema.SUMS} WHERE grain = 'month'"
         params: tuple[Any, ...] = ()
         if as_of is not None:
             sql, params = sql + " AND period <= ?", (as_of.isoformat()[:7],)
-    else:
-        sql = (
-            f"SELECT source, division, substr(day, 1, 7) AS month, {LINE_SUMS} FROM {schema.LINES}"
-            " WHERE recorded_at <= ?"
-        )
-        params = (stamp(known_at),)
-        if as_of is not None:
-            sql, params = sql + " AND day <= ?", (*params, as_of.isoformat())
-        sql += " GROUP BY source, division, substr(day, 1, 7)"
-    found: dict[tuple[str, str], list[int]] = {}
-    for row in cur.execute(sql, params).fetchall():
-        if within is None or within(row["division"]):
-            sums = found.setdefault((row["source"], row["month"]), [0, 0, 0])
-            for i, amount in enumerate(figures(row)):
-                sums[i] += amount
+        for row in cur.execute(sql, params).fetchall():
+            if within is None or within(row["division"]):
+                sums = found.setdefault((row["source"], row["month"]), [0, 0, 0])
+                for i, amount in enumerate(figures(row)):
+                    sums[i] += amount
     if known_at is None and as_of is not None:
         _cap_last_month(cur, found, as_of, within)
     return [

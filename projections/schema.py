@@ -15,13 +15,18 @@ ENROLLMENTS = "projection_enrollments"
 ORGANISATIONS = "projection_organisations"
 RECONCILIATIONS = "projection_reconciliations"
 REQUESTS = "projection_payment_requests"
+KNOWN_SUMS = "projection_known_sums"  # known_at without summing every line (known.py)
+KNOWN_BLOCKS = "projection_known_blocks"
 
 # Rebuild empties these; the order does not matter (no foreign keys: a read model is
 # rebuilt from the log, not kept consistent by the database).
 TABLES = (
     ACCOUNTS, LINES, SUMS, PAYMENTS, WORKERS, PLACEMENTS, ENROLLMENTS, ORGANISATIONS,
-    RECONCILIATIONS, REQUESTS,
+    RECONCILIATIONS, REQUESTS, KNOWN_SUMS, KNOWN_BLOCKS,
 )  # fmt: skip
+# Tables new in this layout: a store that lacks one was projected by older code, which
+# never filled it, so everything is rebuilt from the log (as for RETIRED).
+ADDED = (KNOWN_SUMS, KNOWN_BLOCKS)
 # Tables of an earlier layout: finding one means the read models were built by older
 # code, so they are dropped and everything is rebuilt from the log.
 RETIRED = (
@@ -138,6 +143,17 @@ STATEMENTS = (
     " requested_by TEXT NOT NULL, token_id TEXT, approvals_needed INTEGER NOT NULL,"
     " approved_by TEXT NOT NULL, reason TEXT, decided_on TEXT, recorded_at TEXT NOT NULL)",
     f"CREATE INDEX IF NOT EXISTS {REQUESTS}_by_status ON {REQUESTS} (status, position)",
+    # known_at (known.py): each block of BLOCK log positions' money per account and month
+    # or day; the overview reads a grain's periods up to a date across accounts, a
+    # statement one account's.
+    f"CREATE TABLE IF NOT EXISTS {KNOWN_SUMS} (grain TEXT NOT NULL, period TEXT NOT NULL,"
+    " source TEXT NOT NULL, division TEXT NOT NULL, block TEXT NOT NULL,"
+    " appropriated BIGINT NOT NULL, paid BIGINT NOT NULL, reversed BIGINT NOT NULL,"
+    " PRIMARY KEY (grain, period, source, division, block))",
+    f"CREATE INDEX IF NOT EXISTS {KNOWN_SUMS}_by_account"
+    f" ON {KNOWN_SUMS} (source, division, grain, period)",
+    f"CREATE TABLE IF NOT EXISTS {KNOWN_BLOCKS} (block TEXT PRIMARY KEY,"
+    " first_recorded TEXT NOT NULL, last_recorded TEXT NOT NULL)",
 )
 
 

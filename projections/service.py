@@ -29,7 +29,7 @@ class Projections:
     def __init__(self, events: EventStore, batch_size: int = DEFAULT_BATCH) -> None:
         self.events = events
         self.store = ViewStore(events.recorder)
-        self.store.create(schema.STATEMENTS, schema.RETIRED, schema.TABLES)
+        self.store.create(schema.STATEMENTS, schema.RETIRED, schema.TABLES, schema.ADDED)
         self.runner = Runner(events, self.store, batch_size)
         self.follower = Follower(self.runner, self.store)
 
