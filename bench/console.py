@@ -44,11 +44,12 @@ FIGURE_SIX_PAGES = (
 @dataclass(frozen=True)
 class Probes:
     """What some pages name: a worker, an instant halfway through the recorded money (in
-    Beijing time, as the picker sends it) and the busy account's last statement page."""
+    Beijing time, as the picker sends it) and the cursor of the busy account's last
+    statement page."""
 
     worker_id: str | None = None
     known_mid: str | None = None
-    busy_last_page: int | None = None
+    busy_last_after: int | None = None  # the cursor of the last page: the line before it
 
 
 def probes_of(ledger: Ledger, worker_id: str | None) -> Probes:
@@ -59,15 +60,23 @@ def probes_of(ledger: Ledger, worker_id: str | None) -> Probes:
         span = cur.execute(
             f"SELECT MIN(recorded_at) AS first, MAX(recorded_at) AS last FROM {schema.LINES}"
         ).fetchone()
+        account = (PROBE[0], HOMES[0])
         busy = cur.execute(
             f"SELECT COUNT(*) AS n FROM {schema.LINES} WHERE source = ? AND division = ?",
-            (PROBE[0], HOMES[0]),
+            account,
+        ).fetchone()
+        shown_before = (max(1, -(-int(busy["n"]) // PAGE_LINES)) - 1) * PAGE_LINES
+        last_after = cur.execute(
+            f"SELECT position FROM {schema.LINES} WHERE source = ? AND division = ?"
+            f" ORDER BY day, position LIMIT 1 OFFSET {max(0, shown_before - 1)}",
+            account,
         ).fetchone()
     mid = None
     if span["first"]:
         first, last = (datetime.fromisoformat(span[k]) for k in ("first", "last"))
         mid = beijing(first + (last - first) / 2).strftime("%Y-%m-%dT%H:%M:%S")
-    return Probes(worker_id, mid, max(1, -(-int(busy["n"]) // PAGE_LINES)))
+    after = int(last_after["position"]) if last_after and shown_before else None
+    return Probes(worker_id, mid, after)
 
 
 @dataclass
@@ -94,9 +103,9 @@ def pages(probes: Probes) -> dict[str, str]:
     }
     if probes.known_mid is not None:
         found["overview as known mid-history"] = f"/console/overview?known_at={probes.known_mid}"
-    if probes.busy_last_page is not None:
+    if probes.busy_last_after is not None:
         found[f"statement page, {BUSY}, last page"] = (
-            f"/console/accounts/{source}/{HOMES[0]}?page={probes.busy_last_page}"
+            f"/console/accounts/{source}/{HOMES[0]}?after={probes.busy_last_after}"
         )
     if probes.worker_id is not None:
         found["worker timeline"] = f"/console/workers/{probes.worker_id}"

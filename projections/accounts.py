@@ -9,7 +9,7 @@ the lines of the block it falls in (known.py), not every line recorded by then."
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from adapters.sql import SqlCursor
@@ -128,96 +128,6 @@ def accounts(
         for source, division, amounts in found
         if within is None or within(division)
     ]
-
-
-def lines_where(
-    source: str, division: str, from_: date | None, last: date | None, known_at: datetime | None
-) -> tuple[str, list[Any]]:
-    """The statement's lines: the account's, dated from `from_` to `last`, known by `known_at`."""
-    where = "source = ? AND division = ?"
-    params: list[Any] = [source, division]
-    if from_ is not None:
-        where += " AND day >= ?"
-        params.append(from_.isoformat())
-    if last is not None:
-        where += " AND day <= ?"
-        params.append(last.isoformat())
-    if known_at is not None:
-        where += " AND recorded_at <= ?"
-        params.append(stamp(known_at))
-    return where, params
-
-
-def statement_page(
-    cur: SqlCursor,
-    source: str,
-    division: str,
-    from_: date | None,
-    to: date | None,
-    as_of: date | None,
-    known_at: datetime | None,
-    page: tuple[int, int],
-) -> dict[str, Any] | None:
-    """`statement` with only the lines of one page (offset, limit) read: the count, the
-    closing balance and the balance before the page are sums in SQL, so a page of an
-    account with a hundred thousand lines costs what a page of a small one does."""
-    if not is_known(cur, source, division, known_at):
-        return None
-    offset, limit = page
-    last = min((d for d in (to, as_of) if d is not None), default=None)
-    opening = 0
-    if from_ is not None:
-        appropriated, paid, reversed_ = totals(
-            cur, source, division, from_ - timedelta(days=1), known_at
-        )
-        opening = appropriated - paid + reversed_
-    where, params = lines_where(source, division, from_, last, known_at)
-    found = cur.execute(
-        f"SELECT COUNT(*) AS n, COALESCE(SUM(amount), 0) AS total FROM {schema.LINES} WHERE {where}",
-        params,
-    ).fetchone()
-    count, total = found["n"], found["total"]
-    before = cur.execute(
-        f"SELECT COALESCE(SUM(amount), 0) AS total FROM (SELECT amount FROM {schema.LINES}"
-        f" WHERE {where} ORDER BY day, position LIMIT ?) AS earlier",
-        [*params, offset],
-    ).fetchone()["total"]
-    rows = cur.execute(
-        f"SELECT * FROM {schema.LINES} WHERE {where} ORDER BY day, position LIMIT ? OFFSET ?",
-        [*params, limit, offset],
-    ).fetchall()
-    balance = opening + int(before)
-    page_opening, lines = balance, []
-    for row in rows:
-        balance += int(row["amount"])
-        lines.append(line_of(row, balance))
-    return {
-        "source": source,
-        "division": division,
-        "from": None if from_ is None else from_.isoformat(),
-        "to": None if last is None else last.isoformat(),
-        "known_at": None if known_at is None else stamp(known_at),
-        "opening_balance": yuan(opening),
-        "page_opening_balance": yuan(page_opening),
-        "lines": lines,
-        "count": int(count),
-        "closing_balance": yuan(opening + int(total)),
-    }
-
-
-def line_of(row: Any, balance: int) -> dict[str, Any]:
-    return {
-        "date": row["day"],
-        "kind": row["kind"],
-        "rule": row["rule"],
-        "payee_id": row["payee_id"],
-        "worker_id": row["worker_id"],
-        "amount": yuan(int(row["amount"])),
-        "balance": yuan(balance),
-        "position": int(row["position"]),
-        "reference": row["ref"],
-        "recorded_at": row["recorded_at"],
-    }
 
 
 def monthly(
