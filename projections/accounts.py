@@ -96,6 +96,8 @@ def running_totals(cur: SqlCursor, source: str, division: str, as_of: date | Non
 def known_totals(
     cur: SqlCursor, source: str, division: str, through: date | None, known_at: datetime
 ) -> Totals:
+    if known.Cut(cur, known_at).everything:  # every line was known by then: the period sums
+        return running_totals(cur, source, division, through)
     found = known.known_figures(cur, through, known_at, (source, division))
     return found.get((source, division), (0, 0, 0))
 
@@ -118,7 +120,10 @@ def accounts(
     if known_at is None:
         found = running_accounts(cur, as_of)
     else:
-        money = known.known_figures(cur, as_of, known_at)
+        if known.Cut(cur, known_at).everything:  # every line was known by then
+            money = {(s, d): amounts for s, d, amounts in running_accounts(cur, as_of)}
+        else:
+            money = known.known_figures(cur, as_of, known_at)
         found = [
             (source, division, money.get((source, division), (0, 0, 0)))
             for source, division in known_accounts(cur, known_at)
@@ -140,9 +145,9 @@ def monthly(
     `as_of` (its month counted to that day) and as known at `known_at`: the month sums
     without `known_at` (one row per account and month), known.py's block sums with it."""
     found: dict[tuple[str, str], list[int]] = {}
-    if known_at is not None:
+    if known_at is not None and not known.Cut(cur, known_at).everything:
         found = known.known_months(cur, as_of, known_at, within)
-    else:
+    else:  # the month sums: nothing recorded after `known_at` (if any) to leave out
         sql = f"SELECT source, division, period AS month, appropriated, paid, reversed FROM {schema.SUMS} WHERE grain = 'month'"
         params: tuple[Any, ...] = ()
         if as_of is not None:
@@ -152,8 +157,8 @@ def monthly(
                 sums = found.setdefault((row["source"], row["month"]), [0, 0, 0])
                 for i, amount in enumerate(figures(row)):
                     sums[i] += amount
-    if known_at is None and as_of is not None:
-        _cap_last_month(cur, found, as_of, within)
+        if as_of is not None:
+            _cap_last_month(cur, found, as_of, within)
     return [
         {
             "source": source,

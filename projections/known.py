@@ -17,6 +17,9 @@ date D" is then:
   milliseconds between a command's timestamp and its commit, so that is the block K falls
   in (rarely two); everything after it is skipped without a read.
 
+When every line was recorded by K (an instant after the last), the answer is the period
+sums' (accounts.py), as without K but for the accounts opened later.
+
 Exact whatever the order of instants: a block is taken whole only when its last line was
 recorded by K, and any block that might hold a line recorded by K is otherwise read line
 by line. `tests/service/test_known_sums.py` holds it to the line-by-line sums."""
@@ -122,6 +125,11 @@ class Cut:
                 self.lines_from = int(row["block"]) * BLOCK
             if row["first_recorded"] <= self.stamp:
                 self.lines_to = (int(row["block"]) + 1) * BLOCK
+
+    @property
+    def everything(self) -> bool:
+        """Every line was recorded by K: the period sums answer alone, as without K."""
+        return self.whole_below is None
 
     def block_filter(self) -> tuple[str, tuple[Any, ...]]:
         if self.whole_below is None:
