@@ -23,7 +23,7 @@ from audit.chain import Sealer
 from bench.data import HOMES, Facts
 from bench.history import PROBE, build, setup
 from bench.server import Server, tokens
-from bench.stores import fresh_database, open_ledger, stored_events
+from bench.stores import analysed, fresh_database, open_ledger, stored_events
 from projections import Projections, schema
 from service.ledger import Ledger
 
@@ -167,6 +167,7 @@ def prepared(url: str, events: int) -> tuple[str, Probes, int]:
         read_side.catch_up()
         read_side.close()
         Sealer(ledger.store).seal()
+        analysed(url)
         total = stored_events(ledger)
         print(f"{total:,} events ({built.seconds:.0f} s to build)", flush=True)
         return token, probes_of(ledger, cast.borrowers[0]), total

@@ -20,7 +20,7 @@ from bench.queries import Latency, query_latencies
 from bench.report import LATENCY_HEADER, commit_of_run, latency_rows_of, table
 from bench.run import Scale, chosen_scale, chosen_stores, say
 from bench.server import Server, tokens
-from bench.stores import fresh_database, open_ledger, stored_events
+from bench.stores import analysed, fresh_database, open_ledger, stored_events
 from projections import Projections
 
 
@@ -62,6 +62,7 @@ def histories(store: str, scale: Scale) -> list[Sized]:
                 projections.catch_up()
                 projections.close()
                 Sealer(ledger.store).seal()
+                analysed(url)
                 events = stored_events(ledger)
                 probes = probes_of(ledger, cast.borrowers[0])
                 with Server(url) as server:

@@ -16,7 +16,7 @@ from bench.data import Facts
 from bench.history import build, setup
 from bench.queries import Latency, query_latencies
 from bench.server import Server, run_measured, tokens
-from bench.stores import STORES, fresh_database, open_ledger, stored_events
+from bench.stores import STORES, analysed, fresh_database, open_ledger, stored_events
 from bench.throughput import Load, empty_endpoint, facts_over_http, loaded, payments_over_http
 from projections import Projections
 from service.ledger import Ledger
@@ -263,6 +263,7 @@ def measure_size(
     started = time.perf_counter()
     Sealer(ledger.store).seal()
     seal_s = time.perf_counter() - started
+    analysed(url)
     verified = run_measured(["verify"], url)
     say(f"{store}@{events}: rebuild {rebuilt.seconds:.1f} s {rebuilt.peak_rss_mb:.0f} MB, "
         f"seal {seal_s:.1f} s, verify {verified.seconds:.1f} s {verified.peak_rss_mb:.0f} MB rc={verified.returncode}")  # fmt: skip
