@@ -211,7 +211,8 @@ class Walk:
 
     def check_checkpoint(self, checkpoint: dict[str, Any]) -> None:
         position = int(checkpoint["position"])
-        found = self.chain_at.get(position)
+        # Position 0 is the empty history (nothing sealed yet): every history extends it.
+        found = GENESIS if position == 0 else self.chain_at.get(position)
         if found != checkpoint["chain_hash"]:
             raise Tampered(
                 position, "the history no longer extends the checkpoint kept outside the system"

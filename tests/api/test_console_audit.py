@@ -83,6 +83,8 @@ def test_the_checkpoint_is_for_those_who_read_everything(api: Api, ledger: Ledge
     # Nothing sealed yet is an answer too: position 0, the genesis hash.
     nothing = api.get("admin", "/audit/checkpoint").json()
     assert nothing["position"] == 0 and nothing["sealed_at"] is None
+    assert verify_against(api, nothing)["ok"] is True  # the empty history: every one extends it
+    assert verify_against(api, {**nothing, "chain_hash": "f" * 64})["ok"] is False
 
 
 def test_the_console_downloads_the_checkpoint_file_for_auditors_only(
