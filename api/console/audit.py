@@ -21,10 +21,12 @@ from api.console.web import (
     SECURITY_HEADERS,
     ConsoleRoute,
     ProjectionsDep,
+    Viewer,
     ViewerDep,
     render,
     when,
 )
+from api.console.workers import MOST_ID_CHARS
 from api.deps import LedgerDep
 from audit.chain import ChainStore
 from audit.trail import trail
@@ -33,7 +35,6 @@ from domain.errors import Forbidden, InvalidInput
 from service.ledger import Ledger
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
-MOST_ID_CHARS = 128  # longer than any business id the ledger accepts
 
 
 def replayed(then: list[dict[str, Any]], now: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -49,7 +50,7 @@ def replayed(then: list[dict[str, Any]], now: list[dict[str, Any]]) -> list[dict
     return rows
 
 
-def worker_trail(ledger: Ledger, viewer: ViewerDep, worker_id: str) -> list[dict[str, Any]]:
+def worker_trail(ledger: Ledger, viewer: Viewer, worker_id: str) -> list[dict[str, Any]]:
     """The worker's trail after the API's scope check (the registration says the home
     division), each fact beside the chain row sealed for its position (None: not sealed yet)."""
     viewer.access.require_read(ledger.get_worker(worker_id, version=1).home_division)
