@@ -10,6 +10,7 @@ as of an earlier business date and/or as known at an earlier instant, beside tod
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -50,6 +51,21 @@ def replayed(then: list[dict[str, Any]], now: list[dict[str, Any]]) -> list[dict
     return rows
 
 
+HASH = re.compile(r"[0-9a-f]{64}")
+
+
+def checkpoint_of(position: str | None, chain_hash: str | None) -> dict[str, Any] | None:
+    """A kept checkpoint typed back in (its position and chain hash), to verify against."""
+    position, chain_hash = (position or "").strip(), (chain_hash or "").strip().lower()
+    if not position and not chain_hash:
+        return None
+    if not position.isascii() or not position.isdigit() or len(position) > 18:
+        raise InvalidInput("position", "should be the checkpoint's position, a whole number")
+    if not HASH.fullmatch(chain_hash):
+        raise InvalidInput("chain_hash", "should be the checkpoint's chain hash: 64 hex digits")
+    return {"position": int(position), "chain_hash": chain_hash}
+
+
 def worker_trail(ledger: Ledger, viewer: Viewer, worker_id: str) -> list[dict[str, Any]]:
     """The worker's trail after the API's scope check (the registration says the home
     division), each fact beside the chain row sealed for its position (None: not sealed yet)."""
@@ -69,13 +85,18 @@ async def audit_page(
     known_at: str | None = None,
     run: str | None = None,
     worker_id: str | None = None,
+    position: str | None = None,
+    chain_hash: str | None = None,
 ) -> Response:
     access = viewer.access
     may_verify = access.reads_everything()
     wanted = (worker_id or "").strip()
     if len(wanted) > MOST_ID_CHARS:
         raise InvalidInput("worker_id", f"is longer than {MOST_ID_CHARS} characters")
-    checked = await run_in_threadpool(verify, ledger.store) if run and may_verify else None
+    kept = checkpoint_of(position, chain_hash)
+    checked = None
+    if (run or kept) and may_verify:
+        checked = await run_in_threadpool(verify, ledger.store, kept)
     picked = when(as_of, known_at)
     within = None if access.reads_everything() else access.covers
     rows: list[dict[str, Any]] = []
@@ -88,7 +109,7 @@ async def audit_page(
     facts = await run_in_threadpool(worker_trail, ledger, viewer, wanted) if wanted else None
     return render(request, "audit.html", {"viewer": viewer, "may_verify": may_verify,
                   "checked": checked, "when": picked, "rows": rows, "worker_id": wanted,
-                  "trail": facts})  # fmt: skip
+                  "trail": facts, "kept": kept})  # fmt: skip
 
 
 @router.get("/console/audit/checkpoint")

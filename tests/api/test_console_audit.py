@@ -159,3 +159,29 @@ def test_a_fact_recorded_without_a_token_shows_none(api: Api, ledger: Ledger) ->
     (row,) = trail_rows(page)
     cells = re.findall(r"<td>(.*?)</td>", row, re.S)
     assert "WorkerRegistered" in cells[0] and cells[2] == "—"
+
+
+def test_the_console_verifies_the_history_against_a_kept_checkpoint(
+    api: Api, ledger: Ledger
+) -> None:
+    Sealer(ledger.store).seal()
+    kept = api.get("auditor", "/audit/checkpoint").json()
+    b.worker(ledger)
+    Sealer(ledger.store).seal()
+    auditor = sign_in(api, "auditor")
+    page = auditor.get(
+        "/console/audit", params={"position": kept["position"], "chain_hash": kept["chain_hash"]}
+    ).text
+    assert "完整" in page and f"extends the checkpoint at {kept['position']}" in page
+    forged = auditor.get(
+        "/console/audit", params={"position": kept["position"], "chain_hash": "a" * 64}
+    ).text
+    assert "发现篡改" in forged and f'<dd id="first-bad">{kept["position"]}</dd>' in forged
+    for bad in ({"position": "x", "chain_hash": "a" * 64}, {"position": "3", "chain_hash": "<b>"}):
+        answer = auditor.get("/console/audit", params=bad)
+        assert answer.status_code == 422 and "<b>" not in answer.text
+    # A county's clerk may type one in: nothing is verified for it.
+    clerk = sign_in(api, "clerk").get(
+        "/console/audit", params={"position": "1", "chain_hash": "a" * 64}
+    )
+    assert clerk.status_code == 200 and 'id="verify-result"' not in clerk.text
