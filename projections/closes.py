@@ -39,15 +39,15 @@ def closes(cur: SqlCursor, division: str | None) -> list[dict[str, Any]]:
     """Every period closed on the accounts in `division` (itself and below; None: all),
     in recording order — the order they were closed, so each account's latest is last."""
     rows = rows_after(cur, schema.CLOSES, within(division), 0, MOST_CLOSES)
-    return [
-        {
-            "account": {"source": r["source"], "division": r["division"]},
-            "period": r["period"], "closed_on": r["closed_on"],
-            "closed_through": r["closed_through"],
-            "closing_balance": yuan(int(r["closing_balance"])),
-            "recorded_by": r["recorded_by"], "recorded_at": r["recorded_at"],
-            "position": int(r["position"]),
-        }  # fmt: skip
-        for r in rows
-    ]
+    return [close_item(r) for r in rows]
 
+
+def close_item(r: Any) -> dict[str, Any]:
+    return {
+        "account": {"source": r["source"], "division": r["division"]},
+        "period": r["period"], "closed_on": r["closed_on"],
+        "closed_through": r["closed_through"],
+        "closing_balance": yuan(int(r["closing_balance"])),
+        "recorded_by": r["recorded_by"], "recorded_at": r["recorded_at"],
+        "position": int(r["position"]),
+    }  # fmt: skip
