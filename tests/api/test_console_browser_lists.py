@@ -88,7 +88,9 @@ def tab_to(p: object, text: str, most: int = 40) -> None:
     raise AssertionError(f"{text} was not reached by Tab")
 
 
-def test_each_list_page_is_reached_by_keyboard_and_passes_axe(page: Watched, served: Served) -> None:
+def test_each_list_page_is_reached_by_keyboard_and_passes_axe(
+    page: Watched, served: Served
+) -> None:
     p = page.page
     sign_in(p, served, "auditor")
     for link, path in NAV.items():

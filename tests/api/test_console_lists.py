@@ -302,3 +302,41 @@ def test_period_close_shows_each_accounts_closed_periods_within_scope(api: Api) 
     assert tianxin is not None and "未结账" in tianxin.group(0)
     only = sign_in(api, "auditor").get("/console/period-close?closed=yes").text
     assert "employment_fund/430102" in only and "employment_fund/430103" not in only
+
+
+def test_two_approvers_are_two_people_and_the_first_is_not_offered_it_again(api: Api) -> None:
+    policy = {"division": "430102", "threshold": "100.00", "approvers": 2,
+              "effective_from": "2018-01-01"}  # fmt: skip
+    api.record("admin", {"event_id": "cl-policy", "type": "ApprovalPolicySet", "data": policy})
+    finance = sign_in(api, "finance")
+    first = approve(finance, "req-a")  # a policy in force on paid_on asks for two
+    assert first.status_code == 303 and "done=approved_once" in first.headers["location"]  # type: ignore[attr-defined]
+    row = row_of(finance.get("/console/approvals").text, "req-a")
+    assert '/approval"' not in row and "finance-subject" in row and "1/2" in row
+    again = approve(finance, "req-a", "apv-again")  # forced: the same person twice
+    assert again.status_code == 403 and "four eyes" in again.text  # type: ignore[attr-defined]
+    checker = sign_in(api, "checker")
+    assert "done=approved&" in approve(checker, "req-a", "apv-checker").headers["location"]  # type: ignore[attr-defined]
+    assert api.get("admin", "/payments/req-a").status_code == 200
+
+
+def test_hostile_decisions_are_clear_refusals_never_a_failure(api: Api) -> None:
+    checker = sign_in(api, "checker")
+    for request_id in ["nothing", "%E4%BD%A0", "x" * 500]:
+        answer = approve(checker, request_id)
+        assert answer.status_code in (404, 422) and 'id="refusal"' in answer.text, request_id  # type: ignore[attr-defined]
+    page = checker.get("/console/approvals").text
+    for data in [{"approval_id": "bad id!", "paid_on": "2018-08-01"},
+                 {"approval_id": "apv-1", "paid_on": "2018-02-30"},
+                 {"approval_id": "apv-1", "paid_on": "2017-08-01"}]:  # fmt: skip
+        answer = checker.post(
+            "/console/approvals/req-a/approval", data={"csrf": csrf_of(page), **data}
+        )
+        assert answer.status_code in (409, 422) and 'id="refusal"' in answer.text, data
+    long_reason = checker.post("/console/approvals/req-a/rejection",
+                               data={"csrf": csrf_of(page), "reason": "长" * 5000})  # fmt: skip
+    assert long_reason.status_code == 422
+    assert (
+        api.get("admin", "/payment-requests?status=pending").json()["items"][0]["request_id"]
+        == "req-a"
+    )
