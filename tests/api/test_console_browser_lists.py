@@ -18,14 +18,12 @@ import pytest
 from adapters.settings import Settings
 from service.ledger import Ledger
 from service.tokens import issue_token
-from tests.api.test_api_serve import Server, environment
-from tests.api.test_console_browser import (  # noqa: F401 - fixtures, found by name
+from tests.api import test_console_browser as shared
+from tests.api.test_console_browser import (
     Served,
     Watched,
-    browser,
     chromium_or_fail,
     no_axe_violations,
-    page,
     sign_in,
     start,
 )
@@ -33,6 +31,11 @@ from tests.conftest import new_postgres_database
 from tests.console_lists_support import CHECKER
 from tests.console_lists_support import WRITES as LIST_WRITES
 from tests.console_support import SCRIPT_NAME
+
+# The browser and the watched page (and its screenshot) are the console tests' own
+# fixtures; `page` uses the `served` below, which adds the lists' world.
+browser = shared.browser
+page = shared.page
 
 NAV = {
     "单位": "/console/organisations",
