@@ -340,3 +340,9 @@ def test_hostile_decisions_are_clear_refusals_never_a_failure(api: Api) -> None:
         api.get("admin", "/payment-requests?status=pending").json()["items"][0]["request_id"]
         == "req-a"
     )
+
+
+def test_a_name_search_leaves_the_workers_page_title_a_title(api: Api) -> None:
+    page = sign_in(api, "clerk").get("/console/workers", params={"name": "李四"}).text
+    title = re.search(r"<title>(.*?)</title>", page, re.S)
+    assert title is not None and title.group(1) == "劳动力 · 就业补助资金台账"
