@@ -162,9 +162,11 @@ class Projections:
         with self.store.transaction(commit=False) as cur:
             return views.worker(self.events, cur, worker_id, as_of)
 
-    def organisation(self, org_id: str, as_of: date | None = None) -> dict[str, Any] | None:
+    def organisation(
+        self, org_id: str, as_of: date | None = None, most_payments: int | None = None
+    ) -> dict[str, Any] | None:
         with self.store.transaction(commit=False) as cur:
-            return views.organisation(self.events, cur, org_id, as_of)
+            return views.organisation(self.events, cur, org_id, as_of, most_payments)
 
     def targets(self, within: Callable[[str], bool] | None = None) -> dict[str, Any]:
         with self.store.transaction(commit=False) as cur:

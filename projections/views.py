@@ -103,14 +103,21 @@ def trainings_of(w: Worker, as_of: date | None) -> list[dict[str, Any]]:
     ]
 
 
-def payments(cur: SqlCursor, column: str, value: str, as_of: date | None) -> list[dict[str, Any]]:
-    """Payments naming a worker or paid to a payee, by `paid_on`; reversed if by `as_of`."""
+def payments(
+    cur: SqlCursor, column: str, value: str, as_of: date | None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Payments naming a worker or paid to a payee, by `paid_on`; reversed if by `as_of`;
+    the first `limit` of them when given (the index on (column, paid_on) stops there)."""
     sql = f"SELECT * FROM {schema.PAYMENTS} WHERE {column} = ?"
     params: list[Any] = [value]
     if as_of is not None:
         sql += " AND paid_on <= ?"
         params.append(as_of.isoformat())
-    rows = cur.execute(sql + " ORDER BY paid_on, position", params).fetchall()
+    sql += " ORDER BY paid_on, position"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    rows = cur.execute(sql, params).fetchall()
     return [payment_view(r, reversed_by(r["reversed_on"], as_of)) for r in rows]
 
 
@@ -140,8 +147,14 @@ def payment_view(r: Any, reversed_on: str | None) -> dict[str, Any]:
 
 
 def organisation(
-    events: EventStore, cur: SqlCursor, org_id: str, as_of: date | None
+    events: EventStore,
+    cur: SqlCursor,
+    org_id: str,
+    as_of: date | None,
+    most_payments: int | None = None,
 ) -> dict[str, Any] | None:
+    """`most_payments`: the earliest that many of its payments only (the console shows a
+    page of them; a lender may be paid every day for years)."""
     o = events.get(ids.organisation_uuid(org_id), Organisation)
     if o is None:
         return None
@@ -152,7 +165,7 @@ def organisation(
         "kind": o.kind,
         "as_of": None if as_of is None else as_of.isoformat(),
         "base_designated_on": shown(o.base_designated_on, as_of),
-        "payments": payments(cur, "payee_id", org_id, as_of),
+        "payments": payments(cur, "payee_id", org_id, as_of, most_payments),
         "placements": employed(cur, org_id, as_of),
     }
 

@@ -60,7 +60,7 @@ async def organisation_page(
         # One outside Hunan lies in no scope: any clerk may register it, so any may read it.
         if divisions.is_hunan(division):
             viewer.access.require_read(division)
-        return projections.organisation(org_id, as_of=day)
+        return projections.organisation(org_id, as_of=day, most_payments=PAYMENTS_SHOWN + 1)
 
     view = await run_in_threadpool(read)
     if view is None:

@@ -155,7 +155,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "base_designated_on": ("扶贫车间/基地认定日期", "Designated a base on"),
     "payments_received": ("收到的补贴", "Payments received"),
     "all_payments": ("在补贴发放中查看全部", "All its payments"),
-    "more_payments": ("此处只列出前 100 笔", "only the first 100 are listed here"),
+    "more_payments": ("此处只列出最早的 {n} 笔", "only the earliest {n} are listed here"),
     "placements_of": ("就业安置", "Placements"),
     "placement_id": ("安置编号", "Placement id"),
     "role_in": ("身份", "As"),

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.console import listing
+from api.console import listing, organisations
 from service.ledger import Ledger
 from tests.api.test_console_pages import csrf_of, sign_in
 from tests.api_support import Api, running_api
@@ -136,6 +136,21 @@ def test_an_organisations_page_shows_its_payments_and_placements(api: Api) -> No
     assert "pay-1" in payments.group(0) and "¥200.00" in payments.group(0)
     assert "已冲回" in payments.group(0)  # pay-1 was reversed
     assert "p1" in page and "/console/payments?payee_id=agency" in page
+
+
+def test_an_organisations_page_reads_only_the_payments_it_shows(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    approved = api.post("finance", "/payment-requests/req-a/approval",
+                        {"approval_id": "apv-1", "paid_on": "2018-08-01"})  # fmt: skip
+    assert approved.status_code == 201
+    monkeypatch.setattr(organisations, "PAYMENTS_SHOWN", 1)
+    page = sign_in(api, "clerk").get("/console/organisations/agency").text
+    payments = re.search(r'<table id="org-payments">.*?</table>', page, re.S)
+    assert (
+        payments is not None and "pay-1" in payments.group(0) and "req-a" not in payments.group(0)
+    )
+    assert '<span id="more-payments">此处只列出最早的 1 笔</span>' in page
 
 
 def test_lists_page_by_the_apis_cursors_keeping_the_filters(
