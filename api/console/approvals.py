@@ -29,6 +29,7 @@ from api.console.web import (
     status_of,
 )
 from api.deps import LedgerDep, RuntimeDep
+from api.routes.lists import IDENTIFIER
 from api.runtime import Projections
 from domain.approvals import PENDING, STATUSES, ApprovePayment, RejectPayment
 from domain.errors import InvalidInput, LedgerError
@@ -37,6 +38,7 @@ from service.idempotency import request_hash
 from service.parsing import parse
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
+QUEUE = "/console/approvals"
 ALL = "all"  # the status filter's choice for every status
 DONE = ("approved", "approved_once", "rejected")  # what a decision's redirect may say
 MOST_FIELD_CHARS = 600  # a reason is at most 500 characters; more is cut before parsing
@@ -84,22 +86,23 @@ def queue(
     wanted = status_filter(status)
     code = None if given(division) is None else parse_division("division", given(division))
     within = None if viewer.access.reads_everything() else viewer.access.covers
-    found = listed(request, cursor, lambda after, n: projections.payment_requests(after, n, wanted, code, within))  # fmt: skip
+    found = listed(request, cursor, lambda after, n: projections.payment_requests(after, n, wanted, code, within), QUEUE)  # fmt: skip
     names = projections.names([r["payee_id"] for r in found.items])
     rows = [
         {**r, "may_decide": may_decide(viewer, r), "own": is_own(viewer, r)} for r in found.items
     ]
     done = request.query_params.get("done")
+    done_id = request.query_params.get("request", "")
     return render(request, "approvals.html", {
         "viewer": viewer, "listed": found, "rows": rows, "names": names,
         "status": ALL if wanted is None else wanted, "statuses": (*STATUSES, ALL),
         "division": division or "", "problem": problem,
-        "done": done if done in DONE else None, "done_id": request.query_params.get("request", "")[:64],
+        "done": done if done in DONE and IDENTIFIER.fullmatch(done_id) else None, "done_id": done_id,
         "approval_id": lambda: "console." + secrets.token_hex(12),
     }, status_code)  # fmt: skip
 
 
-@router.get("/console/approvals")
+@router.get(QUEUE)
 def approvals_page(
     request: Request,
     viewer: ViewerDep,
@@ -111,10 +114,18 @@ def approvals_page(
     return queue(request, viewer, projections, status, division, cursor)
 
 
+@router.get("/console/approvals/{request_id}/{action}")
+async def back_to_the_queue(request: Request, request_id: str, action: str) -> Response:
+    """A decision's address asked for by GET (the language toggle on a refusal, a reload):
+    the queue, in the language asked for."""
+    lang = request.query_params.get("lang")
+    return RedirectResponse(QUEUE + (f"?lang={lang}" if lang in ("zh", "en") else ""), 303)
+
+
 def decided(request_id: str, done: str) -> RedirectResponse:
     """Back to the queue, saying what was done (a word chosen here, and the request's id)."""
     query = urlencode({"done": done, "request": request_id})
-    return RedirectResponse(f"/console/approvals?{query}", status_code=303)
+    return RedirectResponse(f"{QUEUE}?{query}", status_code=303)
 
 
 async def form_of(request: Request, viewer: Viewer) -> dict[str, str] | None:

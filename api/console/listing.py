@@ -35,15 +35,19 @@ class Listed:
 
 
 def listed(
-    request: Request, cursor: str | None, fetch: Callable[[int, int], list[dict[str, Any]]]
+    request: Request,
+    cursor: str | None,
+    fetch: Callable[[int, int], list[dict[str, Any]]],
+    path: str | None = None,
 ) -> Listed:
-    """`fetch(after, n)` up to n items after a position, in recording order."""
+    """`fetch(after, n)` up to n items after a position, in recording order; the links
+    lead to `path` (the page's own by default)."""
     page = page_request(str(PAGE_ITEMS), given(cursor))
     items, next_cursor = page.answer(
         fetch(page.after, page.limit + 1), lambda i: int(i["position"])
     )
     kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("cursor", "lang")]
-    path = request.url.path
+    path = path or request.url.path
     next_href = f"{path}?{urlencode([*kept, ('cursor', next_cursor)])}" if next_cursor else None
     first_href = (f"{path}?{urlencode(kept)}" if kept else path) if page.after else None
     return Listed(items, next_href, first_href)

@@ -361,3 +361,18 @@ def test_a_name_search_leaves_the_workers_page_title_a_title(api: Api) -> None:
     page = sign_in(api, "clerk").get("/console/workers", params={"name": "李四"}).text
     title = re.search(r"<title>(.*?)</title>", page, re.S)
     assert title is not None and title.group(1) == "劳动力 · 就业补助资金台账"
+
+
+def test_a_refusals_links_lead_back_to_the_queue(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(listing, "PAGE_ITEMS", 1)
+    finance = sign_in(api, "finance")
+    forced = approve(finance, "req-b")  # four eyes: the queue, from a POST's address
+    assert forced.status_code == 403  # type: ignore[attr-defined]
+    following = re.search(r'<a href="([^"]+)" rel="next">', forced.text)  # type: ignore[attr-defined]
+    assert following is not None and following.group(1).startswith("/console/approvals?cursor=")
+    toggled = finance.get("/console/approvals/req-b/approval?lang=en", follow_redirects=False)
+    assert (
+        toggled.status_code == 303 and toggled.headers["location"] == "/console/approvals?lang=en"
+    )
+    spoofed = finance.get("/console/approvals?done=approved&request=%3Cb%3E%20anything").text
+    assert 'id="done"' not in spoofed
