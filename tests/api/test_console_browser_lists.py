@@ -20,6 +20,7 @@ from service.ledger import Ledger
 from service.tokens import issue_token
 from tests.api import test_console_browser as shared
 from tests.api.test_console_browser import (
+    ARTIFACTS,
     Served,
     Watched,
     chromium_or_fail,
@@ -157,6 +158,8 @@ def test_a_checker_approves_and_rejects_and_the_maker_is_offered_neither(
     own = p.locator("tr[data-request='req-b']")
     assert own.get_by_role("button").count() == 0 and "另一位财务人员" in own.inner_text()
     no_axe_violations(p)
+    ARTIFACTS.mkdir(exist_ok=True)  # the queue with its forms, before the page changes
+    p.screenshot(path=str(ARTIFACTS / f"console-approvals-queue-{served.store}.png"), full_page=True)
     mine = p.locator("tr[data-request='req-a']")
     mine.get_by_label("支付日期").fill("2018-08-02")
     mine.get_by_role("button", name="审核通过").click()
