@@ -115,6 +115,7 @@ def test_a_county_clerk_sees_only_the_organisations_of_its_county(api: Api) -> N
     assert client.get("/console/organisations?division=430103").status_code == 403
     # One outside Hunan lies in no scope: found by its division, as the API finds it.
     assert "广州厂" in client.get("/console/organisations?division=440106").text
+    assert client.get("/console/organisations/gz").status_code == 200  # as GET /v1/organisations/gz
     assert "天心厂" in sign_in(api, "auditor").get("/console/organisations").text
 
 
