@@ -163,10 +163,10 @@ class Projections:
             return views.worker(self.events, cur, worker_id, as_of)
 
     def organisation(
-        self, org_id: str, as_of: date | None = None, most_payments: int | None = None
+        self, org_id: str, as_of: date | None = None, most: int | None = None
     ) -> dict[str, Any] | None:
         with self.store.transaction(commit=False) as cur:
-            return views.organisation(self.events, cur, org_id, as_of, most_payments)
+            return views.organisation(self.events, cur, org_id, as_of, most)
 
     def targets(self, within: Callable[[str], bool] | None = None) -> dict[str, Any]:
         with self.store.transaction(commit=False) as cur:

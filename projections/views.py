@@ -151,10 +151,10 @@ def organisation(
     cur: SqlCursor,
     org_id: str,
     as_of: date | None,
-    most_payments: int | None = None,
+    most: int | None = None,
 ) -> dict[str, Any] | None:
-    """`most_payments`: the earliest that many of its payments only (the console shows a
-    page of them; a lender may be paid every day for years)."""
+    """`most`: the earliest that many of its payments and of its placements only (the
+    console shows a page of each; a lender may be paid every day for years)."""
     o = events.get(ids.organisation_uuid(org_id), Organisation)
     if o is None:
         return None
@@ -165,19 +165,26 @@ def organisation(
         "kind": o.kind,
         "as_of": None if as_of is None else as_of.isoformat(),
         "base_designated_on": shown(o.base_designated_on, as_of),
-        "payments": payments(cur, "payee_id", org_id, as_of, most_payments),
-        "placements": employed(cur, org_id, as_of),
+        "payments": payments(cur, "payee_id", org_id, as_of, most),
+        "placements": employed(cur, org_id, as_of, most),
     }
 
 
-def employed(cur: SqlCursor, org_id: str, as_of: date | None) -> list[dict[str, Any]]:
-    """Placements the organisation employs, or made as the service agency."""
+def employed(
+    cur: SqlCursor, org_id: str, as_of: date | None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Placements the organisation employs, or made as the service agency (the first
+    `limit` of them when given)."""
     sql = f"SELECT * FROM {schema.PLACEMENTS} WHERE (employer_id = ? OR agency_id = ?)"
     params: list[Any] = [org_id, org_id]
     if as_of is not None:
         sql += " AND started_on <= ?"
         params.append(as_of.isoformat())
-    rows = cur.execute(sql + " ORDER BY started_on, placement_id", params).fetchall()
+    sql += " ORDER BY started_on, placement_id"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    rows = cur.execute(sql, params).fetchall()
     return [
         {
             "placement_id": r["placement_id"],

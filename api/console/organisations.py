@@ -22,7 +22,7 @@ from domain.values import parse_date
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 MOST_ID_CHARS = 128  # longer than any id the ledger accepts
-PAYMENTS_SHOWN = 100  # on an organisation's page; the payments page lists them all
+SHOWN = 100  # payments and placements on an organisation's page; the payments page lists all
 
 
 @router.get("/console/organisations")
@@ -60,12 +60,13 @@ async def organisation_page(
         # One outside Hunan lies in no scope: any clerk may register it, so any may read it.
         if divisions.is_hunan(division):
             viewer.access.require_read(division)
-        return projections.organisation(org_id, as_of=day, most_payments=PAYMENTS_SHOWN + 1)
+        return projections.organisation(org_id, as_of=day, most=SHOWN + 1)
 
     view = await run_in_threadpool(read)
     if view is None:
         raise NotFound(f"unknown organisation {org_id}")
-    payments = view["payments"]
+    payments, placements = view["payments"], view["placements"]
     return render(request, "organisation.html", {"viewer": viewer, "org": view,
-                  "payments": payments[:PAYMENTS_SHOWN], "more_payments": len(payments) > PAYMENTS_SHOWN,
+                  "payments": payments[:SHOWN], "more_payments": len(payments) > SHOWN,
+                  "placements": placements[:SHOWN], "more_placements": len(placements) > SHOWN,
                   "as_of": as_of or ""})  # fmt: skip

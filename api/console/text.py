@@ -157,6 +157,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "all_payments": ("在补贴发放中查看全部", "All its payments"),
     "more_payments": ("此处只列出最早的 {n} 笔", "only the earliest {n} are listed here"),
     "placements_of": ("就业安置", "Placements"),
+    "more_placements": ("此处只列出最早的 {n} 项", "only the earliest {n} are listed here"),
     "placement_id": ("安置编号", "Placement id"),
     "role_in": ("身份", "As"),
     "as_employer": ("用工单位", "employer"),

@@ -159,7 +159,9 @@ def test_a_checker_approves_and_rejects_and_the_maker_is_offered_neither(
     assert own.get_by_role("button").count() == 0 and "另一位财务人员" in own.inner_text()
     no_axe_violations(p)
     ARTIFACTS.mkdir(exist_ok=True)  # the queue with its forms, before the page changes
-    p.screenshot(path=str(ARTIFACTS / f"console-approvals-queue-{served.store}.png"), full_page=True)
+    p.screenshot(
+        path=str(ARTIFACTS / f"console-approvals-queue-{served.store}.png"), full_page=True
+    )
     mine = p.locator("tr[data-request='req-a']")
     mine.get_by_label("支付日期").fill("2018-08-02")
     mine.get_by_role("button", name="审核通过").click()

@@ -139,19 +139,22 @@ def test_an_organisations_page_shows_its_payments_and_placements(api: Api) -> No
     assert "p1" in page and "/console/payments?payee_id=agency" in page
 
 
-def test_an_organisations_page_reads_only_the_payments_it_shows(
+def test_an_organisations_page_reads_only_the_payments_and_placements_it_shows(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     approved = api.post("finance", "/payment-requests/req-a/approval",
                         {"approval_id": "apv-1", "paid_on": "2018-08-01"})  # fmt: skip
     assert approved.status_code == 201
-    monkeypatch.setattr(organisations, "PAYMENTS_SHOWN", 1)
+    monkeypatch.setattr(organisations, "SHOWN", 1)
     page = sign_in(api, "clerk").get("/console/organisations/agency").text
     payments = re.search(r'<table id="org-payments">.*?</table>', page, re.S)
     assert (
         payments is not None and "pay-1" in payments.group(0) and "req-a" not in payments.group(0)
     )
     assert '<span id="more-payments">此处只列出最早的 1 笔</span>' in page
+    placements = re.search(r'<section aria-labelledby="placements-h">.*?</table>', page, re.S)
+    assert placements is not None and placements.group(0).count("<tr><td>") == 1  # of four
+    assert '<p id="more-placements">此处只列出最早的 1 项</p>' in page
 
 
 def test_lists_page_by_the_apis_cursors_keeping_the_filters(
