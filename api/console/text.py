@@ -175,6 +175,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "nearest": ("最接近的候选", "Nearest candidate"),
     "none_side": ("（无）", "(none)"),
     "voucher": ("凭证号", "Voucher"),
+    "ledger_reference": ("账上编号", "Ledger reference"),
     "date_slip": ("日期差（天）", "Date slip (days)"),
     "amount_difference": ("金额差", "Amount difference"),
     "rec_matched": ("已匹配", "Matched"),

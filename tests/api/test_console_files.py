@@ -108,7 +108,10 @@ def test_finance_uploads_the_treasury_file_and_reads_the_report_with_differences
     # Names from the file are text: no markup of theirs reaches the page.
     assert SCRIPT_NAME not in page.text and ESCAPED in page.text and "<b>bold</b>" not in page.text
     listed = client.get("/console/reconciliations").text
-    assert f"/console/reconciliations/{reconciliation_id}" in listed and "treasury-2018-07.csv" in listed
+    assert (
+        f"/console/reconciliations/{reconciliation_id}" in listed
+        and "treasury-2018-07.csv" in listed
+    )
     english = client.get(report_path + "?lang=en").text
     assert "Date mismatch" in english or "Amount mismatch" in english
     assert "Nearest candidate" in english and "already matched to another line" in english
@@ -145,7 +148,10 @@ def test_a_bad_treasury_file_is_refused_on_the_page_with_the_apis_reasons(
     problem = from_api.json()
     assert 'id="refused"' in answer.text and escape(problem["detail"]) in answer.text
     for error in problem.get("errors", []):
-        assert f'<td class="number">{error["row"]}</td><td>{escape(error["column"])}</td>' in answer.text
+        assert (
+            f'<td class="number">{error["row"]}</td><td>{escape(error["column"])}</td>'
+            in answer.text
+        )
     if reason == "row":
         assert problem["errors"] and 'id="refused-rows"' in answer.text
     # What was typed is kept in the form, so the officer tries again with another file.
@@ -181,7 +187,9 @@ def test_a_file_too_large_is_a_413_page_not_a_problem_document(api: Api) -> None
     answer = upload_treasury(client, b"0" * (MAX_FILE_BYTES + 1))
     assert answer.status_code == 413
     assert answer.headers["content-type"].startswith("text/html")
-    assert "The file is too large" in answer.text and 'href="/console/reconciliations"' in answer.text
+    assert (
+        "The file is too large" in answer.text and 'href="/console/reconciliations"' in answer.text
+    )
 
 
 def test_a_forged_upload_is_refused_and_nothing_is_reconciled(api: Api) -> None:
@@ -196,7 +204,9 @@ def test_a_forged_upload_is_refused_and_nothing_is_reconciled(api: Api) -> None:
 def test_only_finance_may_reconcile_and_clerks_do_not_see_reconciliations(api: Api) -> None:
     clerk = sign_in(api, "clerk")
     overview = clerk.get("/console/overview").text
-    assert 'href="/console/reconciliations"' not in overview and 'href="/console/imports"' in overview
+    assert (
+        'href="/console/reconciliations"' not in overview and 'href="/console/imports"' in overview
+    )
     assert clerk.get("/console/reconciliations").status_code == 403
     csrf = csrf_of(clerk.get("/console/overview").text)
     assert upload_treasury(clerk, treasury_csv(TREASURY_ROWS), csrf=csrf).status_code == 403
@@ -238,7 +248,19 @@ def survey_form(header: list[str] = SURVEY_HEADER) -> bytes:
     rows = [
         ["王五", good, HOME, "2017/9/1", "李四", "未就业", "是", "技能培训", "", "", ""],
         ["赵六", bad_check, HOME, "2017/9/1", "李四", "未就业", "是", "", "", "", ""],
-        ["钱七", id_number(serial=33), HOME, "2017/9/1", "李四", "未就业", RUSSIAN_DOLL, "", "", "", ""],
+        [
+            "钱七",
+            id_number(serial=33),
+            HOME,
+            "2017/9/1",
+            "李四",
+            "未就业",
+            RUSSIAN_DOLL,
+            "",
+            "",
+            "",
+            "",
+        ],
     ]
     out = io.StringIO()
     csv.writer(out).writerows([["湖南省农村贫困劳动力就业信息表"], header, *rows])
@@ -391,7 +413,9 @@ def test_the_statement_files_keep_the_known_at_picked_in_beijing_time(api: Api) 
     from_api = api.get("clerk", f"{path}?known_at={later:%Y-%m-%dT%H:%M:%SZ}&format=csv")
     assert picked.status_code == from_api.status_code == 200, (picked.text, from_api.text)
     assert picked.content == from_api.content
-    assert client.get(f"/console/accounts/employment_fund/{TIANXIN}/statement.xlsx").status_code == 403
+    assert (
+        client.get(f"/console/accounts/employment_fund/{TIANXIN}/statement.xlsx").status_code == 403
+    )
 
 
 def test_the_new_pages_have_no_inline_script(api: Api) -> None:
