@@ -24,12 +24,17 @@ from api.routes.lists import list_reconciliations
 from api.runtime import Projections
 from domain.accounts import SOURCES
 from domain.errors import InvalidInput
-from domain.reconciliation import DIFFERENCES, explain
+from domain.reconciliation import DIFFERENCES, LEDGER_FIELDS, TREASURY_FIELDS, explain
 from service.reconcile import DEFAULT_DATE_TOLERANCE
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 LISTED = 50  # reports on one page of the list; `cursor` pages further, as the API's list
 FILE_FORMATS = ("csv", "xlsx")
+# Every field a report line may have: a report kept before a field was added shows it blank.
+BLANK_LINE: dict[str, Any] = dict.fromkeys(
+    (*TREASURY_FIELDS, *LEDGER_FIELDS, "key", "shape", "date_slip", "amount_difference",
+     "payee_differs", "nearest_taken", "matched_amount")
+)  # fmt: skip
 
 
 def may_reconcile(viewer: Viewer) -> bool:
@@ -49,6 +54,8 @@ def listed(
         cursor=cursor or None,
     )
     found: dict[str, Any] = json_of(answer)
+    for item in found["items"]:
+        item["differing"] = sum(int(item["totals"].get(status) or 0) for status in DIFFERENCES)
     return found
 
 
@@ -118,9 +125,10 @@ def report_lines(report: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     """Each line with its reason in the page's language (the domain's own explanation)."""
     tolerance = int(report.get("date_tolerance") or 0)
     return [
-        {**line, "differs": line["status"] in DIFFERENCES, "why": explain(line, tolerance, lang)}
+        {**BLANK_LINE, **line, "differs": line["status"] in DIFFERENCES,
+         "why": explain(line, tolerance, lang)}
         for line in report["lines"]
-    ]
+    ]  # fmt: skip
 
 
 @router.get("/console/reconciliations/{reconciliation_id}")

@@ -327,6 +327,67 @@ def test_a_running_import_is_polled_by_its_page(api: Api) -> None:
     assert '<progress id="job-progress" max="3" value="0"' in page
 
 
+def test_a_failed_import_says_why_and_stops_polling(api: Api, ledger: Ledger) -> None:
+    from service.import_jobs import Runner
+    from service.tokens import revoke_token
+
+    clerk = sign_in(api, "clerk")
+    runtime = api.client.app.state.runtime  # type: ignore[attr-defined]
+    runtime.imports().stop()  # the job waits, while its token is revoked
+    job_path = upload_survey(clerk, survey_form()).headers["location"]
+    revoke_token(ledger, api.tokens["clerk"].split("_")[1], revoked_by="test")
+    assert Runner(ledger, runtime.imports().store).run_next()
+    page = sign_in(api, "auditor").get(job_path).text
+    assert 'data-status="failed"' in page and "hx-trigger" not in page
+    assert "失败原因: the token that started the import was revoked" in page
+
+
+def test_a_long_row_report_lists_its_first_rows_and_points_to_the_file(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import api.console.imports as pages
+
+    monkeypatch.setattr(pages, "ROWS_SHOWN", 1)
+    client = sign_in(api, "clerk")
+    done = finished(client, upload_survey(client, survey_form()).headers["location"])
+    table = re.search(r'<table id="row-report".*?</table>', done, re.S)
+    assert table is not None and len(re.findall(r'<th scope="row"', table.group(0))) == 1
+    assert "完整报告请下载" in done and "/report.xlsx" in done
+
+
+def test_both_lists_page_as_the_apis_lists_do(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    import api.console.imports as import_pages
+    import api.console.reconciliations as reconciliation_pages
+
+    monkeypatch.setattr(import_pages, "LISTED", 1)
+    monkeypatch.setattr(reconciliation_pages, "LISTED", 1)
+    finance = sign_in(api, "finance")
+    first = upload_treasury(finance, treasury_csv(TREASURY_ROWS)).headers["location"]
+    second = upload_treasury(finance, treasury_csv(TREASURY_ROWS[:1])).headers["location"]
+    listed = finance.get("/console/reconciliations").text
+    assert first in listed and second not in listed
+    more = re.search(r'<a rel="next" href="([^"]+)"', listed)
+    assert more is not None
+    assert second in finance.get(more.group(1).replace("&amp;", "&")).text
+    clerk = sign_in(api, "clerk")
+    jobs = [upload_survey(clerk, survey_form()).headers["location"] for _ in range(2)]
+    listed = clerk.get("/console/imports").text
+    assert jobs[0] in listed and jobs[1] not in listed
+    more = re.search(r'<a rel="next" href="([^"]+)"', listed)
+    assert more is not None and jobs[1] in clerk.get(more.group(1).replace("&amp;", "&")).text
+
+
+def test_the_file_pages_speak_english_a_click_away(api: Api) -> None:
+    finance = sign_in(api, "finance")
+    page = finance.get("/console/reconciliations?lang=en").text
+    assert "Upload the treasury&#39;s file" in page and "Treasury file (CSV or XLSX)" in page
+    clerk = sign_in(api, "clerk")
+    job_path = upload_survey(clerk, survey_form()).headers["location"]
+    done = finished(clerk, job_path)
+    assert "Refused rows, by the form&#39;s own columns" in clerk.get(f"{job_path}?lang=en").text
+    assert "已完成" in done
+
+
 def test_a_form_that_is_no_form_is_refused_on_the_page_with_the_apis_reason(api: Api) -> None:
     client = sign_in(api, "clerk")
     content = "名字,电话\n张三,123\n".encode()
