@@ -30,6 +30,7 @@ from service.reconcile import DEFAULT_DATE_TOLERANCE
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 LISTED = 50  # reports on one page of the list; `cursor` pages further, as the API's list
 FILE_FORMATS = ("csv", "xlsx")
+REPORT_LINES = 200  # report lines on one page; the report's files hold them all
 # Every field a report line may have: a report kept before a field was added shows it blank.
 BLANK_LINE: dict[str, Any] = dict.fromkeys(
     (*TREASURY_FIELDS, *LEDGER_FIELDS, "key", "shape", "date_slip", "amount_difference",
@@ -133,13 +134,37 @@ def report_lines(report: dict[str, Any], lang: str) -> list[dict[str, Any]]:
 
 @router.get("/console/reconciliations/{reconciliation_id}")
 def report_page(
-    request: Request, reconciliation_id: str, viewer: ViewerDep, ledger: LedgerDep
+    request: Request,
+    reconciliation_id: str,
+    viewer: ViewerDep,
+    ledger: LedgerDep,
+    show: str | None = None,
+    page: str | None = None,
 ) -> Response:
+    """The report: its totals, then its lines REPORT_LINES to a page (a treasury file may
+    hold tens of thousands), all of them or only those that differ (`show=differences`)."""
+    if show not in (None, "", "all", "differences"):
+        raise InvalidInput("show", f"should be all or differences, not {show[:20]!r}")
     report = json_of(reconciliation_report(reconciliation_id[:64], viewer.access, ledger))
+    lines = report_lines(report, viewer.lang)
+    if show == "differences":
+        lines = [line for line in lines if line["differs"]]
+    pages = max(1, -(-len(lines) // REPORT_LINES))
+    number = page_number(page, pages)
+    shown = lines[(number - 1) * REPORT_LINES : number * REPORT_LINES]
     return render(request, "reconciliation.html", {
-        "viewer": viewer, "report": report, "totals": report["totals"],
-        "lines": report_lines(report, viewer.lang), "differences": DIFFERENCES,
+        "viewer": viewer, "report": report, "totals": report["totals"], "lines": shown,
+        "differences": DIFFERENCES, "show": show or "all", "page": number, "pages": pages,
+        "count": len(lines),
     })  # fmt: skip
+
+
+def page_number(page: str | None, pages: int) -> int:
+    if page is None or page == "":
+        return 1
+    if not page.isascii() or not page.isdigit() or not 1 <= int(page[:9]) <= pages:
+        raise InvalidInput("page", f"should be a page number from 1 to {pages}, not {page[:20]!r}")
+    return int(page)
 
 
 @router.get("/console/reconciliations/{reconciliation_id}/report.{fmt}")

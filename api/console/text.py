@@ -176,6 +176,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "none_side": ("（无）", "(none)"),
     "voucher": ("凭证号", "Voucher"),
     "ledger_reference": ("账上编号", "Ledger reference"),
+    "show_all": ("全部", "All lines"),
+    "show_differences": ("只看差异", "Differences only"),
     "date_slip": ("日期差（天）", "Date slip (days)"),
     "amount_difference": ("金额差", "Amount difference"),
     "rec_matched": ("已匹配", "Matched"),

@@ -117,6 +117,27 @@ def test_finance_uploads_the_treasury_file_and_reads_the_report_with_differences
     assert "Nearest candidate" in english and "already matched to another line" in english
 
 
+def test_a_long_report_pages_and_shows_its_differences_alone(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import api.console.reconciliations as pages
+
+    monkeypatch.setattr(pages, "REPORT_LINES", 2)
+    client = sign_in(api, "finance")
+    matched = ["2018-07-15", "芙蓉人力中介", "200.00", "职业介绍补贴"]
+    rows = [matched, *TREASURY_ROWS[2:], ["2018-07-17", "无名氏", "1.00", ""]]
+    report_path = upload_treasury(client, treasury_csv(rows)).headers["location"]
+    first = client.get(report_path).text
+    assert len(re.findall(r'<tr class="status-', first)) == 2 and "页 1 / 2" in first
+    second = client.get(f"{report_path}?show=all&page=2").text
+    assert len(re.findall(r'<tr class="status-', second)) == 1
+    differing = client.get(f"{report_path}?show=differences").text
+    statuses = re.findall(r'<tr class="status-([a-z_]+)', differing)
+    assert statuses == ["unmatched_treasury", "unmatched_treasury"] and "页 1 / 1" not in differing
+    for bad in ("?page=3", "?page=0", "?page=x", "?show=everything"):
+        assert client.get(report_path + bad).status_code == 422, bad
+
+
 def test_the_report_downloads_are_the_apis_files(api: Api) -> None:
     client = sign_in(api, "finance")
     report_path = upload_treasury(client, treasury_csv(TREASURY_ROWS)).headers["location"]
