@@ -122,13 +122,12 @@ async def upload_treasury_file(
     return RedirectResponse(f"/console/reconciliations/{report['reconciliation_id']}", status_code=303)  # fmt: skip
 
 
-def report_lines(report: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+def report_lines(lines: list[dict[str, Any]], tolerance: int, lang: str) -> list[dict[str, Any]]:
     """Each line with its reason in the page's language (the domain's own explanation)."""
-    tolerance = int(report.get("date_tolerance") or 0)
     return [
         {**BLANK_LINE, **line, "differs": line["status"] in DIFFERENCES,
          "why": explain(line, tolerance, lang)}
-        for line in report["lines"]
+        for line in lines
     ]  # fmt: skip
 
 
@@ -146,12 +145,13 @@ def report_page(
     if show not in (None, "", "all", "differences"):
         raise InvalidInput("show", f"should be all or differences, not {show[:20]!r}")
     report = json_of(reconciliation_report(reconciliation_id[:64], viewer.access, ledger))
-    lines = report_lines(report, viewer.lang)
+    lines: list[dict[str, Any]] = report["lines"]
     if show == "differences":
-        lines = [line for line in lines if line["differs"]]
+        lines = [line for line in lines if line["status"] in DIFFERENCES]
     pages = max(1, -(-len(lines) // REPORT_LINES))
     number = page_number(page, pages)
-    shown = lines[(number - 1) * REPORT_LINES : number * REPORT_LINES]
+    tolerance = int(report.get("date_tolerance") or 0)
+    shown = report_lines(lines[(number - 1) * REPORT_LINES : number * REPORT_LINES], tolerance, viewer.lang)  # fmt: skip
     return render(request, "reconciliation.html", {
         "viewer": viewer, "report": report, "totals": report["totals"], "lines": shown,
         "differences": DIFFERENCES, "show": show or "all", "page": number, "pages": pages,
