@@ -74,6 +74,7 @@ def api_reconcile(api: Api, content: bytes, who: str = "finance") -> Any:
                            headers=api.headers(who, **{"Content-Type": "text/csv"}))  # fmt: skip
 
 
+@pytest.mark.both_stores
 def test_finance_uploads_the_treasury_file_and_reads_the_report_with_differences_marked(
     api: Api,
 ) -> None:
@@ -240,6 +241,7 @@ def test_only_finance_may_reconcile_and_clerks_do_not_see_reconciliations(api: A
     assert api.get("auditor", "/reconciliations").json()["items"] == []
 
 
+@pytest.mark.both_stores
 def test_a_county_finance_officer_sees_only_its_own_reconciliations(api: Api) -> None:
     report_path = upload_treasury(sign_in(api, "finance"), treasury_csv(TREASURY_ROWS)).headers["location"]  # fmt: skip
     tianxin = sign_in(api, "finance_tianxin")
@@ -443,6 +445,7 @@ def test_the_blank_form_is_the_apis_template(api: Api) -> None:
     assert from_console.headers["content-disposition"] == from_api.headers["content-disposition"]
 
 
+@pytest.mark.both_stores
 def test_a_county_clerk_sees_only_its_own_imports(api: Api) -> None:
     clerk = sign_in(api, "clerk")
     job_path = upload_survey(clerk, survey_form()).headers["location"]
