@@ -70,11 +70,16 @@ def list_page(
     cursor: str | None = None,
 ) -> Response:
     found = listed(viewer, projections, division, cursor) if viewer_may_list(viewer) else None
+    # The divisions whose accounts the officer may reconcile, offered as the field is typed.
+    within = None if viewer.access.reads_everything() else viewer.access.covers
+    accounts = projections.accounts(None, None, within) if may_reconcile(viewer) else []
+    divisions = sorted({account["division"] for account in accounts})
     asked = {"source": "employment_fund", "division": viewer.access.division, "period": "",
              "date_tolerance": str(DEFAULT_DATE_TOLERANCE), **(typed or {})}  # fmt: skip
     return render(request, "reconciliations.html", {
         "viewer": viewer, "found": found, "may_reconcile": may_reconcile(viewer),
         "sources": SOURCES, "asked": asked, "refused": refused, "division": division or "",
+        "divisions": divisions,
     }, status_code=refused.status if refused else 200)  # fmt: skip
 
 

@@ -247,6 +247,9 @@ def test_a_county_finance_officer_sees_only_its_own_reconciliations(api: Api) ->
     tianxin = sign_in(api, "finance_tianxin")
     listed = tianxin.get("/console/reconciliations").text
     assert report_path not in listed and "范围内还没有对账报告" in listed
+    # The form offers the accounts of its own county only.
+    offered = re.findall(r'<option value="([0-9]{6})">', listed)
+    assert offered == [TIANXIN]
     refused = tianxin.get(report_path)
     assert refused.status_code == 403 and "芙蓉人力中介" not in refused.text
     assert tianxin.get(f"{report_path}/report.csv").status_code == 403
