@@ -154,7 +154,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "file_refused": ("文件未被接受", "The file was refused"),
     "row": ("行号", "Row"),
     "column": ("列", "Column"),
-    "reason": ("原因", "Reason"),
+    "cause": ("原因", "Reason"),
     "file_name": ("文件名", "File name"),
     "differences": ("差异", "Differences"),
     "to_check": ("项待核对", "to check"),
