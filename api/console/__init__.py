@@ -11,9 +11,11 @@ from api.console import (
     approvals,
     audit,
     closes,
+    imports,
     organisations,
     overview,
     payments,
+    reconciliations,
     signin,
     statement,
     targets,
@@ -21,7 +23,7 @@ from api.console import (
 )
 
 ROUTERS = (
-    *(signin, overview, statement, workers, audit, targets),
+    *(signin, overview, statement, workers, audit, targets, reconciliations, imports),
     *(organisations, payments, approvals, closes),  # console-lists
 )
 
