@@ -234,7 +234,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "A division code (6 digits), with the divisions below it; only within your scope.",
     ),
     "org_name": ("单位名称", "Name"),
-    "name_hint": ("按登记的完整名称查找（不是前缀）。", "The whole name as registered (not a prefix)."),
+    "name_hint": (
+        "按登记的完整名称查找（不是前缀）。",
+        "The whole name as registered (not a prefix).",
+    ),
     "org_id": ("单位编号", "Organisation id"),
     "org_kind": ("单位类型", "Kind"),
     "kind_enterprise": ("企业", "Enterprise"),
