@@ -1,4 +1,5 @@
-"""The console's lists over HTTP (TestClient): organisations, payments, the approvals
+"""The console's lists over HTTP (TestClient; scope, cursors, filters and a decision on
+PostgreSQL too): organisations, payments, the approvals
 queue and period close — each behind the session, within the viewer's scope, everything
 typed shown as text, paged by the API's cursors; approving and rejecting through the
 service with four eyes and CSRF, the service's refusals shown on the queue."""
@@ -106,6 +107,7 @@ def test_an_organisation_named_as_a_script_is_shown_as_text(api: Api) -> None:
     assert ESCAPED in found and "芙蓉人力中介" not in found
 
 
+@pytest.mark.both_stores  # the lists' SQL and the scope, per store
 def test_a_county_clerk_sees_only_the_organisations_of_its_county(api: Api) -> None:
     client = sign_in(api, "clerk")
     page = client.get("/console/organisations").text
@@ -157,6 +159,7 @@ def test_an_organisations_page_reads_only_the_payments_and_placements_it_shows(
     assert '<p id="more-placements">此处只列出最早的 1 项</p>' in page
 
 
+@pytest.mark.both_stores  # the lists' SQL and the scope, per store
 def test_lists_page_by_the_apis_cursors_keeping_the_filters(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -194,6 +197,7 @@ def test_payments_show_yuan_rule_account_payee_and_reversal(api: Api) -> None:
     assert 'href="/console/payments/pay-1"' in row.group(0)
 
 
+@pytest.mark.both_stores  # the lists' SQL and the scope, per store
 def test_the_payments_filters_are_the_apis(api: Api) -> None:
     client = sign_in(api, "auditor")
     assert "pay-1" not in client.get("/console/payments?reversed=false").text
@@ -219,6 +223,7 @@ def test_a_payments_page_names_who_recorded_it_and_its_reversal(api: Api) -> Non
         assert sign_in(api, "clerk").get(missing).status_code == 404
 
 
+@pytest.mark.both_stores  # the lists' SQL and the scope, per store
 def test_a_finance_checker_approves_a_request_and_it_is_paid(api: Api) -> None:
     finance = sign_in(api, "finance")
     queue = finance.get("/console/approvals").text
@@ -290,6 +295,7 @@ def test_a_rejection_needs_a_reason_and_shows_among_the_decided(api: Api) -> Non
     assert checker.get("/console/approvals?status=maybe").status_code == 422
 
 
+@pytest.mark.both_stores  # the lists' SQL and the scope, per store
 def test_a_county_clerk_sees_no_request_or_payment_of_the_next_county(api: Api) -> None:
     checker = sign_in(api, "checker")
     assert approve(checker, "req-t").status_code == 303  # type: ignore[attr-defined]
@@ -303,6 +309,7 @@ def test_a_county_clerk_sees_no_request_or_payment_of_the_next_county(api: Api) 
     assert "req-t" in sign_in(api, "auditor").get("/console/payments").text
 
 
+@pytest.mark.both_stores  # the lists' SQL and the scope, per store
 def test_period_close_shows_each_accounts_closed_periods_within_scope(api: Api) -> None:
     clerk = sign_in(api, "clerk")
     page = clerk.get("/console/period-close").text
