@@ -1,8 +1,8 @@
-"""The console's lists over HTTP (TestClient; scope, cursors, filters and a decision on
-PostgreSQL too): organisations, payments, the approvals
+"""The console's lists over HTTP (TestClient): organisations, payments, the approvals
 queue and period close — each behind the session, within the viewer's scope, everything
 typed shown as text, paged by the API's cursors; approving and rejecting through the
-service with four eyes and CSRF, the service's refusals shown on the queue."""
+service with four eyes and CSRF, the service's refusals shown on the queue. Scope,
+cursors, filters and an approval run on PostgreSQL too."""
 
 from __future__ import annotations
 
