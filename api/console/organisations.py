@@ -53,7 +53,8 @@ async def organisation_page(
 ) -> Response:
     if len(org_id) > MOST_ID_CHARS:
         raise NotFound("unknown organisation")
-    day = parse_date("as_of", as_of) if given(as_of) else None
+    wanted = given(as_of)
+    day = parse_date("as_of", wanted) if wanted else None
 
     def read() -> dict[str, Any] | None:
         division = ledger.get_organisation(org_id).division
