@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from adapters.logs import current_request_id
+from adapters.pgstore import StoreUnavailable
 from domain.errors import (
     ApprovalRequired,
     Conflict,
@@ -189,6 +190,7 @@ def answer_fault(request: Request, error: Exception) -> JSONResponse:
 
 
 STORE_DOWN: tuple[type[Exception], ...] = (
+    StoreUnavailable,
     persistence.OperationalError,
     persistence.InterfaceError,
     psycopg.OperationalError,

@@ -300,13 +300,16 @@ class Runtime:
         """What the gate probes besides the leader (the log's head, the projections'
         position), and the pool it has check when the store fails or comes back."""
         from adapters.eventstore import events_table
-        from adapters.pgstore import drop_broken
+        from adapters.pgstore import GatedDatastore, drop_broken
 
         if self.gate.conninfo is None:
             return
         datastore = getattr(ledger.recorder, "datastore", None)
         if datastore is not None and not self.gate.on_change:
             self.gate.on_change.append(lambda: drop_broken(datastore))
+        if isinstance(datastore, GatedDatastore):
+            gate = self.gate
+            datastore.available = lambda: gate.up
         table, position = events_table(ledger.recorder)
         self.gate.head_sql = f"SELECT max({position}) FROM {table}"
         if projections is not None:
