@@ -11,7 +11,7 @@ import uvicorn
 from adapters.logs import configure_logging
 from adapters.settings import ConfigurationError, Settings
 from api.app import create_app
-from api.projector import ProjectorProcess, runs_apart
+from api.projector import LeasedProjector, ProjectorProcess, runs_apart
 from api.runtime import Background, Projections, Runtime
 from service.ledger import Ledger
 
@@ -36,18 +36,27 @@ def open_projector(ledger: Ledger) -> list[Background]:
     return [ProjectorProcess(ledger.settings)]
 
 
+def open_leased(ledger: Ledger) -> list[Background]:
+    """Projections and sealer as threads here, while this process holds the lease."""
+    return [LeasedProjector(ledger)]
+
+
 def runtime_for(settings: Settings, projections: bool) -> Runtime:
     """What the service holds: the ledger, and the projections and sealer here (SQLite),
     in a child process (PostgreSQL), or nowhere (`--no-projections`)."""
     apart = projections and runs_apart(settings)
     here = projections and not apart
+    # On PostgreSQL several servers may share the database: threads here take turns
+    # with every other server's projector by the lease (api/projector.py).
+    leased = here and settings.postgres_store
+    background = open_leased if leased else open_sealer if here else None
     return Runtime(
         open_ledger=lambda: Ledger(settings),
         open_projections=open_projections,
         database_url=settings.database_url,
-        run_projections=here,
+        run_projections=here and not leased,
         # The process that keeps the projections also seals the history (audit/chain.py).
-        background=open_sealer if here else open_projector if apart else None,
+        background=open_projector if apart else background,
         ready_max_lag=settings.ready_max_lag,
         ready_stall=settings.ready_stall,
     )
