@@ -20,6 +20,7 @@ The settings that matter for money (and why) are in `dcs_settings` below."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pwd
@@ -492,19 +493,15 @@ def _give_to_postgres(path: Path) -> None:
 
 
 def _kill(pid: int, sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def _wait_gone(pid: int, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
+        with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)  # reap it if it is our child
-        except ChildProcessError:
-            pass
         if _live_pid_of(pid) is None:
             return True
         time.sleep(0.05)
