@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import parse_qsl
 
 from eventsourcing.persistence import (
     InterfaceError,
@@ -27,13 +28,45 @@ from eventsourcing.persistence import (
     ProgrammingError,
     StoredEvent,
 )
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.postgres import (
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+    PostgresFactory,
+)
 from eventsourcing.utils import retry
 from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
 TOPIC = "adapters.pgstore:ArrayInsertRecorder"
+LIBPQ = "POSTGRES_LIBPQ"  # what else the pool's connections tell libpq (adapters/settings.py)
+
+
+class Factory(PostgresFactory):
+    """The library's PostgreSQL factory, whose pool also tells libpq what the library
+    has no setting for: `target_session_attrs=read-write` (so that, given several hosts,
+    every connection — new ones after a failover too — goes to the current leader), a
+    per-host connect timeout and TCP keepalives. Set before the pool opens: the library
+    opens it on first use."""
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        add_libpq(self.datastore, self.env.get(LIBPQ) or "")
+
+
+def add_libpq(datastore: PostgresDatastore, extras: str) -> None:
+    kwargs = datastore.pool.kwargs
+    assert isinstance(kwargs, dict)
+    kwargs.update(parse_qsl(extras, strict_parsing=bool(extras)))
+
+
+def drop_broken(datastore: Any) -> None:
+    """Have a PostgreSQL pool test its idle connections now, and replace those that
+    fail: after the leader went away, each would otherwise fail one request's attempt."""
+    pool = getattr(datastore, "pool", None)
+    check = getattr(pool, "check", None)
+    if check is not None and not getattr(pool, "closed", True):
+        check()
 
 
 INSERT_FUNCTION = "jobaid_insert_events"

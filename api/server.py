@@ -48,6 +48,8 @@ def runtime_for(settings: Settings, projections: bool) -> Runtime:
         run_projections=here,
         # The process that keeps the projections also seals the history (audit/chain.py).
         background=open_sealer if here else open_projector if apart else None,
+        ready_max_lag=settings.ready_max_lag,
+        ready_stall=settings.ready_stall,
     )
 
 
