@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -60,10 +60,8 @@ def parent_of(pid: int) -> int:
 def kill_hard(*pids: int) -> None:
     """kill -9, as a host's death looks to the others."""
     for pid in pids:
-        try:
+        with suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def read_models(url: str) -> dict[str, list[tuple[Any, ...]]]:
