@@ -20,9 +20,18 @@ FIRST_TOKEN_HINT = "no token yet? run: jobaid token create --role admin --divisi
 
 
 def open_projections(ledger: Ledger) -> Projections | None:
+    """The read side; on the read replicas too when JOBAID_READ_DATABASE_URL names them."""
+    from adapters.pgstore import replica_recorder
+    from adapters.sql import ViewStore
     from projections import Projections as ReadSide
 
-    read_side: Projections = ReadSide(ledger.store)
+    settings = ledger.settings
+    replica = None
+    if settings.read_database_url:
+        table: str = getattr(ledger.recorder, "events_table_name")  # noqa: B009 - PostgreSQL's
+        recorder = replica_recorder(settings.read_database_url, settings.postgres, table)
+        replica = ViewStore(recorder)
+    read_side: Projections = ReadSide(ledger.store, settings.projection_batch, replica)
     return read_side
 
 
@@ -59,6 +68,7 @@ def runtime_for(settings: Settings, projections: bool) -> Runtime:
         background=open_projector if apart else background,
         ready_max_lag=settings.ready_max_lag,
         ready_stall=settings.ready_stall,
+        replica_wait=settings.replica_wait,
     )
 
 
