@@ -112,39 +112,63 @@ class Instance:
             return list(cursor.fetchall()) if cursor.description else []
 
 
+def initdb(data: Path) -> None:
+    as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres")
+    with (data / "postgresql.conf").open("a") as conf:
+        conf.write(
+            "wal_level = replica\nmax_wal_senders = 4\nhot_standby = on\n"
+            "fsync = off\nshared_buffers = 16MB\nmax_connections = 40\n"
+        )
+    with (data / "pg_hba.conf").open("a") as hba:
+        hba.write("host replication postgres 127.0.0.1/32 trust\n")
+
+
+@contextmanager
+def scratch() -> Iterator[Path]:
+    """A temporary directory the `postgres` user may write in; removed after."""
+    base = Path(tempfile.mkdtemp(prefix="jobaid-pg-"))
+    os.chmod(base, 0o755)
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres", "postgres")
+    try:
+        yield base
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@contextmanager
+def one_instance() -> Iterator[Instance]:
+    """A PostgreSQL server of our own (that a test may stop and start), stopped after."""
+    with scratch() as base:
+        instance = Instance(base / "data", free_port())
+        try:
+            initdb(instance.data)
+            instance.start()
+            yield instance
+        finally:
+            instance.stop()
+
+
 @contextmanager
 def primary_and_replica() -> Iterator[tuple[Instance, Instance]]:
     """A primary (trust auth on loopback, replication allowed) and a hot standby
     streaming from it, made with pg_basebackup -R; both stopped and removed after."""
-    base = Path(tempfile.mkdtemp(prefix="jobaid-replica-"))
-    os.chmod(base, 0o755)
-    if os.geteuid() == 0:
-        shutil.chown(base, "postgres", "postgres")
-    primary = Instance(base / "primary", free_port())
-    replica = Instance(base / "replica", free_port())
-    try:
-        as_postgres(
-            str(PG_BIN / "initdb"), "-D", str(primary.data), "-A", "trust", "-U", "postgres"
-        )
-        with (primary.data / "postgresql.conf").open("a") as conf:
-            conf.write(
-                "wal_level = replica\nmax_wal_senders = 4\nhot_standby = on\n"
-                "fsync = off\nshared_buffers = 16MB\nmax_connections = 30\n"
+    with scratch() as base:
+        primary = Instance(base / "primary", free_port())
+        replica = Instance(base / "replica", free_port())
+        try:
+            initdb(primary.data)
+            primary.start()
+            as_postgres(
+                str(PG_BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.port),
+                "-U", "postgres", "-D", str(replica.data), "-R", "-X", "stream",
+            )  # fmt: skip
+            replica.start()
+            wait_for(
+                lambda: primary.execute("SELECT count(*) FROM pg_stat_replication")[0][0] == 1,
+                what="the replica streaming",
             )
-        with (primary.data / "pg_hba.conf").open("a") as hba:
-            hba.write("host replication postgres 127.0.0.1/32 trust\n")
-        primary.start()
-        as_postgres(
-            str(PG_BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.port),
-            "-U", "postgres", "-D", str(replica.data), "-R", "-X", "stream",
-        )  # fmt: skip
-        replica.start()
-        wait_for(
-            lambda: primary.execute("SELECT count(*) FROM pg_stat_replication")[0][0] == 1,
-            what="the replica streaming",
-        )
-        yield primary, replica
-    finally:
-        replica.stop()
-        primary.stop()
-        shutil.rmtree(base, ignore_errors=True)
+            yield primary, replica
+        finally:
+            replica.stop()
+            primary.stop()
