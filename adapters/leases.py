@@ -110,17 +110,25 @@ class Exclusive:
     def _run(self) -> None:
         try:
             while not self.stopping.is_set():
-                if not self.running and self.lease.try_acquire():
-                    log.info("this process now runs %s", self.name)
-                    self._start()
-                    self.running = True
-                elif self.running and not self.lease.still_held():
-                    log.warning("lost the lease; this process no longer runs %s", self.name)
+                try:
+                    self._turn()
+                except Exception as error:  # the store flapping as the work started
+                    log.warning("%s could not start: %s", self.name, type(error).__name__)
                     self._halt()
+                    self.lease.release()  # another process may do better meanwhile
                 self.stopping.wait(self.poll)
         finally:
             self._halt()
             self.lease.release()
+
+    def _turn(self) -> None:
+        if not self.running and self.lease.try_acquire():
+            log.info("this process now runs %s", self.name)
+            self.running = True
+            self._start()
+        elif self.running and not self.lease.still_held():
+            log.warning("lost the lease; this process no longer runs %s", self.name)
+            self._halt()
 
     def _halt(self) -> None:
         if self.running:

@@ -153,10 +153,6 @@ class StoreGate:
         self._thread: threading.Thread | None = None
         self._conn: psycopg.Connection[tuple[object, ...]] | None = None
 
-    @property
-    def url(self) -> str | None:  # kept for callers that asked whether there is a server
-        return self.conninfo
-
     def start(self) -> None:
         if self.conninfo is not None and self._thread is None:
             self._thread = threading.Thread(target=self._run, name="jobaid-store-gate", daemon=True)
@@ -360,6 +356,7 @@ class Runtime:
             return True
         deadline = time.monotonic() + self.replica_wait
         goal: int | None = None
+        pause = 0.01
         while True:
             head, tracking = projections.replica_positions()
             if goal is None and head >= target:
@@ -368,7 +365,8 @@ class Runtime:
                 return True
             if time.monotonic() >= deadline:
                 return False
-            time.sleep(0.02)
+            time.sleep(pause)  # replication takes milliseconds; a paused replica, longer
+            pause = min(0.2, pause * 1.5)
 
     def replica_failed(self, error: BaseException) -> None:
         if time.monotonic() >= self.replica_down_until:

@@ -93,3 +93,25 @@ def test_the_work_runs_only_while_the_lease_is_held(postgres_url: str) -> None:
         a.stop()
         b.stop()
     assert running == {"a": False, "b": False}
+
+
+def test_work_that_fails_to_start_gives_the_lease_back_and_is_tried_again(
+    postgres_url: str,
+) -> None:
+    attempts: list[str] = []
+
+    def start() -> None:
+        attempts.append("start")
+        if len(attempts) == 1:
+            raise psycopg.OperationalError("the store flapped")
+
+    exclusive = Exclusive(
+        AdvisoryLease(conninfo(postgres_url), 4244), start, lambda: attempts.append("stop"), 0.05
+    )
+    exclusive.start()
+    try:
+        until(lambda: attempts.count("start") == 2 and exclusive.running)
+        assert attempts[:2] == ["start", "stop"]  # the failed start was cleaned up
+    finally:
+        exclusive.stop()
+    assert attempts[-1] == "stop" and not exclusive.running
