@@ -138,7 +138,9 @@ class LeasedProjector:
     def _begin(self) -> None:
         from audit.chain import SealingThread
 
-        log.info("projecting and sealing from position %d", self.projections.position())
+        logging.getLogger("jobaid.projections").info(
+            "projecting and sealing from position %d", self.projections.position()
+        )
         self.projections.start()
         self.sealer = SealingThread(self.ledger.store)  # a stopped one does not start again
         self.sealer.start()
