@@ -129,10 +129,10 @@ class StoreGate:
     head and the projections' position for readiness (`/v1/health/ready`), so that a
     load balancer's checks cost the store nothing more.
 
-    A request that is already inside the library when the store goes away still waits
-    out its retries (ten, each bounded by the pool timeout: ~12 s at 1 s, less when the
-    hosts refuse at once); every request after the gate noticed (within `interval`) is
-    answered 503 in milliseconds. When the gate sees the store fail or come back, it has
+    Every request after the gate noticed (within `interval`) is answered 503 in
+    milliseconds, and one already inside the library stops at its next connection
+    attempt (adapters/pgstore.py's GatedDatastore asks `up`) instead of waiting out ten
+    retries. When the gate sees the store fail or come back, it has
     the ledger's pool check its idle connections (`on_change`), so that none left from
     the old leader fails a request."""
 
@@ -194,13 +194,20 @@ class StoreGate:
         return True
 
     def _probe_positions(self, conn: psycopg.Connection[tuple[object, ...]]) -> None:
+        """The positions readiness shows; a query that fails for any reason but the
+        connection (a table not there yet) leaves them unknown, the leader up."""
         head = tracking = None
-        if self.head_sql is not None:
-            row = conn.execute(self.head_sql).fetchone()
-            head = int(str(row[0] or 0)) if row else 0
-        if self.tracking_sql is not None:
-            row = conn.execute(self.tracking_sql).fetchone()
-            tracking = int(str(row[0] or 0)) if row else 0
+        try:
+            if self.head_sql is not None:
+                row = conn.execute(self.head_sql).fetchone()
+                head = int(str(row[0] or 0)) if row else 0
+            if self.tracking_sql is not None:
+                row = conn.execute(self.tracking_sql).fetchone()
+                tracking = int(str(row[0] or 0)) if row else 0
+        except (psycopg.OperationalError, psycopg.InterfaceError):
+            raise
+        except psycopg.Error as error:
+            log.debug("positions not probed: %s", type(error).__name__)
         self.note(head, tracking)
 
     def note(self, head: int | None, tracking: int | None) -> None:

@@ -184,3 +184,15 @@ def test_once_the_gate_knows_the_leader_is_away_a_request_inside_the_library_sto
         assert (ledger.recorder.max_notification_id() or 0) == 0
     finally:
         ledger.close()
+
+
+def test_a_position_the_gate_cannot_read_leaves_the_leader_up(postgres_url: str) -> None:
+    from api.runtime import StoreGate
+
+    gate = StoreGate(postgres_url)
+    gate.head_sql = "SELECT max(notification_id) FROM no_such_table"
+    try:
+        assert gate.check() is True
+        assert gate.head is None
+    finally:
+        gate.stop()
