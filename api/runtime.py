@@ -163,6 +163,8 @@ class StoreGate:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        else:
+            self._close()
 
     def failed(self) -> None:
         if self.conninfo is not None:
