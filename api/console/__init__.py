@@ -7,9 +7,18 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.console import audit, overview, signin, statement, targets, workers
+from api.console import (
+    audit,
+    imports,
+    overview,
+    reconciliations,
+    signin,
+    statement,
+    targets,
+    workers,
+)
 
-ROUTERS = (signin, overview, statement, workers, audit, targets)
+ROUTERS = (signin, overview, statement, workers, audit, targets, reconciliations, imports)
 
 
 def install(app: FastAPI) -> None:
