@@ -358,11 +358,14 @@ def failover_runs(cluster: Cluster, runs: int, clients: int = 4) -> tuple[list[R
                     time.sleep(3)  # traffic on a healthy cluster first
                     old = cluster.leader()
                     assert old is not None
-                    killed = time.monotonic()
+                    dying = time.monotonic()
                     cluster.kill_node(old)
+                    # From the moment both are gone: a write sent a moment before may
+                    # still have committed on the old leader.
+                    killed = time.monotonic()
                     recovered = wait_for_write_after(generator.attempts, killed, promise + 120)
                     end = killed + (recovered if recovered is not None else promise + 120)
-                    failed = len(generator.attempts.failed(killed, end))
+                    failed = len(generator.attempts.failed(dying, end))
                     new = cluster.wait_leader(other_than=old.name).name
                     results.append(Run(recovered, failed, old.name, new))
                     print(f"run {n + 1}: {old.name} killed, {new} leads; first write acknowledged "
