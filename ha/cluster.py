@@ -359,10 +359,55 @@ class Cluster:
         leader = self.leader_name()
         for node in sorted(self.nodes, key=lambda n: n.name == leader):
             self.stop_node(node)
+        self.single_down()
         if self.netns:
             self.network_down()
         if not keep_data:
             shutil.rmtree(self.base, ignore_errors=True)
+
+    # One PostgreSQL without replication, with the nodes' settings: the baseline of
+    # what replication costs (bench/failover.py).
+
+    @property
+    def single_home(self) -> Path:
+        return self.base / "single"
+
+    def single_up(self) -> str:
+        """Start (or keep) the lone server; its URL (database `postgres`)."""
+        home, port = self.single_home, 55434 + self.offset
+        data = home / "data"
+        home.mkdir(parents=True, exist_ok=True)
+        _give_to_postgres(home)
+        as_postgres = _as_postgres()
+        if not (data / "PG_VERSION").exists():
+            subprocess.run(
+                [f"{PG_BIN}/initdb", "-D", str(data), "-E", "UTF8", "--locale", "C.UTF-8",
+                 "--data-checksums", "--auth", "trust"],
+                check=True, capture_output=True, **as_postgres,
+            )  # fmt: skip
+        if _live_pid(data / "postmaster.pid") is None:
+            parameters = {
+                **dcs_settings()["postgresql"]["parameters"],
+                "listen_addresses": "127.0.0.1",
+                "port": port,
+                "unix_socket_directories": str(home),
+            }
+            options = " ".join(f"-c {k}={v}" for k, v in parameters.items())
+            subprocess.run(
+                [f"{PG_BIN}/pg_ctl", "-D", str(data), "-l", str(home / "postgres.log"),
+                 "-o", options, "-w", "start"],
+                check=True, capture_output=True, **as_postgres,
+            )  # fmt: skip
+        return f"postgresql://postgres@127.0.0.1:{port}/postgres"
+
+    def single_down(self) -> None:
+        data = self.single_home / "data"
+        if _live_pid(data / "postmaster.pid") is not None:
+            subprocess.run(
+                [f"{PG_BIN}/pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop"],
+                capture_output=True,
+                **_as_postgres(),
+            )
 
     # Network namespaces (netns=True): three hosts, and a partition between them.
 
