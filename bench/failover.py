@@ -367,12 +367,13 @@ def failover_runs(cluster: Cluster, runs: int, clients: int = 4) -> tuple[list[R
                     killed = time.monotonic()
                     recovered = wait_for_write_after(generator.attempts, killed, promise + 120)
                     end = killed + (recovered if recovered is not None else promise + 120)
+                    new = cluster.wait_leader(other_than=old.name).name
+                    time.sleep(5)  # the requests begun meanwhile have their answers
                     failed = len(generator.attempts.failed(dying, end))
                     longest = max(
                         (a.ended - a.started for a in generator.attempts.snapshot()
                          if dying <= a.started <= end), default=0.0,
                     )  # fmt: skip
-                    new = cluster.wait_leader(other_than=old.name).name
                     results.append(Run(recovered, failed, longest, old.name, new))
                     print(f"run {n + 1}: {old.name} killed, {new} leads; first write acknowledged "
                           f"after {recovered if recovered is None else round(recovered, 2)} s, "
