@@ -98,8 +98,14 @@ class Settings:
         log_format = env.get("JOBAID_LOG_FORMAT", "json").lower()
         if log_format not in LOG_FORMATS:
             raise ConfigurationError(f"JOBAID_LOG_FORMAT must be json or text, not {log_format!r}")  # fmt: skip
+        database_url = env.get("JOBAID_DATABASE_URL") or DEFAULT_DATABASE_URL
+        read_url = env.get("JOBAID_READ_DATABASE_URL") or None
+        if read_url is not None:
+            if urlparse(database_url).scheme not in ("postgresql", "postgres"):
+                raise ConfigurationError("JOBAID_READ_DATABASE_URL needs a PostgreSQL JOBAID_DATABASE_URL")  # fmt: skip
+            parse_postgres_url(read_url, writes=False)  # refused here, at start, if bad
         return cls(
-            database_url=env.get("JOBAID_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            database_url=database_url,
             pii_key=pii_key(env),
             postgres=PostgresTuning(
                 connect_timeout=float(env.get("JOBAID_PG_CONNECT_TIMEOUT", "1")),
@@ -113,7 +119,7 @@ class Settings:
             log_level=env.get("JOBAID_LOG_LEVEL", "INFO").upper(),
             log_format=log_format,
             projector_parent=int(parent) if parent else None,
-            read_database_url=env.get("JOBAID_READ_DATABASE_URL") or None,
+            read_database_url=read_url,
             replica_wait=float(env.get("JOBAID_REPLICA_WAIT", "2")),
             ready_max_lag=int(env.get("JOBAID_READY_MAX_LAG", "10000")),
             ready_stall=float(env.get("JOBAID_READY_STALL", "10")),

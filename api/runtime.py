@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from datetime import date, datetime
@@ -16,14 +17,16 @@ from urllib.parse import urlparse
 
 import psycopg
 
+from adapters.pgstore import ReplicaUnavailable
 from adapters.settings import conninfo
 from adapters.sql import TRACKING_TABLE, UPSTREAM
-from api.problems import unavailable
+from api.problems import Problem, unavailable
 from projections.lists import OrganisationQuery, PaymentQuery, ReconciliationQuery, WorkerQuery
 from service.import_jobs import ImportJobs
 from service.ledger import Ledger
 
 log = logging.getLogger("jobaid.api")
+REPLICA_REST = 5.0  # seconds reads leave a failed replica alone
 # The projections' tracking row (adapters/sql.py), as the gate reads it on its connection.
 TRACKING_SQL = f"SELECT notification_id FROM {TRACKING_TABLE} WHERE application_name = '{UPSTREAM}'"
 
@@ -36,6 +39,10 @@ class Projections(Protocol):
     def close(self) -> None: ...
     def position(self) -> int: ...
     def wait_for(self, position: int, timeout: float = 5.0) -> bool: ...
+    @property
+    def has_replica(self) -> bool: ...
+    def on_replica(self) -> Projections: ...
+    def replica_positions(self) -> tuple[int, int]: ...
     def accounts(
         self,
         as_of: date | None = None,
@@ -146,10 +153,6 @@ class StoreGate:
         self._thread: threading.Thread | None = None
         self._conn: psycopg.Connection[tuple[object, ...]] | None = None
 
-    @property
-    def url(self) -> str | None:  # kept for callers that asked whether there is a server
-        return self.conninfo
-
     def start(self) -> None:
         if self.conninfo is not None and self._thread is None:
             self._thread = threading.Thread(target=self._run, name="jobaid-store-gate", daemon=True)
@@ -245,6 +248,7 @@ class Runtime:
         background: Callable[[Ledger], list[Background]] | None = None,
         ready_max_lag: int = 10000,
         ready_stall: float = 10.0,
+        replica_wait: float = 2.0,
     ) -> None:
         self._open_ledger = open_ledger
         self._open_projections = open_projections
@@ -253,6 +257,9 @@ class Runtime:
         self.read_wait = read_wait
         self.ready_max_lag = ready_max_lag
         self.ready_stall = ready_stall
+        self.replica_wait = replica_wait
+        self.replica_down_until = 0.0  # monotonic: reads go to the leader until then
+        self.reads: Counter[str] = Counter()  # reads answered from "replica" / "leader"
         self.last_written = 0
         self._ledger: Ledger | None = None
         self._projections: Projections | None = None
@@ -300,17 +307,71 @@ class Runtime:
         """What the gate probes besides the leader (the log's head, the projections'
         position), and the pool it has check when the store fails or comes back."""
         from adapters.eventstore import events_table
-        from adapters.pgstore import drop_broken
+        from adapters.pgstore import GatedDatastore, drop_broken
 
         if self.gate.conninfo is None:
             return
         datastore = getattr(ledger.recorder, "datastore", None)
         if datastore is not None and not self.gate.on_change:
             self.gate.on_change.append(lambda: drop_broken(datastore))
+        if isinstance(datastore, GatedDatastore):
+            gate = self.gate
+            datastore.available = lambda: gate.up
         table, position = events_table(ledger.recorder)
         self.gate.head_sql = f"SELECT max({position}) FROM {table}"
         if projections is not None:
             self.gate.tracking_sql = TRACKING_SQL
+
+    def fresh(self, projections: Projections, target: int) -> Projections:
+        """The projections to answer a read from, once they include position `target`
+        (this server's own writes, or `X-Jobaid-After-Position`): a replica's when it
+        has one that has replayed that far — waiting up to `replica_wait` for it — else
+        the leader's, once its projections have got there (503 if not within
+        `read_wait`). A replica that fails is left alone for a few seconds."""
+        if projections.has_replica and time.monotonic() >= self.replica_down_until:
+            try:
+                if self._replica_reached(projections, target):
+                    self.reads["replica"] += 1
+                    return projections.on_replica()
+            except ReplicaUnavailable as error:
+                self.replica_failed(error)
+        if (
+            target
+            and projections.position() < target
+            and not projections.wait_for(target, self.read_wait)
+        ):
+            raise Problem(
+                503,
+                f"the projections have not reached position {target} yet",
+                {"Retry-After": "1"},
+            )
+        self.reads["leader"] += 1
+        return projections
+
+    def _replica_reached(self, projections: Projections, target: int) -> bool:
+        """Whether the replica's projections include `target` and everything committed
+        with it (the replica's head once it holds `target`: a command's other events
+        may lie after the position it answered), polled until `replica_wait` is up."""
+        if not target:
+            return True
+        deadline = time.monotonic() + self.replica_wait
+        goal: int | None = None
+        pause = 0.01
+        while True:
+            head, tracking = projections.replica_positions()
+            if goal is None and head >= target:
+                goal = head
+            if goal is not None and tracking >= goal:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(pause)  # replication takes milliseconds; a paused replica, longer
+            pause = min(0.2, pause * 1.5)
+
+    def replica_failed(self, error: BaseException) -> None:
+        if time.monotonic() >= self.replica_down_until:
+            log.warning("read replica unavailable, reading from the leader: %s", type(error).__name__)  # fmt: skip
+        self.replica_down_until = time.monotonic() + REPLICA_REST
 
     def readiness(self) -> tuple[bool, dict[str, object]]:
         """Whether this server should be sent traffic: the leader answers, and the

@@ -163,3 +163,24 @@ def test_when_the_node_goes_the_service_finds_the_other_by_itself_answering_503_
     finally:
         first.stop()
         second.stop()
+
+
+def test_once_the_gate_knows_the_leader_is_away_a_request_inside_the_library_stops_at_once(
+    postgres_url: str,
+) -> None:
+    """Not ten retries of a connection (~12 s): the datastore asks the gate before each."""
+    from adapters.pgstore import GatedDatastore, StoreUnavailable
+
+    ledger = Ledger(Settings(postgres_url, PII_KEY))
+    try:
+        datastore = ledger.recorder.datastore  # type: ignore[attr-defined]
+        assert isinstance(datastore, GatedDatastore)
+        asked: list[bool] = []
+        datastore.available = lambda: bool(asked.append(False))
+        with pytest.raises(StoreUnavailable):
+            ledger.recorder.max_notification_id()
+        assert len(asked) == 1
+        datastore.available = lambda: True
+        assert (ledger.recorder.max_notification_id() or 0) == 0
+    finally:
+        ledger.close()

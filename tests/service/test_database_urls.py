@@ -109,3 +109,16 @@ def test_the_read_url_and_its_waits_come_from_the_environment() -> None:
     assert (settings.replica_wait, settings.ready_max_lag) == (1.5, 500)
     assert settings.postgres_store
     assert Settings.from_env({"JOBAID_PII_KEY": "k"}).read_database_url is None
+
+
+def test_a_read_url_beside_sqlite_or_a_bad_one_is_refused_at_start() -> None:
+    with pytest.raises(ConfigurationError, match="PostgreSQL"):
+        Settings.from_env({"JOBAID_READ_DATABASE_URL": "postgresql://h/db", "JOBAID_PII_KEY": "k"})
+    with pytest.raises(ConfigurationError):
+        Settings.from_env(
+            {
+                "JOBAID_DATABASE_URL": "postgresql://h1/db",
+                "JOBAID_READ_DATABASE_URL": "postgresql://h2:x/db",
+                "JOBAID_PII_KEY": "k",
+            }
+        )
