@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import psycopg
 
 from bench.load import Generator, check
 from bench.server import Server, bearer, tokens
@@ -340,6 +341,7 @@ def invariants(url: str, generator: HaGenerator) -> list[str]:
 class Run:
     recovered: float | None  # seconds from the death to the first acknowledged write
     failed: int  # requests answered 503 or not at all meanwhile
+    longest: float  # the longest any one HTTP attempt begun meanwhile waited for its answer
     old: str
     new: str
 
@@ -358,16 +360,24 @@ def failover_runs(cluster: Cluster, runs: int, clients: int = 4) -> tuple[list[R
                     time.sleep(3)  # traffic on a healthy cluster first
                     old = cluster.leader()
                     assert old is not None
-                    killed = time.monotonic()
+                    dying = time.monotonic()
                     cluster.kill_node(old)
+                    # From the moment both are gone: a write sent a moment before may
+                    # still have committed on the old leader.
+                    killed = time.monotonic()
                     recovered = wait_for_write_after(generator.attempts, killed, promise + 120)
                     end = killed + (recovered if recovered is not None else promise + 120)
-                    failed = len(generator.attempts.failed(killed, end))
                     new = cluster.wait_leader(other_than=old.name).name
-                    results.append(Run(recovered, failed, old.name, new))
+                    time.sleep(5)  # the requests begun meanwhile have their answers
+                    failed = len(generator.attempts.failed(dying, end))
+                    longest = max(
+                        (a.ended - a.started for a in generator.attempts.snapshot()
+                         if dying <= a.started <= end), default=0.0,
+                    )  # fmt: skip
+                    results.append(Run(recovered, failed, longest, old.name, new))
                     print(f"run {n + 1}: {old.name} killed, {new} leads; first write acknowledged "
                           f"after {recovered if recovered is None else round(recovered, 2)} s, "
-                          f"{failed} requests failed meanwhile", flush=True)  # fmt: skip
+                          f"{failed} requests failed meanwhile, the longest wait {longest:.1f} s", flush=True)  # fmt: skip
                     cluster.start_node(old)
             cluster.wait_healthy()
             failures = invariants(url, generator)
@@ -398,42 +408,39 @@ def write_throughput(url: str, token: dict[str, str], seconds: float, clients: i
 
 
 def replication_costs(cluster: Cluster, rounds: int, seconds: float) -> dict[str, list[float]]:
-    """Facts/s with synchronous replication, asynchronous, and the leader alone, in turns."""
+    """Facts/s with synchronous replication, asynchronous, and one PostgreSQL without
+    replication (the nodes' settings, same machine), in turns."""
     figures: dict[str, list[float]] = {"synchronous": [], "asynchronous": [], "single node": []}
-    with fresh_cluster_database(cluster) as url:
-        token = tokens(url)
-        try:
+    single = cluster.single_up()
+    name = f"jobaid_single_{os.urandom(4).hex()}"
+    with psycopg.connect(single, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    single_url = f"{single.rpartition('/')[0]}/{name}"
+    try:
+        with fresh_cluster_database(cluster) as url:
+            token = {"synchronous": tokens(url), "single node": tokens(single_url)}
+            token["asynchronous"] = token["synchronous"]
             for _ in range(rounds):
                 for mode in figures:
-                    set_mode(cluster, mode)
-                    figures[mode].append(write_throughput(url, token, seconds))
+                    if mode != "single node":
+                        set_mode(cluster, mode)
+                    target = single_url if mode == "single node" else url
+                    figures[mode].append(write_throughput(target, token[mode], seconds))
                     print(f"{mode}: {figures[mode][-1]:.0f} facts/s", flush=True)
-        finally:
             set_mode(cluster, "synchronous")
+    finally:
+        cluster.single_down()
     return figures
 
 
 def set_mode(cluster: Cluster, mode: str) -> None:
-    leader = cluster.wait_leader()
-    replicas = [n for n in cluster.nodes if n != leader]
-    if mode == "single node":
-        cluster.edit_config({"synchronous_mode": False, "synchronous_mode_strict": False})
-        for node in replicas:
-            cluster.stop_node(node)
-        _wait(lambda: _sync_names(cluster, leader) == "", "the leader to stop waiting for standbys")
-        return
-    for node in replicas:
-        cluster.start_node(node)
     synchronous = mode == "synchronous"
     cluster.edit_config({"synchronous_mode": synchronous, "synchronous_mode_strict": synchronous})
-    cluster.wait_healthy() if synchronous else _wait(
-        lambda: _sync_names(cluster, leader) == "" and len(cluster.members()) == 3,
-        "asynchronous replication",
-    )
-
-
-def _sync_names(cluster: Cluster, node: Any) -> str:
-    return cluster.psql(node, "SHOW synchronous_standby_names")
+    leader = cluster.wait_leader()
+    if synchronous:
+        cluster.wait_healthy()
+    else:
+        _wait(lambda: cluster.psql(leader, "SHOW synchronous_standby_names") == "", "async")
 
 
 def _wait(condition: Any, what: str, timeout: float = 120) -> None:
@@ -460,23 +467,34 @@ def main() -> int:
         costs = replication_costs(cluster, rounds, seconds)
     finally:
         cluster.down()
+    print(report(results, costs, failures))
     times = [r.recovered for r in results if r.recovered is not None]
-    fails = [r.failed for r in results]
-    print(f"\nfailover ({len(results)} runs, promise {failover_promise_seconds()} s): "
+    return 0 if not failures and len(times) == len(results) else 1
+
+
+def report(results: list[Run], costs: dict[str, list[float]], failures: list[str]) -> str:
+    lines = []
+    times = [r.recovered for r in results if r.recovered is not None]
+    fails = [r.failed for r in results] or [0]
+    if times:
+        lines.append(f"\nfailover ({len(results)} runs, promise {failover_promise_seconds()} s): "
           f"first write acknowledged after min {min(times):.1f} / median "
           f"{statistics.median(times):.1f} / max {max(times):.1f} s; "
           f"requests failed meanwhile min {min(fails)} / median {statistics.median(fails):.0f} / max {max(fails)}")  # fmt: skip
+        waits = [r.longest for r in results]
+        lines.append(f"longest wait for one answer meanwhile: min {min(waits):.1f} / median "
+                     f"{statistics.median(waits):.1f} / max {max(waits):.1f} s")  # fmt: skip
     if len(times) < len(results):
-        print(f"  {len(results) - len(times)} runs did not recover in time")
+        lines.append(f"  {len(results) - len(times)} runs did not recover in time")
     medians = {mode: statistics.median(v) for mode, v in costs.items()}
-    print("write throughput (facts/s, median of rounds): " + ", ".join(f"{m} {v:.0f}" for m, v in medians.items()))  # fmt: skip
+    lines.append("write throughput (facts/s, median of rounds): " + ", ".join(f"{m} {v:.0f}" for m, v in medians.items()))  # fmt: skip
     single = medians["single node"]
-    print("as ratios of the single node: " + ", ".join(f"{m} {v / single:.2f}×" for m, v in medians.items()))  # fmt: skip
-    print(f"load average at the end {os.getloadavg()[0]:.1f}")
-    print("invariants: " + ("all hold" if not failures else f"{len(failures)} FAILED"))
+    lines.append("as ratios of the single node: " + ", ".join(f"{m} {v / single:.2f}×" for m, v in medians.items()))  # fmt: skip
+    lines.append(f"load average at the end {os.getloadavg()[0]:.1f}")
+    lines.append("invariants: " + ("all hold" if not failures else f"{len(failures)} FAILED"))
     for failure in failures[:30]:
-        print(f"  - {failure}")
-    return 0 if not failures and len(times) == len(results) else 1
+        lines.append(f"  - {failure}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

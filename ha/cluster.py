@@ -101,6 +101,8 @@ class Node:
     index: int  # 1, 2, 3
     base: Path
     offset: int
+    host: str = "127.0.0.1"
+    netns: str | None = None  # a network namespace of its own (a host of its own)
 
     @property
     def name(self) -> str:
@@ -140,10 +142,10 @@ class Node:
 
     @property
     def rest(self) -> str:
-        return f"http://127.0.0.1:{self.rest_port}"
+        return f"http://{self.host}:{self.rest_port}"
 
     def url(self, database: str = DATABASE) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.pg_port}/{database}"
+        return f"postgresql://postgres@{self.host}:{self.pg_port}/{database}"
 
     def patroni_pid(self) -> int | None:
         return _live_pid(self.pid_path)
@@ -186,20 +188,34 @@ class Cluster:
         base: Path | str | None = None,
         offset: int | None = None,
         strict: bool = True,
+        netns: bool = False,
     ) -> None:
         self.base = Path(base or os.environ.get("JOBAID_HA_DIR") or "/tmp/jobaid-ha")
         self.offset = (
             int(os.environ.get("JOBAID_HA_PORT_OFFSET", "0")) if offset is None else offset
         )
         self.strict = strict
-        self.nodes = [Node(i, self.base, self.offset) for i in (1, 2, 3)]
+        self.netns = netns
+        if netns:
+            # Each node in a network namespace of its own, on a bridge this host reaches
+            # (10.77.<offset>.254): three hosts whose links can be cut one by one.
+            self.subnet = f"10.77.{self.offset % 250}"
+            self.network = f"{self.subnet}.0/24"
+            self.bridge = f"jobaidbr{self.offset}"
+            self.nodes = [
+                Node(i, self.base, self.offset, f"{self.subnet}.{i}", f"jobaid{self.offset}n{i}")
+                for i in (1, 2, 3)
+            ]
+        else:
+            self.network = "127.0.0.1/32"
+            self.nodes = [Node(i, self.base, self.offset) for i in (1, 2, 3)]
 
     # Addresses.
 
     def url(self, database: str = DATABASE) -> str:
         """The multi-host URL: libpq tries each host in turn and keeps the one that
         accepts writes (`target_session_attrs=read-write`), i.e. the current leader."""
-        hosts = ",".join(f"127.0.0.1:{n.pg_port}" for n in self.nodes)
+        hosts = ",".join(f"{n.host}:{n.pg_port}" for n in self.nodes)
         return f"postgresql://postgres@{hosts}/{database}?target_session_attrs=read-write"
 
     def node(self, name: str) -> Node:
@@ -208,18 +224,18 @@ class Cluster:
     # Bringing it up.
 
     def config(self, node: Node) -> dict[str, Any]:
-        others = [f"127.0.0.1:{n.raft_port}" for n in self.nodes if n != node]
+        others = [f"{n.host}:{n.raft_port}" for n in self.nodes if n != node]
         return {
             "scope": SCOPE,
             "name": node.name,
             "log": {"level": "INFO"},
             "restapi": {
-                "listen": f"127.0.0.1:{node.rest_port}",
-                "connect_address": f"127.0.0.1:{node.rest_port}",
+                "listen": f"{node.host}:{node.rest_port}",
+                "connect_address": f"{node.host}:{node.rest_port}",
             },
             "raft": {
                 "data_dir": str(node.home / "raft"),
-                "self_addr": f"127.0.0.1:{node.raft_port}",
+                "self_addr": f"{node.host}:{node.raft_port}",
                 "partner_addrs": others,
             },
             "bootstrap": {
@@ -227,8 +243,8 @@ class Cluster:
                 "initdb": [{"encoding": "UTF8"}, {"locale": "C.UTF-8"}, "data-checksums"],
             },
             "postgresql": {
-                "listen": f"127.0.0.1:{node.pg_port}",
-                "connect_address": f"127.0.0.1:{node.pg_port}",
+                "listen": f"{node.host}:{node.pg_port}",
+                "connect_address": f"{node.host}:{node.pg_port}",
                 "data_dir": str(node.data),
                 "bin_dir": PG_BIN,
                 "pgpass": str(node.home / "pgpass"),
@@ -238,8 +254,8 @@ class Cluster:
                 # scram-sha-256 and TLS between hosts (README).
                 "pg_hba": [
                     "local all all trust",
-                    "host all all 127.0.0.1/32 trust",
-                    "host replication all 127.0.0.1/32 trust",
+                    f"host all all {self.network} trust",
+                    f"host replication all {self.network} trust",
                 ],
                 "authentication": {
                     "superuser": {"username": "postgres"},
@@ -270,15 +286,21 @@ class Cluster:
         if postmaster is not None:
             _kill(postmaster, signal.SIGKILL)
             _wait_gone(postmaster, 10)
+        command, user = [PATRONI, str(node.config_path)], _as_postgres()
+        if node.netns:
+            # `ip netns exec` and `setpriv` each exec the next: the pid is Patroni's.
+            command = ["ip", "netns", "exec", node.netns, "setpriv", "--reuid=postgres",
+                       "--regid=postgres", "--clear-groups", *command]  # fmt: skip
+            user = {"env": user.get("env", dict(os.environ))}
         with node.log_path.open("ab") as log:
             process = subprocess.Popen(
-                [PATRONI, str(node.config_path)],
+                command,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # survives the command that started it
                 cwd=str(node.home),
-                **_as_postgres(),
+                **user,
             )
         node.pid_path.write_text(f"{process.pid}\n")
 
@@ -290,6 +312,8 @@ class Cluster:
                 )
         self.base.mkdir(parents=True, exist_ok=True)
         _give_to_postgres(self.base)
+        if self.netns:
+            self.network_up()
         for node in self.nodes:
             self.start_node(node)
         self.wait_healthy(timeout)
@@ -335,18 +359,115 @@ class Cluster:
         leader = self.leader_name()
         for node in sorted(self.nodes, key=lambda n: n.name == leader):
             self.stop_node(node)
+        self.single_down()
+        if self.netns:
+            self.network_down()
         if not keep_data:
             shutil.rmtree(self.base, ignore_errors=True)
+
+    # One PostgreSQL without replication, with the nodes' settings: the baseline of
+    # what replication costs (bench/failover.py).
+
+    @property
+    def single_home(self) -> Path:
+        return self.base / "single"
+
+    def single_up(self) -> str:
+        """Start (or keep) the lone server; its URL (database `postgres`)."""
+        home, port = self.single_home, 55434 + self.offset
+        data = home / "data"
+        home.mkdir(parents=True, exist_ok=True)
+        _give_to_postgres(home)
+        as_postgres = _as_postgres()
+        if not (data / "PG_VERSION").exists():
+            subprocess.run(
+                [f"{PG_BIN}/initdb", "-D", str(data), "-E", "UTF8", "--locale", "C.UTF-8",
+                 "--data-checksums", "--auth", "trust"],
+                check=True, capture_output=True, **as_postgres,
+            )  # fmt: skip
+        if _live_pid(data / "postmaster.pid") is None:
+            parameters = {
+                **dcs_settings()["postgresql"]["parameters"],
+                "listen_addresses": "127.0.0.1",
+                "port": port,
+                "unix_socket_directories": str(home),
+            }
+            options = " ".join(f"-c {k}={v}" for k, v in parameters.items())
+            subprocess.run(
+                [f"{PG_BIN}/pg_ctl", "-D", str(data), "-l", str(home / "postgres.log"),
+                 "-o", options, "-w", "start"],
+                check=True, capture_output=True, **as_postgres,
+            )  # fmt: skip
+        return f"postgresql://postgres@127.0.0.1:{port}/postgres"
+
+    def single_down(self) -> None:
+        data = self.single_home / "data"
+        if _live_pid(data / "postmaster.pid") is not None:
+            subprocess.run(
+                [f"{PG_BIN}/pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop"],
+                capture_output=True,
+                **_as_postgres(),
+            )
+
+    # Network namespaces (netns=True): three hosts, and a partition between them.
+
+    def network_up(self) -> None:
+        if os.geteuid() != 0:
+            raise ClusterError("network namespaces need root")
+        if not _ip_ok("link", "show", self.bridge):
+            _ip("link", "add", self.bridge, "type", "bridge")
+            _ip("addr", "add", f"{self.subnet}.254/24", "dev", self.bridge)
+            _ip("link", "set", self.bridge, "up")
+        for node in self.nodes:
+            assert node.netns is not None
+            if node.netns in _ip_out("netns", "list").split():
+                continue
+            veth = f"jobaidv{self.offset}n{node.index}"
+            _ip_ok("link", "del", veth)  # left by a namespace whose cleanup still runs
+            _ip("netns", "add", node.netns)
+            _ip("link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", node.netns)
+            _ip("link", "set", veth, "master", self.bridge, "up")
+            _ip("-n", node.netns, "addr", "add", f"{node.host}/24", "dev", "eth0")
+            _ip("-n", node.netns, "link", "set", "eth0", "up")
+            _ip("-n", node.netns, "link", "set", "lo", "up")
+
+    def network_down(self) -> None:
+        for node in self.nodes:
+            if node.netns:
+                _ip_ok("netns", "del", node.netns)  # its end of the veth pair goes with it
+        _ip_ok("link", "del", self.bridge)
+
+    def partition(self, node: Node) -> None:
+        """Cut `node` off from the other nodes (both ways); this host still reaches all."""
+        for other in self.nodes:
+            if other != node:
+                _ip_ok("-n", str(node.netns), "route", "add", "blackhole", f"{other.host}/32")
+                _ip_ok("-n", str(other.netns), "route", "add", "blackhole", f"{node.host}/32")
+
+    def heal(self) -> None:
+        for node in self.nodes:
+            for other in self.nodes:
+                if other != node:
+                    _ip_ok("-n", str(node.netns), "route", "del", "blackhole", f"{other.host}/32")
 
     # Reading its state.
 
     def members(self) -> list[dict[str, Any]]:
-        """GET /cluster from the first node that answers ([] when none does)."""
+        """GET /cluster as most nodes see it ([] when none answers). A node cut off from
+        the others still answers with what it last knew; the majority knows better."""
+        views = []
         for node in self.nodes:
             answer = _get_json(f"{node.rest}/cluster")
             if isinstance(answer, dict):
-                return list(answer.get("members", []))
-        return []
+                views.append(list(answer.get("members", [])))
+        if not views:
+            return []
+
+        def leader(view: list[dict[str, Any]]) -> str | None:
+            return next((str(m["name"]) for m in view if m.get("role") == "leader"), None)
+
+        votes = [leader(view) for view in views]
+        return max(views, key=lambda view: votes.count(leader(view)))
 
     def leader_name(self) -> str | None:
         for member in self.members():
@@ -492,6 +613,20 @@ def _give_to_postgres(path: Path) -> None:
             os.chown(child, entry.pw_uid, entry.pw_gid)
 
 
+def _ip(*args: str) -> None:
+    done = subprocess.run(["ip", *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise ClusterError(f"ip {' '.join(args)}: {done.stderr.strip()}")
+
+
+def _ip_ok(*args: str) -> bool:
+    return subprocess.run(["ip", *args], capture_output=True).returncode == 0
+
+
+def _ip_out(*args: str) -> str:
+    return subprocess.run(["ip", *args], capture_output=True, text=True).stdout
+
+
 def _kill(pid: int, sig: signal.Signals) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, sig)
@@ -531,7 +666,7 @@ def _get_json(url: str, timeout: float = 2) -> Any:
 
 def _sql_ok(node: Node) -> bool:
     done = subprocess.run(
-        [f"{PG_BIN}/pg_isready", "-q", "-h", "127.0.0.1", "-p", str(node.pg_port), "-t", "2"],
+        [f"{PG_BIN}/pg_isready", "-q", "-h", node.host, "-p", str(node.pg_port), "-t", "2"],
         capture_output=True,
     )
     return done.returncode == 0
