@@ -303,7 +303,8 @@ class Runtime:
 
     def ledger(self) -> Ledger:
         if not self.gate.up:
-            raise unavailable("the ledger's store is unavailable; retry shortly")
+            why = self.gate.reason or "the leader is not reachable"
+            raise unavailable(f"the ledger's store is unavailable ({why}); retry shortly")
         if self._ledger is None:
             with self._lock:
                 if self._ledger is None:

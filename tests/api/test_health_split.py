@@ -149,6 +149,11 @@ def test_when_the_node_goes_the_service_finds_the_other_by_itself_answering_503_
                 for _ in range(3)
             ]
             assert set(statuses) <= {201, 503}  # never a 500; 503s carry Retry-After
+            refused = client.post("/v1/events", json=organisation(), headers=headers)
+            if refused.status_code == 503:  # says why, as a problem a client can retry
+                assert refused.headers["retry-after"] == "1"
+                assert refused.headers["content-type"] == "application/problem+json"
+                assert "unavailable" in refused.json()["detail"]
             second.start()
             deadline = time.monotonic() + 20
             while (
