@@ -231,6 +231,20 @@ class ViewStore:
         ).fetchone()
         return bool(row["found"])
 
+    def replayed(self, cur: SqlCursor) -> tuple[int, int]:
+        """The log's last position and the tracking position, read together (on a
+        replica: as far as it has replayed both)."""
+        from adapters.eventstore import events_table
+
+        table, position = events_table(self.recorder)
+        row = cur.execute(
+            f"SELECT (SELECT max({position}) FROM {table}) AS head,"
+            f" (SELECT notification_id FROM {TRACKING_TABLE} WHERE application_name = ?)"
+            " AS tracking",
+            (UPSTREAM,),
+        ).fetchone()
+        return int(row["head"] or 0), int(row["tracking"] or 0)
+
     def head(self) -> int:
         """The last position recorded in the ledger's log."""
         return int(self.recorder.max_notification_id() or 0)
