@@ -8,9 +8,13 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.console import (
+    approvals,
     audit,
+    closes,
     imports,
+    organisations,
     overview,
+    payments,
     reconciliations,
     signin,
     statement,
@@ -18,7 +22,10 @@ from api.console import (
     workers,
 )
 
-ROUTERS = (signin, overview, statement, workers, audit, targets, reconciliations, imports)
+ROUTERS = (
+    *(signin, overview, statement, workers, audit, targets, reconciliations, imports),
+    *(organisations, payments, approvals, closes),  # console-lists
+)
 
 
 def install(app: FastAPI) -> None:
