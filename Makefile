@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 export JOBAID_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: venv run test lint format bench load clean
+.PHONY: venv run test lint format bench load clean ha ha-down test-ha
 
 # Re-install whenever pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -44,6 +44,21 @@ bench: $(STAMP)
 LOAD_SECONDS ?= 600
 load: $(STAMP)
 	LOAD_SECONDS=$(LOAD_SECONDS) BENCH_POSTGRES_URL=$${BENCH_POSTGRES_URL:-$(JOBAID_TEST_POSTGRES_URL)} $(BIN)/python -m bench.load
+
+# High availability (issue 15): three PostgreSQL nodes under Patroni on this machine (ha/cluster.py;
+# apt-get install patroni python3-pysyncobj), `jobaid serve` on their multi-host URL.
+# JOBAID_HA_DIR (default /tmp/jobaid-ha) holds the nodes; `make ha-down` stops them and removes it.
+ha: $(STAMP)
+	$(BIN)/python -m ha.cluster up
+	@echo "First token: JOBAID_DATABASE_URL='$$($(BIN)/python -m ha.cluster url)' $(BIN)/jobaid token create --role admin --division 430000"
+	JOBAID_DATABASE_URL="$$($(BIN)/python -m ha.cluster url)" $(BIN)/jobaid serve
+
+ha-down:
+	$(PYTHON) -m ha.cluster down
+
+# The cluster scenarios (tests/ha, marker `ha`): a cluster of their own, one test at a time.
+test-ha: $(STAMP)
+	$(BIN)/pytest tests/ha -m ha -n 0
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info bench/out

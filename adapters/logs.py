@@ -83,9 +83,12 @@ def is_transient(error: BaseException) -> bool:
     import psycopg_pool
     from eventsourcing import persistence
 
+    from adapters.pgstore import StoreUnavailable
+
     return isinstance(
         error,
-        persistence.OperationalError
+        StoreUnavailable
+        | persistence.OperationalError
         | persistence.InterfaceError
         | psycopg.OperationalError
         | psycopg_pool.PoolTimeout

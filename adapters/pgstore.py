@@ -18,22 +18,126 @@ expects), under the same table lock and NOTIFY. Selected by `APPLICATION_RECORDE
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from eventsourcing.persistence import (
     InterfaceError,
     OperationalError,
+    PersistenceError,
     ProgrammingError,
     StoredEvent,
 )
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.postgres import (
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+    PostgresFactory,
+)
 from eventsourcing.utils import retry
-from psycopg import Cursor
+from psycopg import Connection, Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
+from adapters.settings import PostgresTuning, libpq_extras, parse_postgres_url
+
 TOPIC = "adapters.pgstore:ArrayInsertRecorder"
+LIBPQ = "POSTGRES_LIBPQ"  # what else the pool's connections tell libpq (adapters/settings.py)
+
+
+class StoreUnavailable(PersistenceError):
+    """The service's store gate knows the leader is away: refused at once, not retried
+    (api/runtime.py answers it 503)."""
+
+
+class GatedDatastore(PostgresDatastore):
+    """The library's datastore, which asks `available` (the service's store gate)
+    before it hands out a connection. A request already inside the library when the
+    leader goes would otherwise wait out ten connection attempts (~12 s); with the gate
+    it fails at the next attempt once the gate has seen the outage (within 0.5 s)."""
+
+    available: Callable[[], bool] | None = None
+
+    @contextmanager
+    def get_connection(self) -> Iterator[Connection[DictRow]]:
+        if self.available is not None and not self.available():
+            raise StoreUnavailable("the leader is not reachable")
+        with super().get_connection() as conn:
+            yield conn
+
+
+class Factory(PostgresFactory):
+    """The library's PostgreSQL factory, whose pool also tells libpq what the library
+    has no setting for: `target_session_attrs=read-write` (so that, given several hosts,
+    every connection — new ones after a failover too — goes to the current leader), a
+    per-host connect timeout and TCP keepalives. Set before the pool opens: the library
+    opens it on first use. Its datastore is a `GatedDatastore` (same state, one more
+    check)."""
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        self.datastore.__class__ = GatedDatastore
+        add_libpq(self.datastore, self.env.get(LIBPQ) or "")
+
+
+def add_libpq(datastore: PostgresDatastore, extras: str) -> None:
+    kwargs = datastore.pool.kwargs
+    assert isinstance(kwargs, dict)
+    kwargs.update(parse_qsl(extras, strict_parsing=bool(extras)))
+
+
+class ReplicaUnavailable(StoreUnavailable):
+    """A read replica failed to answer: the read is answered 503 (retry), the replica
+    is left alone for a few seconds and reads go to the leader — the leader's gate is
+    not told, since the leader may well be fine."""
+
+
+class ReplicaDatastore(PostgresDatastore):
+    """The library's datastore on the read nodes: a failure to reach them is a
+    `ReplicaUnavailable`, told apart from the leader's."""
+
+    @contextmanager
+    def get_connection(self) -> Iterator[Connection[DictRow]]:
+        try:
+            with super().get_connection() as conn:
+                yield conn
+        except (OperationalError, InterfaceError) as error:
+            raise ReplicaUnavailable(str(error)) from error
+
+
+def replica_recorder(
+    read_url: str, tuning: PostgresTuning, events_table_name: str
+) -> PostgresApplicationRecorder:
+    """A recorder (for its datastore and table names: nothing is written through it) on
+    the nodes of `JOBAID_READ_DATABASE_URL`, which libpq picks by their
+    `target_session_attrs` (`prefer-standby` unless the URL says otherwise)."""
+    target = parse_postgres_url(read_url, writes=False)
+    datastore = ReplicaDatastore(
+        dbname=target.dbname,
+        host=target.host_list,
+        port=target.port_list,
+        user=target.user,
+        password=target.password,
+        connect_timeout=tuning.connect_timeout,
+        idle_in_transaction_session_timeout=5,
+        pool_size=max(1, tuning.pool_size // 2),
+        max_overflow=tuning.max_overflow,
+        max_waiting=64,
+        pre_ping=tuning.pre_ping,
+        schema=target.schema or "",
+    )
+    add_libpq(datastore, urlencode(libpq_extras(target, tuning)))
+    return PostgresApplicationRecorder(datastore, events_table_name=events_table_name)
+
+
+def drop_broken(datastore: Any) -> None:
+    """Have a PostgreSQL pool test its idle connections now, and replace those that
+    fail: after the leader went away, each would otherwise fail one request's attempt."""
+    pool = getattr(datastore, "pool", None)
+    check = getattr(pool, "check", None)
+    if check is not None and not getattr(pool, "closed", True):
+        check()
 
 
 INSERT_FUNCTION = "jobaid_insert_events"

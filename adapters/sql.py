@@ -138,19 +138,16 @@ class ViewStore:
             yield SqlCursor(raw, self.postgres)
 
     def create(
-        self,
-        statements: Sequence[str],
-        retired: Sequence[str] = (),
-        tables: Sequence[str] = (),
-        added: Sequence[str] = (),
+        self, statements: Sequence[str], retired: Sequence[str] = (), tables: Sequence[str] = ()
     ) -> None:
         """Create the tables once, however many processes start at the same moment.
 
         A table named in `retired` marks read models written by older code: it is dropped,
         `tables` are emptied and tracking goes back to 0 — all in the transaction that
         creates the new tables, so the next catch-up rebuilds them from the log and no
-        process ever reads a new table beside a tracking position it never reached. A
-        table named in `added` and missing marks the same: older code never filled it."""
+        process ever reads a new table beside a tracking position it never reached.
+        So does a table of `tables` new to a database whose other read models exist: it
+        would otherwise miss every event recorded before it was made."""
         if self.postgres:
             self._create_library_tracking_table()
         with self.transaction() as cur:
@@ -163,13 +160,13 @@ class ViewStore:
                     "application_name TEXT PRIMARY KEY, notification_id INTEGER) WITHOUT ROWID"
                 )
             outdated = [table for table in retired if self.exists(cur, table)]
-            missing = [table for table in added if not self.exists(cur, table)]
+            missing = [table for table in tables if not self.exists(cur, table)]
             for statement in statements:
                 cur.execute(statement)
             self._seed(cur)
-            for table in outdated:
-                cur.execute(f"DROP TABLE {table}")
-            if outdated or missing:
+            if outdated or 0 < len(missing) < len(tables):
+                for table in outdated:
+                    cur.execute(f"DROP TABLE {table}")
                 self.empty(cur, tables)
 
     def _create_library_tracking_table(self) -> None:
@@ -233,6 +230,20 @@ class ViewStore:
             (table,),
         ).fetchone()
         return bool(row["found"])
+
+    def replayed(self, cur: SqlCursor) -> tuple[int, int]:
+        """The log's last position and the tracking position, read together (on a
+        replica: as far as it has replayed both)."""
+        from adapters.eventstore import events_table
+
+        table, position = events_table(self.recorder)
+        row = cur.execute(
+            f"SELECT (SELECT max({position}) FROM {table}) AS head,"
+            f" (SELECT notification_id FROM {TRACKING_TABLE} WHERE application_name = ?)"
+            " AS tracking",
+            (UPSTREAM,),
+        ).fetchone()
+        return int(row["head"] or 0), int(row["tracking"] or 0)
 
     def head(self) -> int:
         """The last position recorded in the ledger's log."""

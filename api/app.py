@@ -34,7 +34,8 @@ from service.ledger import Ledger
 
 DESCRIPTION = """Jobaid Ledger: 湖南省就业扶贫 facts, subsidies and fund accounts as immutable events.
 
-Every request but `/v1/health` carries `Authorization: Bearer <token>`; get the first admin
+Every request but `/v1/health` (and `/v1/health/live`, `/v1/health/ready` for load
+balancers) carries `Authorization: Bearer <token>`; get the first admin
 token with `jobaid token create --role admin --division 430000`. Errors are RFC 9457
 `application/problem+json`."""
 

@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.auth import trusted, verify_bearer
-from api.problems import Problem, unauthorized, unavailable
+from api.problems import unauthorized, unavailable
 from api.runtime import Projections, Runtime
 from domain.errors import InvalidInput
 from domain.values import parse_position
@@ -76,20 +76,13 @@ AfterPosition = Annotated[
 def fresh_projections(
     runtime: RuntimeDep, ledger: LedgerDep, principal: PrincipalDep, after: AfterPosition = None
 ) -> Projections:
-    """The projections, once they include this server's writes and the position asked for."""
+    """The projections, once they include this server's writes and the position asked
+    for: a read replica's when one has replayed that far, else the leader's."""
     projections = runtime.projections()
     if projections is None:
         raise unavailable("this server keeps no projections; reads are not available")
     target = max(runtime.last_written, asked_position(ledger, after))
-    if (
-        target
-        and projections.position() < target
-        and not projections.wait_for(target, runtime.read_wait)
-    ):
-        raise Problem(
-            503, f"the projections have not reached position {target} yet", {"Retry-After": "1"}
-        )
-    return projections
+    return runtime.fresh(projections, target)
 
 
 def asked_position(ledger: Ledger, after: str | None) -> int:

@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from adapters.logs import current_request_id
+from adapters.pgstore import ReplicaUnavailable, StoreUnavailable
 from domain.errors import (
     ApprovalRequired,
     Conflict,
@@ -168,10 +169,16 @@ def answer_http(_: Request, error: Exception) -> JSONResponse:
 
 
 def answer_store_down(request: Request, error: Exception) -> JSONResponse:
-    """The database is unreachable or overloaded: 503 quickly, and the gate probes it."""
-    gate = getattr(request.app.state, "runtime", None)
-    if gate is not None:
-        gate.store_failed()
+    """The database is unreachable or overloaded: 503 quickly, and the gate probes it
+    (or, for a read replica, reads leave it alone for a while)."""
+    runtime = getattr(request.app.state, "runtime", None)
+    if isinstance(error, ReplicaUnavailable):
+        if runtime is not None:
+            runtime.replica_failed(error)
+        log.warning("read replica unavailable: %s", type(error).__name__)
+        return problem(503, "a read replica failed; retry shortly", {"Retry-After": "1"})
+    if runtime is not None:
+        runtime.store_failed()
     log.warning("store unavailable: %s", type(error).__name__)
     return problem(503, "the ledger's store is unavailable; retry shortly", {"Retry-After": "1"})
 
@@ -189,6 +196,7 @@ def answer_fault(request: Request, error: Exception) -> JSONResponse:
 
 
 STORE_DOWN: tuple[type[Exception], ...] = (
+    StoreUnavailable,
     persistence.OperationalError,
     persistence.InterfaceError,
     psycopg.OperationalError,

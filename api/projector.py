@@ -11,7 +11,12 @@ row in the database (`Projections.wait_for`).
 
 The child is started with the service, restarted with back-off if it dies, stopped with
 SIGTERM when the service stops, and told by the kernel to stop if the service is killed.
-On SQLite (one writer per database file) they stay threads of the service."""
+On SQLite (one writer per database file) they stay threads of the service.
+
+Several service hosts on one PostgreSQL database each have a projector, but exactly one
+of them follows the log and seals it at a time: the one holding an advisory lock
+(`LeasedProjector`, adapters/leases.py); the others ask every second and take over within
+seconds of its death."""
 
 from __future__ import annotations
 
@@ -21,11 +26,19 @@ import signal
 import subprocess
 import sys
 import threading
+from typing import TYPE_CHECKING, Protocol
 
-from adapters.settings import Settings, child_env
+from psycopg.conninfo import make_conninfo
+
+from adapters.leases import AdvisoryLease, Exclusive
+from adapters.settings import Settings, child_env, conninfo
+
+if TYPE_CHECKING:
+    from service.ledger import Ledger
 
 log = logging.getLogger("jobaid.api")
 PARENT = "JOBAID_PROJECTOR_PARENT"  # the child stops when this process is gone
+LEASE_NAME = "jobaid-projector"  # the lease's connection: application_name LEASE_NAME-<pid>
 
 
 def runs_apart(settings: Settings) -> bool:
@@ -82,3 +95,63 @@ class ProjectorProcess:
                 process.wait()
         if self.thread is not None:
             self.thread.join(timeout=5)
+
+
+class LeasedProjector:
+    """The projections' follower and the sealer, run only while this process holds the
+    projector lease (PostgreSQL); on SQLite, one process per file, always."""
+
+    def __init__(self, ledger: Ledger, poll: float = 1.0) -> None:
+        from projections import Projections
+
+        self.ledger = ledger
+        self.projections = Projections(ledger.store, ledger.settings.projection_batch)
+        self.sealer: Background | None = None
+        self.exclusive: Exclusive | None = None
+        if ledger.settings.postgres_store:
+            # Named, so that an operator (and a test) sees in pg_stat_activity which
+            # process holds it: `jobaid-projector-<pid>`.
+            lease = AdvisoryLease(
+                make_conninfo(
+                    conninfo(ledger.settings.database_url, ledger.settings.postgres),
+                    application_name=f"{LEASE_NAME}-{os.getpid()}",
+                )
+            )
+            self.exclusive = Exclusive(lease, self._begin, self._end, poll)
+
+    @property
+    def running(self) -> bool:
+        return self.exclusive.running if self.exclusive is not None else self.sealer is not None
+
+    def start(self) -> None:
+        if self.exclusive is not None:
+            self.exclusive.start()
+        else:
+            self._begin()
+
+    def stop(self) -> None:
+        if self.exclusive is not None:
+            self.exclusive.stop()
+        else:
+            self._end()
+
+    def _begin(self) -> None:
+        from audit.chain import SealingThread
+
+        logging.getLogger("jobaid.projections").info(
+            "projecting and sealing from position %d", self.projections.position()
+        )
+        self.projections.start()
+        self.sealer = SealingThread(self.ledger.store)  # a stopped one does not start again
+        self.sealer.start()
+
+    def _end(self) -> None:
+        if self.sealer is not None:
+            self.sealer.stop()
+            self.sealer = None
+        self.projections.stop()
+
+
+class Background(Protocol):
+    def start(self) -> None: ...
+    def stop(self) -> None: ...

@@ -215,6 +215,22 @@ class ReadyOut(Open):
     position: int = Field(description="the highest position recorded")
 
 
+class LiveOut(BaseModel):
+    status: str = Field(examples=["ok"])
+
+
+class HealthReadyOut(BaseModel):
+    """Readiness for a load balancer: status and positions only, no ledger data."""
+
+    status: str = Field(examples=["ready"])
+    position: int | None = Field(
+        default=None, description="the log's last position, as last probed"
+    )
+    projections_position: int | None = Field(
+        default=None, description="the position the projections have reached"
+    )
+
+
 class RequestOut(BaseModel):
     """CONTRACT's payment request body, with its approvals so far."""
 

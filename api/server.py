@@ -11,7 +11,7 @@ import uvicorn
 from adapters.logs import configure_logging
 from adapters.settings import ConfigurationError, Settings
 from api.app import create_app
-from api.projector import ProjectorProcess, runs_apart
+from api.projector import LeasedProjector, ProjectorProcess, runs_apart
 from api.runtime import Background, Projections, Runtime
 from service.ledger import Ledger
 
@@ -20,9 +20,18 @@ FIRST_TOKEN_HINT = "no token yet? run: jobaid token create --role admin --divisi
 
 
 def open_projections(ledger: Ledger) -> Projections | None:
+    """The read side; on the read replicas too when JOBAID_READ_DATABASE_URL names them."""
+    from adapters.pgstore import replica_recorder
+    from adapters.sql import ViewStore
     from projections import Projections as ReadSide
 
-    read_side: Projections = ReadSide(ledger.store)
+    settings = ledger.settings
+    replica = None
+    if settings.read_database_url:
+        table: str = getattr(ledger.recorder, "events_table_name")  # noqa: B009 - PostgreSQL's
+        recorder = replica_recorder(settings.read_database_url, settings.postgres, table)
+        replica = ViewStore(recorder)
+    read_side: Projections = ReadSide(ledger.store, settings.projection_batch, replica)
     return read_side
 
 
@@ -36,18 +45,30 @@ def open_projector(ledger: Ledger) -> list[Background]:
     return [ProjectorProcess(ledger.settings)]
 
 
+def open_leased(ledger: Ledger) -> list[Background]:
+    """Projections and sealer as threads here, while this process holds the lease."""
+    return [LeasedProjector(ledger)]
+
+
 def runtime_for(settings: Settings, projections: bool) -> Runtime:
     """What the service holds: the ledger, and the projections and sealer here (SQLite),
     in a child process (PostgreSQL), or nowhere (`--no-projections`)."""
     apart = projections and runs_apart(settings)
     here = projections and not apart
+    # On PostgreSQL several servers may share the database: threads here take turns
+    # with every other server's projector by the lease (api/projector.py).
+    leased = here and settings.postgres_store
+    background = open_leased if leased else open_sealer if here else None
     return Runtime(
         open_ledger=lambda: Ledger(settings),
         open_projections=open_projections,
         database_url=settings.database_url,
-        run_projections=here,
+        run_projections=here and not leased,
         # The process that keeps the projections also seals the history (audit/chain.py).
-        background=open_sealer if here else open_projector if apart else None,
+        background=open_projector if apart else background,
+        ready_max_lag=settings.ready_max_lag,
+        ready_stall=settings.ready_stall,
+        replica_wait=settings.replica_wait,
     )
 
 

@@ -54,13 +54,14 @@ def projection_command(args: argparse.Namespace) -> int:
 
 def project(ledger: Ledger) -> int:
     """Follow the log, and seal it, until Ctrl-C or SIGTERM; a kill at any moment loses
-    nothing (the projections resume from their tracking row, the sealer from the chain head)."""
+    nothing (the projections resume from their tracking row, the sealer from the chain head).
+    On PostgreSQL only while this process holds the projector lease: several of them on
+    one database take turns, one at a time (api/projector.py)."""
     from adapters.logs import configure_logging
-    from audit.chain import SealingThread
+    from api.projector import LeasedProjector
 
     configure_logging(ledger.settings.log_level, ledger.settings.log_format)
-    projections = Projections(ledger.store, ledger.settings.projection_batch)
-    sealer = SealingThread(ledger.store)
+    projector = LeasedProjector(ledger)
     stopping = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -70,14 +71,11 @@ def project(ledger: Ledger) -> int:
     signal.signal(signal.SIGINT, stop)
     if not stop_with_parent(ledger.settings.projector_parent):
         return 0
-    log.info("projecting and sealing from position %d", projections.position())
-    projections.start()
-    sealer.start()
+    projector.start()
     while not stopping.wait(1.0):
         pass
-    sealer.stop()
-    projections.stop()
-    log.info("stopped at position %d", projections.position())
+    projector.stop()
+    log.info("stopped at position %d", projector.projections.position())
     return 0
 
 

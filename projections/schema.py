@@ -15,6 +15,7 @@ ENROLLMENTS = "projection_enrollments"
 ORGANISATIONS = "projection_organisations"
 RECONCILIATIONS = "projection_reconciliations"
 REQUESTS = "projection_payment_requests"
+CLOSES = "projection_period_closes"  # R23: each PeriodClosed of each account
 KNOWN_SUMS = "projection_known_sums"  # known_at without summing every line (known.py)
 KNOWN_BLOCKS = "projection_known_blocks"
 
@@ -22,11 +23,8 @@ KNOWN_BLOCKS = "projection_known_blocks"
 # rebuilt from the log, not kept consistent by the database).
 TABLES = (
     ACCOUNTS, LINES, SUMS, PAYMENTS, WORKERS, PLACEMENTS, ENROLLMENTS, ORGANISATIONS,
-    RECONCILIATIONS, REQUESTS, KNOWN_SUMS, KNOWN_BLOCKS,
+    RECONCILIATIONS, REQUESTS, CLOSES, KNOWN_SUMS, KNOWN_BLOCKS,
 )  # fmt: skip
-# Tables new in this layout: a store that lacks one was projected by older code, which
-# never filled it, so everything is rebuilt from the log (as for RETIRED).
-ADDED = (KNOWN_SUMS, KNOWN_BLOCKS)
 # Tables of an earlier layout: finding one means the read models were built by older
 # code, so they are dropped and everything is rebuilt from the log.
 RETIRED = (
@@ -143,6 +141,12 @@ STATEMENTS = (
     " requested_by TEXT NOT NULL, token_id TEXT, approvals_needed INTEGER NOT NULL,"
     " approved_by TEXT NOT NULL, reason TEXT, decided_on TEXT, recorded_at TEXT NOT NULL)",
     f"CREATE INDEX IF NOT EXISTS {REQUESTS}_by_status ON {REQUESTS} (status, position)",
+    # R23: one row per period closed, by account; the console's period-close page.
+    f"CREATE TABLE IF NOT EXISTS {CLOSES} (position BIGINT PRIMARY KEY, source TEXT NOT NULL,"
+    " division TEXT NOT NULL, period TEXT NOT NULL, closed_on TEXT NOT NULL,"
+    " closed_through TEXT NOT NULL, closing_balance BIGINT NOT NULL,"
+    f" recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL, {WHERE})",
+    *list_indexes(CLOSES),
     # known_at (known.py): each block of BLOCK log positions' money per account and month
     # or day; the overview reads a grain's periods up to a date across accounts, a
     # statement one account's.
@@ -306,7 +310,23 @@ class RequestRow(NamedTuple):
     recorded_at: str
 
 
+class CloseRow(NamedTuple):
+    position: int
+    source: str
+    division: str
+    period: str  # YYYY or YYYY-MM
+    closed_on: str
+    closed_through: str  # the period's last day: every date up to it is closed
+    closing_balance: int  # fen, the account's balance on closed_through
+    recorded_by: str
+    recorded_at: str
+    province: str
+    prefecture: str
+    place: str
+
+
 ROWS: dict[type[tuple[object, ...]], str] = {
+    CloseRow: CLOSES,
     RequestRow: REQUESTS,
     AccountRow: ACCOUNTS,
     LineRow: LINES,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
@@ -11,7 +12,8 @@ from adapters.eventstore import EventStore
 from adapters.progress import Progress, ignored
 from adapters.sql import ViewStore
 from projections import accounts as account_queries
-from projections import lists, schema, statements, targets, views
+from projections import closes as close_queries
+from projections import lists, names, schema, statements, targets, views
 from projections import requests as request_queries
 from projections.follower import Follower
 from projections.runner import DEFAULT_BATCH, Runner
@@ -26,12 +28,41 @@ class Projections:
     timestamp is taken just before its transaction commits, so an event stamped before
     a very recent instant may still be on its way into the log."""
 
-    def __init__(self, events: EventStore, batch_size: int = DEFAULT_BATCH) -> None:
+    def __init__(
+        self,
+        events: EventStore,
+        batch_size: int = DEFAULT_BATCH,
+        replica: ViewStore | None = None,
+    ) -> None:
         self.events = events
         self.store = ViewStore(events.recorder)
-        self.store.create(schema.STATEMENTS, schema.RETIRED, schema.TABLES, schema.ADDED)
+        self.store.create(schema.STATEMENTS, schema.RETIRED, schema.TABLES)
         self.runner = Runner(events, self.store, batch_size)
         self.follower = Follower(self.runner, self.store)
+        # Where the queries below read: the leader's tables, or (`on_replica()`) the same
+        # tables on a streaming replica — written by the projector on the leader, there
+        # by replication, with the tracking row that says how far they have got.
+        self.reads = self.store
+        self.replica = replica
+
+    @property
+    def has_replica(self) -> bool:
+        return self.replica is not None
+
+    def on_replica(self) -> Projections:
+        """These projections, read from the replica (the caller knows it has replayed
+        far enough: `replica_positions`)."""
+        assert self.replica is not None
+        reading = copy.copy(self)
+        reading.reads = self.replica
+        return reading
+
+    def replica_positions(self) -> tuple[int, int]:
+        """The log's head and the projections' position as the replica has replayed
+        them, in one statement."""
+        assert self.replica is not None
+        with self.replica.transaction(commit=False) as cur:
+            return self.replica.replayed(cur)
 
     # Following the log.
 
@@ -43,6 +74,8 @@ class Projections:
 
     def close(self) -> None:
         self.stop()
+        if self.replica is not None:
+            self.replica.datastore.close()
 
     def catch_up(self, progress: Progress = ignored) -> int:
         return self.runner.catch_up(progress)
@@ -83,7 +116,7 @@ class Projections:
         known_at: datetime | None = None,
         within: Callable[[str], bool] | None = None,
     ) -> list[dict[str, Any]]:
-        with self.store.transaction(commit=False) as cur:
+        with self.reads.transaction(commit=False) as cur:
             return account_queries.accounts(cur, as_of, known_at, within)
 
     def statement(
@@ -100,7 +133,7 @@ class Projections:
     ) -> dict[str, Any] | None:
         """The statement, or its page of `limit` lines after line `after` (see statements.py)."""
         span = statements.span_of(source, division, from_, to, as_of, known_at)
-        with self.store.transaction(commit=False) as cur:
+        with self.reads.transaction(commit=False) as cur:
             return statements.statement_page(cur, span, after, limit)
 
     def statement_file(
@@ -115,21 +148,21 @@ class Projections:
         """A whole statement for a file: its head now, its lines as they are read, in
         chunks of short transactions, all at the snapshot the head was read at."""
         span = statements.span_of(source, division, from_, to, as_of, known_at)
-        with self.store.transaction(commit=False) as cur:
-            head = statements.statement_start(cur, span, self.store.position(cur))
+        with self.reads.transaction(commit=False) as cur:
+            head = statements.statement_start(cur, span, self.reads.position(cur))
         if head is None:
             return None
         lines = statements.chunked_lines(self._read, head.pop("span"), head.pop("opening"))
         return head, lines
 
     def _read(self, query: Callable[..., Any], *args: Any) -> Any:
-        with self.store.transaction(commit=False) as cur:
+        with self.reads.transaction(commit=False) as cur:
             return query(cur, *args)
 
     def year_end(
         self, source: str, division: str, year: int, known_at: datetime | None = None
     ) -> dict[str, Any] | None:
-        with self.store.transaction(commit=False) as cur:
+        with self.reads.transaction(commit=False) as cur:
             return year_end(cur, source, division, year, known_at)
 
     def statement_screen(
@@ -147,7 +180,7 @@ class Projections:
         """The console's statement page: the API's cursor page of `limit` lines after line
         `after`, with the statement's balances, its count and the previous page's cursor."""
         span = statements.span_of(source, division, from_, to, as_of, known_at)
-        with self.store.transaction(commit=False) as cur:
+        with self.reads.transaction(commit=False) as cur:
             return statements.screen(cur, span, after, limit)
 
     def monthly(
@@ -156,45 +189,47 @@ class Projections:
         known_at: datetime | None = None,
         within: Callable[[str], bool] | None = None,
     ) -> list[dict[str, Any]]:
-        with self.store.transaction(commit=False) as cur:
+        with self.reads.transaction(commit=False) as cur:
             return account_queries.monthly(cur, as_of, known_at, within)
 
     def worker(self, worker_id: str, as_of: date | None = None) -> dict[str, Any] | None:
-        with self.store.transaction(commit=False) as cur:
+        with self.reads.transaction(commit=False) as cur:
             return views.worker(self.events, cur, worker_id, as_of)
 
-    def organisation(self, org_id: str, as_of: date | None = None) -> dict[str, Any] | None:
-        with self.store.transaction(commit=False) as cur:
-            return views.organisation(self.events, cur, org_id, as_of)
+    def organisation(
+        self, org_id: str, as_of: date | None = None, most: int | None = None
+    ) -> dict[str, Any] | None:
+        with self.reads.transaction(commit=False) as cur:
+            return views.organisation(self.events, cur, org_id, as_of, most)
 
     def targets(self, within: Callable[[str], bool] | None = None) -> dict[str, Any]:
-        with self.store.transaction(commit=False) as cur:
+        with self.reads.transaction(commit=False) as cur:
             return targets.targets(cur, within)
 
     # Lists: up to `limit` items recorded after position `after` (projections/lists.py).
 
     def workers(self, query: lists.WorkerQuery, after: int, limit: int) -> list[dict[str, Any]]:
-        with self.store.transaction(commit=False) as cur:
+        with self.reads.transaction(commit=False) as cur:
             return lists.workers(cur, query, after, limit)
 
     def organisations(
         self, query: lists.OrganisationQuery, after: int, limit: int
     ) -> list[dict[str, Any]]:
-        with self.store.transaction(commit=False) as cur:
+        with self.reads.transaction(commit=False) as cur:
             return lists.organisations(cur, query, after, limit)
 
     def payments(self, query: lists.PaymentQuery, after: int, limit: int) -> list[dict[str, Any]]:
-        with self.store.transaction(commit=False) as cur:
+        with self.reads.transaction(commit=False) as cur:
             return lists.payments(cur, query, after, limit)
 
     def payment(self, payment_id: str) -> dict[str, Any] | None:
-        with self.store.transaction(commit=False) as cur:
+        with self.reads.transaction(commit=False) as cur:
             return lists.payment(cur, payment_id)
 
     def reconciliations(
         self, query: lists.ReconciliationQuery, after: int, limit: int
     ) -> list[dict[str, Any]]:
-        with self.store.transaction(commit=False) as cur:
+        with self.reads.transaction(commit=False) as cur:
             return lists.reconciliations(cur, query, after, limit)
 
     def payment_requests(
@@ -205,9 +240,19 @@ class Projections:
         division: str | None = None,
         within: Callable[[str], bool] | None = None,
     ) -> list[dict[str, Any]]:
-        with self.store.transaction(commit=False) as cur:
+        with self.reads.transaction(commit=False) as cur:
             return request_queries.requests(cur, after, limit, status, division, within)
 
+    def period_closes(self, within: str | None) -> list[dict[str, Any]]:
+        """R23: every period closed on the accounts in `within` (None: all), in order."""
+        with self.reads.transaction(commit=False) as cur:
+            return close_queries.closes(cur, within)
+
+    def names(self, wanted: list[str]) -> dict[str, str]:
+        """The registered names of these organisations and workers, by id (a payee)."""
+        with self.reads.transaction(commit=False) as cur:
+            return names.names(cur, wanted)
+
     def run_candidates(self, rules: tuple[str, ...], paid_on: date) -> list[dict[str, Any]]:
-        with self.store.transaction(commit=False) as cur:
+        with self.reads.transaction(commit=False) as cur:
             return request_queries.run_candidates(cur, rules, paid_on.isoformat())

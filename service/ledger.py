@@ -66,7 +66,7 @@ class Ledger(Running, Application[UUID]):
     ) -> None:
         self.settings = settings or Settings.from_env()
         config = {"AGGREGATE_CACHE_MAXSIZE": "20000", **storage_env(self.settings)}
-        if config["PERSISTENCE_MODULE"] == "eventsourcing.postgres":
+        if config["PERSISTENCE_MODULE"] == "adapters.pgstore:Factory":
             config["APPLICATION_RECORDER_TOPIC"] = pgstore.TOPIC
         config.update(env or {})
         # Every process that opens the ledger reads every event type it may find.

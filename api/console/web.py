@@ -183,9 +183,13 @@ async def projections_of(runtime: RuntimeDep, viewer: ViewerDep) -> Projections:
     if projections is None:
         raise unavailable("this server keeps no projections; reads are not available")
     target = runtime.last_written
-    if target and projections.position() < target:
-        await run_in_threadpool(projections.wait_for, target, runtime.read_wait)
-    return projections
+    if not target and not projections.has_replica:
+        return projections
+    try:
+        fresh: Projections = await run_in_threadpool(runtime.fresh, projections, target)
+    except Problem:
+        return projections  # as before: a page, if not yet with this server's last write
+    return fresh
 
 
 ProjectionsDep = Annotated[Projections, Depends(projections_of)]
