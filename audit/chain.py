@@ -127,14 +127,14 @@ class ChainStore:
 
     def links_at(self, positions: Sequence[int]) -> dict[int, dict[str, Any]]:
         """The chain rows sealed at these positions (those not sealed yet are absent)."""
-        if not positions:
-            return {}
-        marks = ", ".join("?" * len(positions))
+        found: dict[int, dict[str, Any]] = {}
         with self.views.transaction(commit=False) as cur:
-            rows = cur.execute(
-                f"SELECT * FROM {TABLE} WHERE position IN ({marks})", tuple(positions)
-            ).fetchall()
-        return {int(row["position"]): dict(row) for row in rows}
+            for start in range(0, len(positions), 500):  # within any store's parameter limit
+                chunk = tuple(positions[start : start + 500])
+                marks = ", ".join("?" * len(chunk))
+                rows = cur.execute(f"SELECT * FROM {TABLE} WHERE position IN ({marks})", chunk)
+                found.update((int(row["position"]), dict(row)) for row in rows.fetchall())
+        return found
 
     def aggregate_hash_at(
         self, originator_id: UUID, version: int, cur: SqlCursor | None = None

@@ -185,3 +185,11 @@ def test_the_console_verifies_the_history_against_a_kept_checkpoint(
         "/console/audit", params={"position": "1", "chain_hash": "a" * 64}
     )
     assert clerk.status_code == 200 and 'id="verify-result"' not in clerk.text
+
+
+def test_chain_links_are_read_for_any_number_of_positions(ledger: Ledger) -> None:
+    """A long trail's positions are asked for in chunks, within SQLite's parameter limit."""
+    b.worker(ledger)
+    sealed = Sealer(ledger.store).seal()
+    found = ChainStore(ledger.store).links_at(list(range(1, 40_001)))
+    assert sorted(found) == list(range(1, sealed + 1))
