@@ -145,7 +145,9 @@ class ViewStore:
         A table named in `retired` marks read models written by older code: it is dropped,
         `tables` are emptied and tracking goes back to 0 — all in the transaction that
         creates the new tables, so the next catch-up rebuilds them from the log and no
-        process ever reads a new table beside a tracking position it never reached."""
+        process ever reads a new table beside a tracking position it never reached.
+        So does a table of `tables` new to a database whose other read models exist: it
+        would otherwise miss every event recorded before it was made."""
         if self.postgres:
             self._create_library_tracking_table()
         with self.transaction() as cur:
@@ -158,10 +160,11 @@ class ViewStore:
                     "application_name TEXT PRIMARY KEY, notification_id INTEGER) WITHOUT ROWID"
                 )
             outdated = [table for table in retired if self.exists(cur, table)]
+            missing = [table for table in tables if not self.exists(cur, table)]
             for statement in statements:
                 cur.execute(statement)
             self._seed(cur)
-            if outdated:
+            if outdated or 0 < len(missing) < len(tables):
                 for table in outdated:
                     cur.execute(f"DROP TABLE {table}")
                 self.empty(cur, tables)

@@ -3,6 +3,7 @@ memory), and the request's id and its one access log line."""
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import time
@@ -10,6 +11,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from starlette.responses import HTMLResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.logs import current_request_id
@@ -17,7 +19,9 @@ from adapters.tables import MAX_FILE_BYTES  # the bound every upload reader keep
 from api.problems import Problem, problem
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
-FILE_PATHS = ("/v1/imports/", "/v1/reconciliations")
+# The console's upload forms (api/console/files.py) take files as the API's routes do.
+CONSOLE_FILE_PATHS = ("/console/imports", "/console/reconciliations")
+FILE_PATHS = ("/v1/imports/", "/v1/reconciliations", *CONSOLE_FILE_PATHS)
 access_log = logging.getLogger("jobaid.access")
 fault_log = logging.getLogger("jobaid.api")
 # A client's own request id is kept when it is a plain token of this length (a uuid, a
@@ -41,7 +45,9 @@ class BodyLimit:
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
             status = 413 if length.isdigit() else 400
-            await problem(status, f"the body may be at most {limit} bytes")(scope, receive, send)
+            detail, path = f"the body may be at most {limit} bytes", str(scope.get("path", ""))
+            refused = too_large_page(status, detail, path) if path.startswith("/console/") else problem(status, detail)  # fmt: skip
+            await refused(scope, receive, send)
             return
         seen = 0
 
@@ -54,6 +60,26 @@ class BodyLimit:
             return message
 
         await self.app(scope, limited, send)
+
+
+def too_large_page(status: int, detail: str, path: str) -> HTMLResponse:
+    """The console's refusal of a body too large, as a page a person reads (in both of the
+    console's languages) rather than a problem document, with a way back to the form
+    (the upload's own path, whose GET is the page with the form)."""
+    words = "文件过大 · The file is too large" if status == 413 else "请求无效 · Bad request"
+    body = (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{words}</title>"
+        '<link rel="stylesheet" href="/console/static/console.css"></head><body><main>'
+        f'<h1>{words}</h1><p class="problem" role="alert">{html.escape(detail)}</p>'
+        f'<p><a href="{html.escape(path)}">返回 Back</a></p></main></body></html>'
+    )
+    headers = {
+        "Content-Security-Policy": "default-src 'none'; style-src 'self'; base-uri 'none'",
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    }
+    return HTMLResponse(body, status_code=status, headers=headers)
 
 
 class RequestLog:

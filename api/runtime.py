@@ -90,7 +90,9 @@ class Projections(Protocol):
         within: Callable[[str], bool] | None = None,
     ) -> list[dict[str, Any]]: ...
     def worker(self, worker_id: str, as_of: date | None = None) -> dict[str, Any] | None: ...
-    def organisation(self, org_id: str, as_of: date | None = None) -> dict[str, Any] | None: ...
+    def organisation(
+        self, org_id: str, as_of: date | None = None, most: int | None = None
+    ) -> dict[str, Any] | None: ...
     def targets(self, within: Callable[[str], bool] | None = None) -> dict[str, Any]: ...
     def workers(self, query: WorkerQuery, after: int, limit: int) -> list[dict[str, Any]]: ...
     def organisations(
@@ -110,6 +112,8 @@ class Projections(Protocol):
         within: Callable[[str], bool] | None = None,
     ) -> list[dict[str, Any]]: ...
     def run_candidates(self, rules: tuple[str, ...], paid_on: date) -> list[dict[str, Any]]: ...
+    def period_closes(self, within: str | None) -> list[dict[str, Any]]: ...
+    def names(self, wanted: list[str]) -> dict[str, str]: ...
 
 
 class Background(Protocol):
@@ -129,10 +133,10 @@ class StoreGate:
     head and the projections' position for readiness (`/v1/health/ready`), so that a
     load balancer's checks cost the store nothing more.
 
-    A request that is already inside the library when the store goes away still waits
-    out its retries (ten, each bounded by the pool timeout: ~12 s at 1 s, less when the
-    hosts refuse at once); every request after the gate noticed (within `interval`) is
-    answered 503 in milliseconds. When the gate sees the store fail or come back, it has
+    Every request after the gate noticed (within `interval`) is answered 503 in
+    milliseconds, and one already inside the library stops at its next connection
+    attempt (adapters/pgstore.py's GatedDatastore asks `up`) instead of waiting out ten
+    retries. When the gate sees the store fail or come back, it has
     the ledger's pool check its idle connections (`on_change`), so that none left from
     the old leader fails a request."""
 
@@ -163,6 +167,8 @@ class StoreGate:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        else:
+            self._close()
 
     def failed(self) -> None:
         if self.conninfo is not None:
@@ -194,13 +200,20 @@ class StoreGate:
         return True
 
     def _probe_positions(self, conn: psycopg.Connection[tuple[object, ...]]) -> None:
+        """The positions readiness shows; a query that fails for any reason but the
+        connection (a table not there yet) leaves them unknown, the leader up."""
         head = tracking = None
-        if self.head_sql is not None:
-            row = conn.execute(self.head_sql).fetchone()
-            head = int(str(row[0] or 0)) if row else 0
-        if self.tracking_sql is not None:
-            row = conn.execute(self.tracking_sql).fetchone()
-            tracking = int(str(row[0] or 0)) if row else 0
+        try:
+            if self.head_sql is not None:
+                row = conn.execute(self.head_sql).fetchone()
+                head = int(str(row[0] or 0)) if row else 0
+            if self.tracking_sql is not None:
+                row = conn.execute(self.tracking_sql).fetchone()
+                tracking = int(str(row[0] or 0)) if row else 0
+        except (psycopg.OperationalError, psycopg.InterfaceError):
+            raise
+        except psycopg.Error as error:
+            log.debug("positions not probed: %s", type(error).__name__)
         self.note(head, tracking)
 
     def note(self, head: int | None, tracking: int | None) -> None:
@@ -294,7 +307,8 @@ class Runtime:
 
     def ledger(self) -> Ledger:
         if not self.gate.up:
-            raise unavailable("the ledger's store is unavailable; retry shortly")
+            why = self.gate.reason or "the leader is not reachable"
+            raise unavailable(f"the ledger's store is unavailable ({why}); retry shortly")
         if self._ledger is None:
             with self._lock:
                 if self._ledger is None:

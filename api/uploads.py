@@ -10,6 +10,7 @@ holds one copy of the file at most."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -53,11 +54,25 @@ async def upload_of(request: Request) -> Upload:
 
 
 async def _multipart(request: Request) -> Upload:
+    upload, _ = await form_upload(request)
+    return upload
+
+
+async def form_upload(
+    request: Request, check: Callable[[dict[str, str]], None] | None = None
+) -> tuple[Upload, dict[str, str]]:
+    """The file of a multipart body's `file` field, bounded as above, and the form's other
+    (small) fields as text: the console's upload forms send their CSRF token and the
+    upload's parameters beside the file. `check` sees those fields before the file is
+    looked at (the console's CSRF check: a forged form is refused whatever its file)."""
     try:
         form = await request.form(max_files=1, max_fields=MAX_FIELDS, max_part_size=MAX_FIELD_BYTES)
     except HTTPException as error:  # the parser's refusal of a malformed body: a 400
         raise InvalidInput("file", f"is not a multipart/form-data body ({error.detail})") from None
     try:
+        fields = {key: value for key, value in form.multi_items() if isinstance(value, str)}
+        if check is not None:
+            check(fields)
         part = form.get(FIELD)
         if not isinstance(part, UploadFile):
             raise InvalidInput(FIELD, "send the file in the multipart/form-data field `file`")
@@ -66,7 +81,7 @@ async def _multipart(request: Request) -> Upload:
             raise Problem(413, f"the file may be at most {MAX_FILE_BYTES // MB} MB")
         if not content:
             raise InvalidInput(FIELD, "is empty")
-        return Upload(content, file_name(part.filename))
+        return Upload(content, file_name(part.filename)), fields
     finally:
         await form.close()
 

@@ -27,7 +27,7 @@ from eventsourcing.persistence import IntegrityError
 from adapters.eventstore import EventStore
 from adapters.progress import Progress, ignored
 from adapters.sql import ViewStore
-from projections import listed, requests
+from projections import closes, listed, requests
 from projections.changes import HANDLERS as MONEY_AND_TARGETS
 from projections.changes import Batch, Caches, Fields
 from projections.decoding import Decoder
@@ -36,7 +36,7 @@ from projections.writer import write
 
 DEFAULT_BATCH = 3000  # events a read model needs, at most, per transaction
 SPAN = 4  # positions read per section, at most, as a multiple of the batch
-HANDLERS = {**MONEY_AND_TARGETS, **listed.HANDLERS, **requests.HANDLERS}
+HANDLERS = {**MONEY_AND_TARGETS, **listed.HANDLERS, **requests.HANDLERS, **closes.HANDLERS}
 TOPICS = tuple(HANDLERS)
 
 

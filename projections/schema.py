@@ -15,12 +15,13 @@ ENROLLMENTS = "projection_enrollments"
 ORGANISATIONS = "projection_organisations"
 RECONCILIATIONS = "projection_reconciliations"
 REQUESTS = "projection_payment_requests"
+CLOSES = "projection_period_closes"  # R23: each PeriodClosed of each account
 
 # Rebuild empties these; the order does not matter (no foreign keys: a read model is
 # rebuilt from the log, not kept consistent by the database).
 TABLES = (
     ACCOUNTS, LINES, SUMS, PAYMENTS, WORKERS, PLACEMENTS, ENROLLMENTS, ORGANISATIONS,
-    RECONCILIATIONS, REQUESTS,
+    RECONCILIATIONS, REQUESTS, CLOSES,
 )  # fmt: skip
 # Tables of an earlier layout: finding one means the read models were built by older
 # code, so they are dropped and everything is rebuilt from the log.
@@ -138,6 +139,12 @@ STATEMENTS = (
     " requested_by TEXT NOT NULL, token_id TEXT, approvals_needed INTEGER NOT NULL,"
     " approved_by TEXT NOT NULL, reason TEXT, decided_on TEXT, recorded_at TEXT NOT NULL)",
     f"CREATE INDEX IF NOT EXISTS {REQUESTS}_by_status ON {REQUESTS} (status, position)",
+    # R23: one row per period closed, by account; the console's period-close page.
+    f"CREATE TABLE IF NOT EXISTS {CLOSES} (position BIGINT PRIMARY KEY, source TEXT NOT NULL,"
+    " division TEXT NOT NULL, period TEXT NOT NULL, closed_on TEXT NOT NULL,"
+    " closed_through TEXT NOT NULL, closing_balance BIGINT NOT NULL,"
+    f" recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL, {WHERE})",
+    *list_indexes(CLOSES),
 )
 
 
@@ -290,7 +297,23 @@ class RequestRow(NamedTuple):
     recorded_at: str
 
 
+class CloseRow(NamedTuple):
+    position: int
+    source: str
+    division: str
+    period: str  # YYYY or YYYY-MM
+    closed_on: str
+    closed_through: str  # the period's last day: every date up to it is closed
+    closing_balance: int  # fen, the account's balance on closed_through
+    recorded_by: str
+    recorded_at: str
+    province: str
+    prefecture: str
+    place: str
+
+
 ROWS: dict[type[tuple[object, ...]], str] = {
+    CloseRow: CLOSES,
     RequestRow: REQUESTS,
     AccountRow: ACCOUNTS,
     LineRow: LINES,

@@ -12,7 +12,8 @@ from adapters.eventstore import EventStore
 from adapters.progress import Progress, ignored
 from adapters.sql import ViewStore
 from projections import accounts as account_queries
-from projections import lists, schema, statements, targets, views
+from projections import closes as close_queries
+from projections import lists, names, schema, statements, targets, views
 from projections import requests as request_queries
 from projections.follower import Follower
 from projections.runner import DEFAULT_BATCH, Runner
@@ -193,9 +194,11 @@ class Projections:
         with self.reads.transaction(commit=False) as cur:
             return views.worker(self.events, cur, worker_id, as_of)
 
-    def organisation(self, org_id: str, as_of: date | None = None) -> dict[str, Any] | None:
+    def organisation(
+        self, org_id: str, as_of: date | None = None, most: int | None = None
+    ) -> dict[str, Any] | None:
         with self.reads.transaction(commit=False) as cur:
-            return views.organisation(self.events, cur, org_id, as_of)
+            return views.organisation(self.events, cur, org_id, as_of, most)
 
     def targets(self, within: Callable[[str], bool] | None = None) -> dict[str, Any]:
         with self.reads.transaction(commit=False) as cur:
@@ -237,6 +240,16 @@ class Projections:
     ) -> list[dict[str, Any]]:
         with self.reads.transaction(commit=False) as cur:
             return request_queries.requests(cur, after, limit, status, division, within)
+
+    def period_closes(self, within: str | None) -> list[dict[str, Any]]:
+        """R23: every period closed on the accounts in `within` (None: all), in order."""
+        with self.reads.transaction(commit=False) as cur:
+            return close_queries.closes(cur, within)
+
+    def names(self, wanted: list[str]) -> dict[str, str]:
+        """The registered names of these organisations and workers, by id (a payee)."""
+        with self.reads.transaction(commit=False) as cur:
+            return names.names(cur, wanted)
 
     def run_candidates(self, rules: tuple[str, ...], paid_on: date) -> list[dict[str, Any]]:
         with self.reads.transaction(commit=False) as cur:

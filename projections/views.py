@@ -103,14 +103,21 @@ def trainings_of(w: Worker, as_of: date | None) -> list[dict[str, Any]]:
     ]
 
 
-def payments(cur: SqlCursor, column: str, value: str, as_of: date | None) -> list[dict[str, Any]]:
-    """Payments naming a worker or paid to a payee, by `paid_on`; reversed if by `as_of`."""
+def payments(
+    cur: SqlCursor, column: str, value: str, as_of: date | None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Payments naming a worker or paid to a payee, by `paid_on`; reversed if by `as_of`;
+    the first `limit` of them when given (the index on (column, paid_on) stops there)."""
     sql = f"SELECT * FROM {schema.PAYMENTS} WHERE {column} = ?"
     params: list[Any] = [value]
     if as_of is not None:
         sql += " AND paid_on <= ?"
         params.append(as_of.isoformat())
-    rows = cur.execute(sql + " ORDER BY paid_on, position", params).fetchall()
+    sql += " ORDER BY paid_on, position"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    rows = cur.execute(sql, params).fetchall()
     return [payment_view(r, reversed_by(r["reversed_on"], as_of)) for r in rows]
 
 
@@ -140,8 +147,14 @@ def payment_view(r: Any, reversed_on: str | None) -> dict[str, Any]:
 
 
 def organisation(
-    events: EventStore, cur: SqlCursor, org_id: str, as_of: date | None
+    events: EventStore,
+    cur: SqlCursor,
+    org_id: str,
+    as_of: date | None,
+    most: int | None = None,
 ) -> dict[str, Any] | None:
+    """`most`: the earliest that many of its payments and of its placements only (the
+    console shows a page of each; a lender may be paid every day for years)."""
     o = events.get(ids.organisation_uuid(org_id), Organisation)
     if o is None:
         return None
@@ -152,19 +165,26 @@ def organisation(
         "kind": o.kind,
         "as_of": None if as_of is None else as_of.isoformat(),
         "base_designated_on": shown(o.base_designated_on, as_of),
-        "payments": payments(cur, "payee_id", org_id, as_of),
-        "placements": employed(cur, org_id, as_of),
+        "payments": payments(cur, "payee_id", org_id, as_of, most),
+        "placements": employed(cur, org_id, as_of, most),
     }
 
 
-def employed(cur: SqlCursor, org_id: str, as_of: date | None) -> list[dict[str, Any]]:
-    """Placements the organisation employs, or made as the service agency."""
+def employed(
+    cur: SqlCursor, org_id: str, as_of: date | None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Placements the organisation employs, or made as the service agency (the first
+    `limit` of them when given)."""
     sql = f"SELECT * FROM {schema.PLACEMENTS} WHERE (employer_id = ? OR agency_id = ?)"
     params: list[Any] = [org_id, org_id]
     if as_of is not None:
         sql += " AND started_on <= ?"
         params.append(as_of.isoformat())
-    rows = cur.execute(sql + " ORDER BY started_on, placement_id", params).fetchall()
+    sql += " ORDER BY started_on, placement_id"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    rows = cur.execute(sql, params).fetchall()
     return [
         {
             "placement_id": r["placement_id"],

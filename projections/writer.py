@@ -20,6 +20,7 @@ ORDER = (
     schema.ORGANISATIONS,
     schema.RECONCILIATIONS,
     schema.REQUESTS,
+    schema.CLOSES,
 )
 
 

@@ -153,5 +153,6 @@ def snapshot(projections: Projections, ledger: Ledger) -> str:
             projections.payments(PaymentQuery(), 0, 100_000),
             projections.reconciliations(ReconciliationQuery(), 0, 100_000),
         ],
+        "closes": projections.period_closes(None),
     }
     return json.dumps(answer, sort_keys=True, ensure_ascii=False)

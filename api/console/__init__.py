@@ -7,9 +7,25 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.console import audit, overview, signin, statement, targets, workers
+from api.console import (
+    approvals,
+    audit,
+    closes,
+    imports,
+    organisations,
+    overview,
+    payments,
+    reconciliations,
+    signin,
+    statement,
+    targets,
+    workers,
+)
 
-ROUTERS = (signin, overview, statement, workers, audit, targets)
+ROUTERS = (
+    *(signin, overview, statement, workers, audit, targets, reconciliations, imports),
+    *(organisations, payments, approvals, closes),  # console-lists
+)
 
 
 def install(app: FastAPI) -> None:

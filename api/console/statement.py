@@ -1,7 +1,8 @@
 """An account's statement, paged: opening balance, each line with its running balance,
-payee and 文号, closing balance; and the download, which is the API's own CSV — the
-console calls the API's statement route with the session's principal, so the file is
-the very file `GET /v1/accounts/{source}/{division}/statement` gives."""
+payee and 文号, closing balance; and the downloads, which are the API's own XLSX and CSV —
+the console calls the API's statement route with the session's principal, so each file
+is the very file `GET /v1/accounts/{source}/{division}/statement?format=` gives (with
+the page's account, dates, as_of and known_at, and headers in the page's language)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from fastapi.responses import Response
 from adapters.eventstore import events_at
 from api.console.web import ConsoleRoute, ProjectionsDep, ViewerDep, render, when
 from api.deps import LedgerDep
+from api.downloads import attachment
 from api.routes.accounts import account_statement
 from domain.accounts import SOURCES
 from domain.errors import InvalidInput, NotFound
@@ -24,6 +26,7 @@ from service.ledger import Ledger
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
 PAGE_LINES = 50  # lines on one page: a screen or two, and few payee names to look up
 MOST_PAGES = 1_000_000  # a page number past any history this ledger keeps
+FILE_FORMATS = ("xlsx", "csv")  # the API's statement files
 
 
 def page_number(page: str | None) -> int:
@@ -99,10 +102,11 @@ def _date(field: str, value: str | None) -> date | None:
     return parse_date(field, value) if value else None
 
 
-@router.get("/console/accounts/{source}/{division}/statement.csv")
-def statement_csv(
+@router.get("/console/accounts/{source}/{division}/statement.{fmt}")
+def statement_file(
     source: str,
     division: str,
+    fmt: str,
     viewer: ViewerDep,
     projections: ProjectionsDep,
     from_: Annotated[str | None, Query(alias="from")] = None,
@@ -110,13 +114,15 @@ def statement_csv(
     as_of: str | None = None,
     known_at: str | None = None,
 ) -> Response:
-    """The API's statement CSV, under a file name for the download."""
+    """The API's statement file (api.account_files through the API's own route), XLSX or
+    CSV, headers in the page's language, under a file name for the download."""
+    if fmt not in FILE_FORMATS:
+        raise NotFound(f"no statement file .{fmt[:10]}")
     picked = when(as_of, known_at)
     known = picked.known_at_instant.isoformat() if picked.known_at_instant else None
     response = account_statement(
         source, division, viewer.access, projections, from_=from_ or None, to=to or None,
-        as_of=as_of or None, known_at=known, accept="text/csv",
+        as_of=as_of or None, known_at=known, format_=fmt, lang=viewer.lang,
     )  # fmt: skip
-    name = f"statement-{source}-{division}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Content-Disposition"] = attachment(f"statement-{source}-{division}.{fmt}")
     return response

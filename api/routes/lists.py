@@ -33,6 +33,7 @@ from domain.policy.common import SUBSIDY_RULES
 from domain.sources import SOURCES
 from domain.values import parse_choice, parse_date, parse_division, parse_identifier, parse_text
 from projections.lists import OrganisationQuery, PaymentQuery, ReconciliationQuery, WorkerQuery
+from service.access import Access
 
 router = APIRouter(route_class=StrictJSONRoute)
 
@@ -119,13 +120,21 @@ def list_organisations(
 ) -> FastJSON:
     """Organisations by division, kind or name, in the order they were registered. One
     outside Hunan lies in no scope: any token finds it by its `division=`."""
+    query = organisation_query(principal, division, kind, name)
+    return answer(limit, cursor, lambda after, n: projections.organisations(query, after, n))
+
+
+def organisation_query(
+    principal: Access, division: str | None, kind: str | None, name: str | None
+) -> OrganisationQuery:
+    """The organisation list's filters, parsed and narrowed to the scope (the console's
+    organisations page reads the same)."""
     place = division_filter(division, hunan=False)
-    query = OrganisationQuery(
+    return OrganisationQuery(
         within=principal.list_within(place, place is not None and not divisions.is_hunan(place)),
         kind=choice_filter("kind", kind, KINDS),
         name=name_filter(name),
     )
-    return answer(limit, cursor, lambda after, n: projections.organisations(query, after, n))
 
 
 @router.get(
@@ -150,6 +159,25 @@ def list_payments(
     cursor: CursorQuery = None,
 ) -> FastJSON:
     """Payments from the accounts in scope, in the order they were recorded."""
+    query = payment_query(
+        principal, source, division, rule, payee_id, worker_id, from_, to, reversed_
+    )
+    return answer(limit, cursor, lambda after, n: projections.payments(query, after, n))
+
+
+def payment_query(
+    principal: Access,
+    source: str | None,
+    division: str | None,
+    rule: str | None,
+    payee_id: str | None,
+    worker_id: str | None,
+    from_: str | None,
+    to: str | None,
+    reversed_: str | None,
+) -> PaymentQuery:
+    """The payment list's filters, parsed and narrowed to the scope (the console's
+    payments page reads the same)."""
     query = PaymentQuery(
         within=principal.list_within(division_filter(division)),
         source=choice_filter("source", source, SOURCES),
@@ -162,7 +190,7 @@ def list_payments(
     )
     if query.paid_from and query.paid_to and query.paid_from > query.paid_to:
         raise InvalidInput("from", f"is after to ({query.paid_to})")
-    return answer(limit, cursor, lambda after, n: projections.payments(query, after, n))
+    return query
 
 
 def truth(field: str, value: str) -> bool:

@@ -282,7 +282,7 @@ def test_the_console_works_from_the_keyboard_alone(page: Watched, served: Served
     assert focused == "劳动力"
     p.keyboard.press("Enter")
     p.wait_for_url("**/console/workers")
-    for _ in range(12):  # past the skip link, the navigation and the toggles, to the field
+    for _ in range(30):  # past the skip link, the navigation and the toggles, to the field
         p.keyboard.press("Tab")
         if p.evaluate("document.activeElement.id") == "worker_id":
             break

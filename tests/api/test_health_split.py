@@ -149,6 +149,11 @@ def test_when_the_node_goes_the_service_finds_the_other_by_itself_answering_503_
                 for _ in range(3)
             ]
             assert set(statuses) <= {201, 503}  # never a 500; 503s carry Retry-After
+            refused = client.post("/v1/events", json=organisation(), headers=headers)
+            if refused.status_code == 503:  # says why, as a problem a client can retry
+                assert refused.headers["retry-after"] == "1"
+                assert refused.headers["content-type"] == "application/problem+json"
+                assert "unavailable" in refused.json()["detail"]
             second.start()
             deadline = time.monotonic() + 20
             while (
@@ -184,3 +189,15 @@ def test_once_the_gate_knows_the_leader_is_away_a_request_inside_the_library_sto
         assert (ledger.recorder.max_notification_id() or 0) == 0
     finally:
         ledger.close()
+
+
+def test_a_position_the_gate_cannot_read_leaves_the_leader_up(postgres_url: str) -> None:
+    from api.runtime import StoreGate
+
+    gate = StoreGate(postgres_url)
+    gate.head_sql = "SELECT max(notification_id) FROM no_such_table"
+    try:
+        assert gate.check() is True
+        assert gate.head is None
+    finally:
+        gate.stop()

@@ -23,13 +23,17 @@ from tests import builders as b
 from tests.conftest import new_postgres_database
 
 RACERS = 8
+# Two servers and their projectors hold some 40 connections: kept on the worker of the
+# other connection-hungry tests (tests/service/test_races.py), never beside them.
+pytestmark = pytest.mark.xdist_group("many_connections")
+SMALL_POOLS = {"JOBAID_PG_POOL_SIZE": "2", "JOBAID_PG_MAX_OVERFLOW": "6"}
 
 
 @pytest.fixture(scope="module")
 def two_servers() -> Iterator[tuple[str, list[Server]]]:
     with new_postgres_database() as url:
         open_ledger(url).close()  # the tables, before two processes race to make them
-        servers = [Server(url), Server(url)]
+        servers = [Server(url, SMALL_POOLS), Server(url, SMALL_POOLS)]
         try:
             yield url, servers
         finally:

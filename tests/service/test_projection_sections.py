@@ -88,6 +88,7 @@ def test_plain_decoding_writes_what_the_library_mapper_would(ledger: Ledger) -> 
     b.appropriate(ledger)
     placed = b.placement(ledger, worker, b.organisation(ledger), "2017-08-01", agency_id=agency)
     payment_cycle(ledger, worker, placed)  # requests rejected, withdrawn, approved
+    b.close_period(ledger, "2017-07", "2017-08-02")  # R23, last: nothing is dated before it
     plain = Projections(ledger.store, batch_size=50)
     mapped = Projections(ledger.store, batch_size=50)
     mapped.runner.decoder.plain_versions = {}  # every event through the mapper
