@@ -64,8 +64,15 @@ def test_each_node_knows_the_other_two_and_trusts_only_its_network(tmp_path: Pat
         for line in config["postgresql"]["pg_hba"]
     )
     assert config["bootstrap"]["dcs"]["synchronous_mode_strict"] is True
+    assert config["bootstrap"]["dcs"]["postgresql"]["use_pg_rewind"] is True
+
+
+def test_in_network_namespaces_each_node_is_a_host_of_its_own(tmp_path: Path) -> None:
+    cluster = Cluster(tmp_path, 40, netns=True)
+    assert [n.host for n in cluster.nodes] == ["10.77.40.1", "10.77.40.2", "10.77.40.3"]
+    assert len({n.netns for n in cluster.nodes}) == 3
+    assert cluster.url().startswith("postgresql://postgres@10.77.40.1:55471,10.77.40.2:55472,")
     assert (
-        config["postgresql"]["use_pg_rewind"]
-        if "use_pg_rewind" in config["postgresql"]
-        else (config["bootstrap"]["dcs"]["postgresql"]["use_pg_rewind"])
+        "host all all 10.77.40.0/24 trust"
+        in cluster.config(cluster.nodes[0])["postgresql"]["pg_hba"]
     )
