@@ -25,6 +25,7 @@ run: $(STAMP)
 	$(BIN)/jobaid serve
 
 test: $(STAMP)
+	scripts/system-packages browser
 	$(BIN)/pytest
 
 lint: $(STAMP)
@@ -49,6 +50,7 @@ load: $(STAMP)
 # apt-get install patroni python3-pysyncobj), `jobaid serve` on their multi-host URL.
 # JOBAID_HA_DIR (default /tmp/jobaid-ha) holds the nodes; `make ha-down` stops them and removes it.
 ha: $(STAMP)
+	scripts/system-packages ha
 	$(BIN)/python -m ha.cluster up
 	@echo "First token: JOBAID_DATABASE_URL='$$($(BIN)/python -m ha.cluster url)' $(BIN)/jobaid token create --role admin --division 430000"
 	JOBAID_DATABASE_URL="$$($(BIN)/python -m ha.cluster url)" $(BIN)/jobaid serve
@@ -58,6 +60,7 @@ ha-down:
 
 # The cluster scenarios (tests/ha, marker `ha`): a cluster of their own, one test at a time.
 test-ha: $(STAMP)
+	scripts/system-packages ha
 	$(BIN)/pytest tests/ha -m ha -n 0
 
 clean:

@@ -490,6 +490,10 @@ def report(results: list[Run], costs: dict[str, list[float]], failures: list[str
     lines.append("write throughput (facts/s, median of rounds): " + ", ".join(f"{m} {v:.0f}" for m, v in medians.items()))  # fmt: skip
     single = medians["single node"]
     lines.append("as ratios of the single node: " + ", ".join(f"{m} {v / single:.2f}×" for m, v in medians.items()))  # fmt: skip
+    rounds = list(zip(*costs.values(), strict=True))
+    for n, figures in enumerate(rounds, 1):
+        by_mode = dict(zip(costs, figures, strict=True))
+        lines.append(f"  round {n}: " + ", ".join(f"{m} {v:.0f} ({v / by_mode['single node']:.2f}×)" for m, v in by_mode.items()))  # fmt: skip
     lines.append(f"load average at the end {os.getloadavg()[0]:.1f}")
     lines.append("invariants: " + ("all hold" if not failures else f"{len(failures)} FAILED"))
     for failure in failures[:30]:

@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,21 +82,28 @@ def start(database_url: str, store: str, where: Path) -> Served:
     return served
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgres"])
-def served(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+def serve_on(
+    store: str, where: Path, begin: Callable[[str, str, Path], Served]
 ) -> Iterator[Served]:
+    """A served console on `store` (a file under `where`, or a PostgreSQL database of its
+    own), begun by `begin` and stopped when the module is done with it."""
     chromium_or_fail()
-    where = tmp_path_factory.mktemp(f"console-{request.param}")
-    if request.param == "sqlite":
-        it = start(f"sqlite:///{where}/ledger.db", "sqlite", where)
+    if store == "sqlite":
+        it = begin(f"sqlite:///{where}/ledger.db", "sqlite", where)
         yield it
         it.server.stop()
         return
     with new_postgres_database() as url:
-        it = start(url, "postgres", where)
+        it = begin(url, "postgres", where)
         yield it
         it.server.stop()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Served]:
+    yield from serve_on(request.param, tmp_path_factory.mktemp(f"console-{request.param}"), start)
 
 
 @pytest.fixture(scope="module")

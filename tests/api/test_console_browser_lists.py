@@ -23,12 +23,11 @@ from tests.api.test_console_browser import (
     ARTIFACTS,
     Served,
     Watched,
-    chromium_or_fail,
     no_axe_violations,
+    serve_on,
     sign_in,
     start,
 )
-from tests.conftest import new_postgres_database
 from tests.console_lists_support import CHECKER
 from tests.console_lists_support import WRITES as LIST_WRITES
 from tests.console_support import SCRIPT_NAME
@@ -66,17 +65,8 @@ def start_with_lists(database_url: str, store: str, where: Path) -> Served:
 def served(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Served]:
-    chromium_or_fail()
     where = tmp_path_factory.mktemp(f"console-lists-{request.param}")
-    if request.param == "sqlite":
-        it = start_with_lists(f"sqlite:///{where}/ledger.db", "sqlite", where)
-        yield it
-        it.server.stop()
-        return
-    with new_postgres_database() as url:
-        it = start_with_lists(url, "postgres", where)
-        yield it
-        it.server.stop()
+    yield from serve_on(request.param, where, start_with_lists)
 
 
 def tab_to(p: object, text: str, most: int = 40) -> None:

@@ -115,13 +115,15 @@ def test_a_postmaster_killed_alone_is_restarted_by_its_patroni_and_nothing_is_lo
         leader = cluster.leader()
         assert leader is not None
         patroni = leader.patroni_pid()
-        assert cluster.kill_postmaster(leader) is not None
+        postmaster = cluster.kill_postmaster(leader)
+        assert postmaster is not None
         killed = time.monotonic()
         recovered = wait_for_write_after(generator.attempts, killed, BOUND)
         assert recovered is not None, f"no write acknowledged after the crash: {cluster.describe()}"
         # Patroni restarts it within a loop or two, well before the leader key expires:
         # the same node leads on (a crash of PostgreSQL alone is no failover).
         assert leader.patroni_pid() == patroni
+        assert leader.postmaster_pid() not in (None, postmaster)  # a new postmaster
         assert cluster.wait_leader().name == leader.name
         print(f"postmaster of {leader.name} killed; writes acknowledged again after {recovered:.1f} s "
               f"(loop_wait {LOOP_WAIT} s)")  # fmt: skip
