@@ -73,7 +73,7 @@ class Projections(Protocol):
     def year_end(
         self, source: str, division: str, year: int, known_at: datetime | None = None
     ) -> dict[str, Any] | None: ...
-    def statement_page(
+    def statement_screen(
         self,
         source: str,
         division: str,
@@ -81,7 +81,9 @@ class Projections(Protocol):
         to: date | None,
         as_of: date | None,
         known_at: datetime | None,
-        page: tuple[int, int],
+        *,
+        after: int | None,
+        limit: int,
     ) -> dict[str, Any] | None: ...
     def monthly(
         self,

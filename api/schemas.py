@@ -184,6 +184,15 @@ class VerifyOut(BaseModel):
     detail: str
 
 
+class CheckpointOut(BaseModel):
+    position: int = Field(description="the last sealed position (0: nothing sealed yet)")
+    chain_hash: str = Field(description="the chain hash sealed at that position")
+    sealed_at: str | None = Field(description="when that position was sealed (UTC)")
+    taken_at: str
+    signed_off_by: str = Field(description="the subject of the token that took it")
+    digest: str = Field(description="SHA-256 of the other fields: an altered file is refused")
+
+
 class TokenOut(BaseModel):
     token: str = Field(description="shown once; only its hash is kept")
     token_id: str

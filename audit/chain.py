@@ -125,6 +125,17 @@ class ChainStore:
             row = cur.execute(f"SELECT * FROM {TABLE} WHERE position = ?", (position,)).fetchone()
             return dict(row) if row else None
 
+    def links_at(self, positions: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The chain rows sealed at these positions (those not sealed yet are absent)."""
+        found: dict[int, dict[str, Any]] = {}
+        with self.views.transaction(commit=False) as cur:
+            for start in range(0, len(positions), 500):  # within any store's parameter limit
+                chunk = tuple(positions[start : start + 500])
+                marks = ", ".join("?" * len(chunk))
+                rows = cur.execute(f"SELECT * FROM {TABLE} WHERE position IN ({marks})", chunk)
+                found.update((int(row["position"]), dict(row)) for row in rows.fetchall())
+        return found
+
     def aggregate_hash_at(
         self, originator_id: UUID, version: int, cur: SqlCursor | None = None
     ) -> str | None:

@@ -41,6 +41,7 @@ def worker_events(events: EventStore, worker_id: str) -> list[tuple[StoredEvent,
 
 def trail(events: EventStore, worker_id: str) -> list[dict[str, Any]]:
     rows = []
+    tokens: dict[str | None, dict[str, Any] | None] = {}  # a token is read once per trail
     for stored, position in worker_events(events, worker_id):
         event: Any = events.mapper.to_domain_event(stored)
         fields = {k: _plain(v) for k, v in vars(event).items() if k not in HIDDEN}
@@ -51,7 +52,7 @@ def trail(events: EventStore, worker_id: str) -> list[dict[str, Any]]:
                 "fact": stored.topic.split(":", 1)[-1],
                 "recorded_at": event.timestamp.isoformat(),
                 "recorded_by": fields.pop("recorded_by", None),
-                "token": recorded_with(events, fields.pop("token_id", None)),
+                "token": _token(events, tokens, fields.pop("token_id", None)),
                 "event_id": fields.pop("event_id", None),
                 "data": fields,
             }
@@ -59,6 +60,14 @@ def trail(events: EventStore, worker_id: str) -> list[dict[str, Any]]:
     if not rows:
         raise NotFound(f"unknown worker {worker_id}")
     return rows
+
+
+def _token(
+    events: EventStore, seen: dict[str | None, dict[str, Any] | None], token_id: str | None
+) -> dict[str, Any] | None:
+    if token_id not in seen:
+        seen[token_id] = recorded_with(events, token_id)
+    return seen[token_id]
 
 
 def recorded_with(events: EventStore, token_id: str | None) -> dict[str, Any] | None:

@@ -211,7 +211,8 @@ class Walk:
 
     def check_checkpoint(self, checkpoint: dict[str, Any]) -> None:
         position = int(checkpoint["position"])
-        found = self.chain_at.get(position)
+        # Position 0 is the empty history (nothing sealed yet): every history extends it.
+        found = GENESIS if position == 0 else self.chain_at.get(position)
         if found != checkpoint["chain_hash"]:
             raise Tampered(
                 position, "the history no longer extends the checkpoint kept outside the system"
@@ -231,13 +232,36 @@ def checkpoint(
         "taken_at": datetime.now(UTC).isoformat(),
         "signed_off_by": signed_off_by,
     }
-    body["digest"] = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+    body["digest"] = digest_of(body)
     return body
+
+
+def latest_seal(events: EventStore, taken_by: str) -> dict[str, Any]:
+    """The chain head as sealed so far (the sealer runs beside the service), without
+    sealing anything: what `GET /v1/audit/checkpoint` hands out. The same file as
+    `jobaid audit checkpoint` writes (digest included), so `jobaid verify --against` and
+    `GET /v1/audit/verify?position=&chain_hash=` take it as it is."""
+    store = ChainStore(events)
+    position, chain_hash = store.head()
+    link_row = store.link_at(position) if position else None
+    body = {
+        "position": position,
+        "chain_hash": chain_hash,
+        "sealed_at": link_row["sealed_at"] if link_row else None,
+        "taken_at": datetime.now(UTC).isoformat(),
+        "signed_off_by": taken_by,
+    }
+    body["digest"] = digest_of(body)
+    return body
+
+
+def digest_of(body: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
 def read_checkpoint(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(path.read_text())
     digest = data.pop("digest", None)
-    if digest != hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest():
+    if digest != digest_of(data):
         raise ValueError(f"{path}: the checkpoint file was altered (its digest does not match)")
     return data

@@ -12,18 +12,71 @@ import re
 import statistics
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 import httpx
 
+from adapters.sheets import beijing
+from adapters.sql import ViewStore
+from api.console.statement import PAGE_LINES
 from audit.chain import Sealer
 from bench.data import HOMES, Facts
 from bench.history import PROBE, build, setup
 from bench.server import Server, tokens
-from bench.stores import fresh_database, open_ledger, stored_events
-from projections import Projections
+from bench.stores import analysed, fresh_database, open_ledger, stored_events
+from projections import Projections, schema
+from service.ledger import Ledger
 
+BUSY = f"busy account ({HOMES[0]})"
 # The console pages figure 6 shows beside the API's queries ("rows" there: kilobytes).
-FIGURE_SIX_PAGES = ("overview", f"statement page, busy account ({HOMES[0]})")
+FIGURE_SIX_PAGES = (
+    "overview",
+    "overview as of a date",
+    "overview as known at an instant",
+    "overview as known mid-history",
+    f"statement page, {BUSY}",
+    f"statement page, {BUSY}, last page",
+    "worker timeline",
+    "worker audit trail",
+)
+
+
+@dataclass(frozen=True)
+class Probes:
+    """What some pages name: a worker, an instant halfway through the recorded money (in
+    Beijing time, as the picker sends it) and the cursor of the busy account's last
+    statement page."""
+
+    worker_id: str | None = None
+    known_mid: str | None = None
+    busy_last_after: int | None = None  # the cursor of the last page: the line before it
+
+
+def probes_of(ledger: Ledger, worker_id: str | None) -> Probes:
+    """Read from the projections (caught up before): the middle recording instant of the
+    statement lines, and how many pages the busy account's statement runs to."""
+    store = ViewStore(ledger.recorder)
+    with store.transaction(commit=False) as cur:
+        span = cur.execute(
+            f"SELECT MIN(recorded_at) AS first, MAX(recorded_at) AS last FROM {schema.LINES}"
+        ).fetchone()
+        account = (PROBE[0], HOMES[0])
+        busy = cur.execute(
+            f"SELECT COUNT(*) AS n FROM {schema.LINES} WHERE source = ? AND division = ?",
+            account,
+        ).fetchone()
+        shown_before = (max(1, -(-int(busy["n"]) // PAGE_LINES)) - 1) * PAGE_LINES
+        last_after = cur.execute(
+            f"SELECT position FROM {schema.LINES} WHERE source = ? AND division = ?"
+            f" ORDER BY day, position LIMIT 1 OFFSET {max(0, shown_before - 1)}",
+            account,
+        ).fetchone()
+    mid = None
+    if span["first"]:
+        first, last = (datetime.fromisoformat(span[k]) for k in ("first", "last"))
+        mid = beijing(first + (last - first) / 2).strftime("%Y-%m-%dT%H:%M:%S")
+    after = int(last_after["position"]) if last_after and shown_before else None
+    return Probes(worker_id, mid, after)
 
 
 @dataclass
@@ -35,20 +88,28 @@ class PageTime:
     kilobytes: int
 
 
-def pages(worker_id: str | None) -> dict[str, str]:
+def pages(probes: Probes) -> dict[str, str]:
     source, division = PROBE
     found = {
         "overview": "/console/overview",
         "overview as of a date": "/console/overview?as_of=2019-06-30",
-        # known_at sums the lines recorded by then: grows with an account's lines.
+        # known_at: the sums of the blocks of the log recorded by then (every block,
+        # here), plus the lines of the block the instant falls in (projections/known.py).
         "overview as known at an instant": "/console/overview?known_at=2030-01-01T00:00",
         f"statement page ({division})": f"/console/accounts/{source}/{division}",
-        f"statement page, busy account ({HOMES[0]})": f"/console/accounts/{source}/{HOMES[0]}",
+        f"statement page, {BUSY}": f"/console/accounts/{source}/{HOMES[0]}",
         "targets": "/console/targets",
         "audit replay as of a date": "/console/audit?as_of=2019-06-30",
     }
-    if worker_id is not None:
-        found["worker timeline"] = f"/console/workers/{worker_id}"
+    if probes.known_mid is not None:
+        found["overview as known mid-history"] = f"/console/overview?known_at={probes.known_mid}"
+    if probes.busy_last_after is not None:
+        found[f"statement page, {BUSY}, last page"] = (
+            f"/console/accounts/{source}/{HOMES[0]}?after={probes.busy_last_after}"
+        )
+    if probes.worker_id is not None:
+        found["worker timeline"] = f"/console/workers/{probes.worker_id}"
+        found["worker audit trail"] = f"/console/audit?worker_id={probes.worker_id}"
     return found
 
 
@@ -69,13 +130,13 @@ def percentile(samples: list[float], q: float) -> float:
 
 
 def console_latencies(
-    server: Server, token: str, requests: int = 50, worker_id: str | None = None
+    server: Server, token: str, requests: int = 50, probes: Probes | None = None
 ) -> list[PageTime]:
     base = server.base.removesuffix("/v1")
     out = []
     http = signed_in(base, token)
     try:
-        for name, path in pages(worker_id).items():
+        for name, path in pages(probes or Probes()).items():
             served, trips, size = [], [], 0
             for n in range(requests + 3):  # three to warm up
                 started = time.perf_counter()
@@ -93,7 +154,7 @@ def console_latencies(
     return out
 
 
-def prepared(url: str, events: int) -> tuple[str, str, int]:
+def prepared(url: str, events: int) -> tuple[str, Probes, int]:
     """A history of `events` on `url`, its projections caught up and its chain sealed
     before the server starts (as figure 6 does): the token, a worker, the size."""
     ledger = open_ledger(url)
@@ -106,9 +167,10 @@ def prepared(url: str, events: int) -> tuple[str, str, int]:
         read_side.catch_up()
         read_side.close()
         Sealer(ledger.store).seal()
+        analysed(url)
         total = stored_events(ledger)
         print(f"{total:,} events ({built.seconds:.0f} s to build)", flush=True)
-        return token, cast.borrowers[0], total
+        return token, probes_of(ledger, cast.borrowers[0]), total
     finally:
         ledger.close()
 
@@ -117,10 +179,10 @@ def main() -> None:
     events = int(os.environ.get("CONSOLE_EVENTS", "100000"))
     store = os.environ.get("CONSOLE_STORE", "sqlite")
     with fresh_database(store) as url:
-        token, worker_id, total = prepared(url, events)
+        token, probes, total = prepared(url, events)
         with Server(url) as server:
             time.sleep(2)
-            rows = console_latencies(server, token, worker_id=worker_id)
+            rows = console_latencies(server, token, probes=probes)
     print(
         f"| page ({store}, {total:,} events) | server p50 ms | server p99 ms | round trip p50 ms | KB |"
     )

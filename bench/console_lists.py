@@ -84,7 +84,8 @@ def prepared_with_lender(url: str, events: int) -> tuple[str, str, int, str]:
     and every month of 2017's second half closed on each home county's account, so the
     approvals queue and the period-close page read something; the lender is the first
     organisation the history registers."""
-    token, worker_id, total = prepared(url, events)
+    token, probes, total = prepared(url, events)
+    worker_id = probes.worker_id or ""
     ledger = open_ledger(url)
     read_side = Projections(ledger.store)
     try:

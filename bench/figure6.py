@@ -1,7 +1,7 @@
 """`python -m bench.figure6`: figure 6 alone — balances, statements and the lists through
 HTTP against `jobaid serve` — at each history size of `BENCH_SCALE` (quick 5k, default
 10k and 100k, full up to 1M events; `BENCH_SIZES=10000,300000` overrides), on each store
-of `BENCH_STORES`. The same history as `make bench` builds (bench/history.py), the
+of `BENCH_STORES`, and the console's pages (FIGURE_SIX_PAGES, server time) beside them. The same history as `make bench` builds (bench/history.py), the
 projections caught up and the history sealed before the server starts; prints the table and leaves
 bench/RESULTS.md alone."""
 
@@ -13,13 +13,14 @@ import time
 from dataclasses import dataclass, field
 
 from audit.chain import Sealer
+from bench.console import FIGURE_SIX_PAGES, Probes, console_latencies, probes_of
 from bench.data import Facts
 from bench.history import build, setup
 from bench.queries import Latency, query_latencies
 from bench.report import LATENCY_HEADER, commit_of_run, latency_rows_of, table
 from bench.run import Scale, chosen_scale, chosen_stores, say
 from bench.server import Server, tokens
-from bench.stores import fresh_database, open_ledger, stored_events
+from bench.stores import analysed, fresh_database, open_ledger, stored_events
 from projections import Projections
 
 
@@ -33,6 +34,17 @@ class Sized:
 def sizes(scale: Scale) -> tuple[int, ...]:
     wanted = os.environ.get("BENCH_SIZES")
     return tuple(int(n) for n in wanted.split(",")) if wanted else scale.sizes
+
+
+def console_rows(server: Server, token: str, requests: int, probes: Probes) -> list[Latency]:
+    """The console's pages (server time from `Server-Timing`; "rows": kilobytes), each
+    against the issue's < 300 ms."""
+    return [
+        Latency(f"console: {page.name} (server time)", page.server_p50_ms,
+                page.server_p99_ms, page.kilobytes)
+        for page in console_latencies(server, token, requests, probes)
+        if page.name in FIGURE_SIX_PAGES
+    ]  # fmt: skip
 
 
 def histories(store: str, scale: Scale) -> list[Sized]:
@@ -50,9 +62,12 @@ def histories(store: str, scale: Scale) -> list[Sized]:
                 projections.catch_up()
                 projections.close()
                 Sealer(ledger.store).seal()
+                analysed(url)
                 events = stored_events(ledger)
+                probes = probes_of(ledger, cast.borrowers[0])
                 with Server(url) as server:
                     latencies = query_latencies(server, token, scale.query_requests)
+                    latencies += console_rows(server, token, scale.query_requests, probes)
                 for lat in latencies:
                     say(f"{store}@{events}: {lat.name}: p50 {lat.p50_ms:.1f} ms, "
                         f"p99 {lat.p99_ms:.1f} ms ({lat.lines} rows)")  # fmt: skip

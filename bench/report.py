@@ -12,6 +12,7 @@ from bench.queries import Latency
 from bench.run import Figure, Results, SizeResult
 
 QUERY_TARGET_MS = 50.0
+CONSOLE_TARGET_MS = 300.0  # a console page's server time (issue 13)
 REBUILD_TARGET_S = 600.0
 MEMORY_TARGET_MB = 500.0
 
@@ -68,9 +69,13 @@ def latency_rows_of(sizes: Sequence[Timed]) -> list[list[str]]:
             rows.append([
                 s.store, f"{s.events:,}", lat.name, f"{lat.p50_ms:.1f}", f"{lat.p99_ms:.1f}",
                 f"{lat.p99_ms / base.p99_ms:.2f}× (vs {first.events:,})", str(lat.lines),
-                mark(lat.p99_ms < QUERY_TARGET_MS),
+                mark(lat.p99_ms < target_of(lat.name)),
             ])  # fmt: skip
     return rows
+
+
+def target_of(name: str) -> float:
+    return CONSOLE_TARGET_MS if name.startswith("console:") else QUERY_TARGET_MS
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
@@ -102,7 +107,7 @@ LATENCY_HEADER = [
     "p99 ms",
     "p99 ratio",
     "rows",
-    "p99 < 50 ms",
+    "p99 < target (50 ms; console pages 300 ms)",
 ]
 
 

@@ -11,12 +11,12 @@ from functools import partial
 
 from audit.chain import Sealer
 from bench import bare
-from bench.console import FIGURE_SIX_PAGES, console_latencies
+from bench.console import FIGURE_SIX_PAGES, console_latencies, probes_of
 from bench.data import Facts
 from bench.history import build, setup
 from bench.queries import Latency, query_latencies
 from bench.server import Server, run_measured, tokens
-from bench.stores import STORES, fresh_database, open_ledger, stored_events
+from bench.stores import STORES, analysed, fresh_database, open_ledger, stored_events
 from bench.throughput import Load, empty_endpoint, facts_over_http, loaded, payments_over_http
 from projections import Projections
 from service.ledger import Ledger
@@ -230,15 +230,23 @@ def histories(store: str, scale: Scale, results: Results) -> None:
                     f"({built.facts} facts in batches of 1,000, {built.payments} payments)")  # fmt: skip
                 results.sizes.append(
                     measure_size(
-                        store, url, ledger, events, built.events_per_second, token["auditor"], scale
+                        store, url, ledger, events, built.events_per_second, token["auditor"],
+                        scale, cast.borrowers[0],
                     )
-                )
+                )  # fmt: skip
         finally:
             ledger.close()
 
 
 def measure_size(
-    store: str, url: str, ledger: Ledger, events: int, build_rate: float, token: str, scale: Scale
+    store: str,
+    url: str,
+    ledger: Ledger,
+    events: int,
+    build_rate: float,
+    token: str,
+    scale: Scale,
+    worker_id: str | None = None,
 ) -> SizeResult:
     raw, raw_s = bare.read_log(ledger, decode=False)
     decoded, decoded_s = bare.read_log(ledger, decode=True)
@@ -255,15 +263,17 @@ def measure_size(
     started = time.perf_counter()
     Sealer(ledger.store).seal()
     seal_s = time.perf_counter() - started
+    analysed(url)
     verified = run_measured(["verify"], url)
     say(f"{store}@{events}: rebuild {rebuilt.seconds:.1f} s {rebuilt.peak_rss_mb:.0f} MB, "
         f"seal {seal_s:.1f} s, verify {verified.seconds:.1f} s {verified.peak_rss_mb:.0f} MB rc={verified.returncode}")  # fmt: skip
+    probes = probes_of(ledger, worker_id)
     with Server(url) as server:
         latencies = query_latencies(server, token, scale.query_requests)
         latencies += [
             Latency(f"console: {page.name} (server time)", page.server_p50_ms,
                     page.server_p99_ms, page.kilobytes)
-            for page in console_latencies(server, token, scale.query_requests // 4)
+            for page in console_latencies(server, token, scale.query_requests // 4, probes)
             if page.name in FIGURE_SIX_PAGES
         ]  # fmt: skip
         rss = server.peak_rss_mb()

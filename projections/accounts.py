@@ -3,27 +3,23 @@
 `as_of` alone reads the period sums: through 2019-06-15 is the years before 2019, the
 months of 2019 before June and the days of June up to the 15th — a few dozen indexed
 rows per account, whatever the history's length. `known_at` must leave out what was
-recorded later, so it sums the account's lines recorded by then (an index range on
-(account, recorded_at)); an audit question, not the hot path."""
+recorded later: it reads the sums of the blocks of the log recorded wholly by then and
+the lines of the block it falls in (known.py), not every line recorded by then."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from adapters.sql import SqlCursor
-from projections import schema
+from projections import known, schema
 from projections.changes import stamp
 from projections.money import yuan
 
 Totals = tuple[int, int, int]  # appropriated, paid, reversed (fen)
 
-LINE_SUMS = (
-    "COALESCE(SUM(CASE WHEN kind = 'appropriation' THEN amount ELSE 0 END), 0) AS appropriated,"
-    " COALESCE(SUM(CASE WHEN kind = 'payment' THEN -amount ELSE 0 END), 0) AS paid,"
-    " COALESCE(SUM(CASE WHEN kind = 'reversal' THEN amount ELSE 0 END), 0) AS reversed"
-)
+LINE_SUMS = known.LINE_SUMS  # the lines' money by kind, as SQL sums
 
 
 def account_row(source: str, division: str, totals: Totals) -> dict[str, Any]:
@@ -100,11 +96,10 @@ def running_totals(cur: SqlCursor, source: str, division: str, as_of: date | Non
 def known_totals(
     cur: SqlCursor, source: str, division: str, through: date | None, known_at: datetime
 ) -> Totals:
-    sql = f"SELECT {LINE_SUMS} FROM {schema.LINES} WHERE source = ? AND division = ? AND recorded_at <= ?"
-    params: tuple[Any, ...] = (source, division, stamp(known_at))
-    if through is not None:
-        sql, params = sql + " AND day <= ?", (*params, through.isoformat())
-    return figures(cur.execute(sql, params).fetchone())
+    if known.Cut(cur, known_at).everything:  # every line was known by then: the period sums
+        return running_totals(cur, source, division, through)
+    found = known.known_figures(cur, through, known_at, (source, division))
+    return found.get((source, division), (0, 0, 0))
 
 
 def totals(
@@ -125,8 +120,12 @@ def accounts(
     if known_at is None:
         found = running_accounts(cur, as_of)
     else:
+        if known.Cut(cur, known_at).everything:  # every line was known by then
+            money = {(s, d): amounts for s, d, amounts in running_accounts(cur, as_of)}
+        else:
+            money = known.known_figures(cur, as_of, known_at)
         found = [
-            (source, division, known_totals(cur, source, division, as_of, known_at))
+            (source, division, money.get((source, division), (0, 0, 0)))
             for source, division in known_accounts(cur, known_at)
         ]
     return [
@@ -134,96 +133,6 @@ def accounts(
         for source, division, amounts in found
         if within is None or within(division)
     ]
-
-
-def lines_where(
-    source: str, division: str, from_: date | None, last: date | None, known_at: datetime | None
-) -> tuple[str, list[Any]]:
-    """The statement's lines: the account's, dated from `from_` to `last`, known by `known_at`."""
-    where = "source = ? AND division = ?"
-    params: list[Any] = [source, division]
-    if from_ is not None:
-        where += " AND day >= ?"
-        params.append(from_.isoformat())
-    if last is not None:
-        where += " AND day <= ?"
-        params.append(last.isoformat())
-    if known_at is not None:
-        where += " AND recorded_at <= ?"
-        params.append(stamp(known_at))
-    return where, params
-
-
-def statement_page(
-    cur: SqlCursor,
-    source: str,
-    division: str,
-    from_: date | None,
-    to: date | None,
-    as_of: date | None,
-    known_at: datetime | None,
-    page: tuple[int, int],
-) -> dict[str, Any] | None:
-    """`statement` with only the lines of one page (offset, limit) read: the count, the
-    closing balance and the balance before the page are sums in SQL, so a page of an
-    account with a hundred thousand lines costs what a page of a small one does."""
-    if not is_known(cur, source, division, known_at):
-        return None
-    offset, limit = page
-    last = min((d for d in (to, as_of) if d is not None), default=None)
-    opening = 0
-    if from_ is not None:
-        appropriated, paid, reversed_ = totals(
-            cur, source, division, from_ - timedelta(days=1), known_at
-        )
-        opening = appropriated - paid + reversed_
-    where, params = lines_where(source, division, from_, last, known_at)
-    found = cur.execute(
-        f"SELECT COUNT(*) AS n, COALESCE(SUM(amount), 0) AS total FROM {schema.LINES} WHERE {where}",
-        params,
-    ).fetchone()
-    count, total = found["n"], found["total"]
-    before = cur.execute(
-        f"SELECT COALESCE(SUM(amount), 0) AS total FROM (SELECT amount FROM {schema.LINES}"
-        f" WHERE {where} ORDER BY day, position LIMIT ?) AS earlier",
-        [*params, offset],
-    ).fetchone()["total"]
-    rows = cur.execute(
-        f"SELECT * FROM {schema.LINES} WHERE {where} ORDER BY day, position LIMIT ? OFFSET ?",
-        [*params, limit, offset],
-    ).fetchall()
-    balance = opening + int(before)
-    page_opening, lines = balance, []
-    for row in rows:
-        balance += int(row["amount"])
-        lines.append(line_of(row, balance))
-    return {
-        "source": source,
-        "division": division,
-        "from": None if from_ is None else from_.isoformat(),
-        "to": None if last is None else last.isoformat(),
-        "known_at": None if known_at is None else stamp(known_at),
-        "opening_balance": yuan(opening),
-        "page_opening_balance": yuan(page_opening),
-        "lines": lines,
-        "count": int(count),
-        "closing_balance": yuan(opening + int(total)),
-    }
-
-
-def line_of(row: Any, balance: int) -> dict[str, Any]:
-    return {
-        "date": row["day"],
-        "kind": row["kind"],
-        "rule": row["rule"],
-        "payee_id": row["payee_id"],
-        "worker_id": row["worker_id"],
-        "amount": yuan(int(row["amount"])),
-        "balance": yuan(balance),
-        "position": int(row["position"]),
-        "reference": row["ref"],
-        "recorded_at": row["recorded_at"],
-    }
 
 
 def monthly(
@@ -234,29 +143,22 @@ def monthly(
 ) -> list[dict[str, Any]]:
     """Money in and out per source and month, over the accounts `within` a scope, through
     `as_of` (its month counted to that day) and as known at `known_at`: the month sums
-    without `known_at` (one row per account and month), the lines recorded by then with it."""
-    if known_at is None:
+    without `known_at` (one row per account and month), known.py's block sums with it."""
+    found: dict[tuple[str, str], list[int]] = {}
+    if known_at is not None and not known.Cut(cur, known_at).everything:
+        found = known.known_months(cur, as_of, known_at, within)
+    else:  # the month sums: nothing recorded after `known_at` (if any) to leave out
         sql = f"SELECT source, division, period AS month, appropriated, paid, reversed FROM {schema.SUMS} WHERE grain = 'month'"
         params: tuple[Any, ...] = ()
         if as_of is not None:
             sql, params = sql + " AND period <= ?", (as_of.isoformat()[:7],)
-    else:
-        sql = (
-            f"SELECT source, division, substr(day, 1, 7) AS month, {LINE_SUMS} FROM {schema.LINES}"
-            " WHERE recorded_at <= ?"
-        )
-        params = (stamp(known_at),)
+        for row in cur.execute(sql, params).fetchall():
+            if within is None or within(row["division"]):
+                sums = found.setdefault((row["source"], row["month"]), [0, 0, 0])
+                for i, amount in enumerate(figures(row)):
+                    sums[i] += amount
         if as_of is not None:
-            sql, params = sql + " AND day <= ?", (*params, as_of.isoformat())
-        sql += " GROUP BY source, division, substr(day, 1, 7)"
-    found: dict[tuple[str, str], list[int]] = {}
-    for row in cur.execute(sql, params).fetchall():
-        if within is None or within(row["division"]):
-            sums = found.setdefault((row["source"], row["month"]), [0, 0, 0])
-            for i, amount in enumerate(figures(row)):
-                sums[i] += amount
-    if known_at is None and as_of is not None:
-        _cap_last_month(cur, found, as_of, within)
+            _cap_last_month(cur, found, as_of, within)
     return [
         {
             "source": source,

@@ -16,12 +16,14 @@ ORGANISATIONS = "projection_organisations"
 RECONCILIATIONS = "projection_reconciliations"
 REQUESTS = "projection_payment_requests"
 CLOSES = "projection_period_closes"  # R23: each PeriodClosed of each account
+KNOWN_SUMS = "projection_known_sums"  # known_at without summing every line (known.py)
+KNOWN_BLOCKS = "projection_known_blocks"
 
 # Rebuild empties these; the order does not matter (no foreign keys: a read model is
 # rebuilt from the log, not kept consistent by the database).
 TABLES = (
     ACCOUNTS, LINES, SUMS, PAYMENTS, WORKERS, PLACEMENTS, ENROLLMENTS, ORGANISATIONS,
-    RECONCILIATIONS, REQUESTS, CLOSES,
+    RECONCILIATIONS, REQUESTS, CLOSES, KNOWN_SUMS, KNOWN_BLOCKS,
 )  # fmt: skip
 # Tables of an earlier layout: finding one means the read models were built by older
 # code, so they are dropped and everything is rebuilt from the log.
@@ -145,6 +147,17 @@ STATEMENTS = (
     " closed_through TEXT NOT NULL, closing_balance BIGINT NOT NULL,"
     f" recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL, {WHERE})",
     *list_indexes(CLOSES),
+    # known_at (known.py): each block of BLOCK log positions' money per account and month
+    # or day; the overview reads a grain's periods up to a date across accounts, a
+    # statement one account's.
+    f"CREATE TABLE IF NOT EXISTS {KNOWN_SUMS} (grain TEXT NOT NULL, period TEXT NOT NULL,"
+    " source TEXT NOT NULL, division TEXT NOT NULL, block TEXT NOT NULL,"
+    " appropriated BIGINT NOT NULL, paid BIGINT NOT NULL, reversed BIGINT NOT NULL,"
+    " PRIMARY KEY (grain, period, source, division, block))",
+    f"CREATE INDEX IF NOT EXISTS {KNOWN_SUMS}_by_account"
+    f" ON {KNOWN_SUMS} (source, division, grain, period)",
+    f"CREATE TABLE IF NOT EXISTS {KNOWN_BLOCKS} (block TEXT PRIMARY KEY,"
+    " first_recorded TEXT NOT NULL, last_recorded TEXT NOT NULL)",
 )
 
 

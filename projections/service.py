@@ -165,7 +165,7 @@ class Projections:
         with self.reads.transaction(commit=False) as cur:
             return year_end(cur, source, division, year, known_at)
 
-    def statement_page(
+    def statement_screen(
         self,
         source: str,
         division: str,
@@ -173,13 +173,15 @@ class Projections:
         to: date | None,
         as_of: date | None,
         known_at: datetime | None,
-        page: tuple[int, int],
+        *,
+        after: int | None,
+        limit: int,
     ) -> dict[str, Any] | None:
-        """One page (offset, limit) of a statement, with its count and balances."""
+        """The console's statement page: the API's cursor page of `limit` lines after line
+        `after`, with the statement's balances, its count and the previous page's cursor."""
+        span = statements.span_of(source, division, from_, to, as_of, known_at)
         with self.reads.transaction(commit=False) as cur:
-            return account_queries.statement_page(
-                cur, source, division, from_, to, as_of, known_at, page
-            )
+            return statements.screen(cur, span, after, limit)
 
     def monthly(
         self,

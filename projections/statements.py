@@ -199,6 +199,59 @@ def statement_page(
     }
 
 
+def screen(cur: SqlCursor, span: Span, after: int | None, limit: int) -> dict[str, Any] | None:
+    """The console's page: `statement_page` (the API's cursor page, `limit` lines after
+    line `after`) with what a reader of one screen also wants — the statement's own
+    opening and closing balances (period sums), how many lines it holds and how many come
+    before this page (counts of an index range), and the cursor of the page before
+    (`previous_after`; None with `has_previous`: the first page). No line before the page
+    is read, however deep the page."""
+    page = statement_page(cur, span, after, limit)
+    if page is None:
+        return None
+    where, params = span_where(span)
+    count = cur.execute(f"SELECT COUNT(*) AS n FROM {schema.LINES} AS l WHERE {where}", params)
+    total = int(count.fetchone()["n"])
+    before, previous = 0, None
+    if after is not None:
+        day = cursor_day(cur, span, after)
+        up_to = " AND (l.day < ? OR (l.day = ? AND l.position <= ?))"
+        earlier = (*params, day, day, after)
+        before = int(
+            cur.execute(
+                f"SELECT COUNT(*) AS n FROM {schema.LINES} AS l WHERE {where}{up_to}", earlier
+            ).fetchone()["n"]
+        )
+        found = cur.execute(
+            f"SELECT l.position FROM {schema.LINES} AS l WHERE {where}{up_to}"
+            f" ORDER BY l.day DESC, l.position DESC LIMIT 1 OFFSET {int(limit)}",
+            earlier,
+        ).fetchone()
+        previous = None if found is None else int(found["position"])
+    last = span.last
+    closing = totals(cur, span.source, span.division, last, span.known_at)
+    first = span.first
+    opening = balance_through(cur, span, None if first is None else first - timedelta(1))
+    return {
+        **page,
+        "page_opening_balance": page["opening_balance"],
+        "opening_balance": yuan(opening),
+        "closing_balance": yuan(closing[0] - closing[1] + closing[2]),
+        "page_closing_balance": page["closing_balance"],
+        "count": total,
+        "before": before,
+        "has_previous": after is not None,
+        "previous_after": previous,
+    }
+
+
+def span_where(span: Span) -> tuple[str, tuple[Any, ...]]:
+    """The span's lines as a WHERE clause on `l`: an index range of (account, day)."""
+    filters = span_filters(span)
+    where = " AND ".join(["l.source = ? AND l.division = ?", *(c for c, _ in filters)])
+    return where, (span.source, span.division, *(v for _, v in filters))
+
+
 CHUNK_LINES = 2_000  # lines per read transaction of a file: about 1 MB of rows
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from projections import schema
+from projections import known, schema
 from projections.changes import Batch
 
 # Rows another row's look-up may need come first.
@@ -43,6 +43,8 @@ def write(batch: Batch) -> None:
         [(day, status, worker, day) for worker, (day, status) in batch.surveys.items()],
     )
     cur.add_to_rows(schema.SUMS, PERIOD, MONEY, period_sums(batch.days))
+    lines = batch.inserts.get(schema.LINES, [])
+    known.write(cur, [line for line in lines if isinstance(line, schema.LineRow)])
 
 
 def surveyed_at_once(batch: Batch) -> None:

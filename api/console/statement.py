@@ -1,64 +1,38 @@
-"""An account's statement, paged: opening balance, each line with its running balance,
-payee and 文号, closing balance; and the downloads, which are the API's own XLSX and CSV —
-the console calls the API's statement route with the session's principal, so each file
-is the very file `GET /v1/accounts/{source}/{division}/statement?format=` gives (with
-the page's account, dates, as_of and known_at, and headers in the page's language)."""
+"""An account's statement, paged by the API's own cursor (`after` the line before the
+page): opening balance, each line with its running balance, payee and 文号, closing
+balance; and the downloads, which are the API's own XLSX and CSV — the console calls the
+API's statement route with the session's principal, so each file is the very file
+`GET /v1/accounts/{source}/{division}/statement?format=` gives (with the page's account,
+dates, as_of and known_at, and headers in the page's language)."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
-from eventsourcing.application import AggregateNotFoundError
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from adapters.eventstore import events_at
 from api.console.web import ConsoleRoute, ProjectionsDep, ViewerDep, render, when
-from api.deps import LedgerDep
 from api.downloads import attachment
 from api.routes.accounts import account_statement
 from domain.accounts import SOURCES
 from domain.errors import InvalidInput, NotFound
 from domain.values import parse_date
-from service.ledger import Ledger
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
-PAGE_LINES = 50  # lines on one page: a screen or two, and few payee names to look up
-MOST_PAGES = 1_000_000  # a page number past any history this ledger keeps
+PAGE_LINES = 50  # lines on one page: a screen or two
+MOST_DIGITS = 18  # a log position fits in a BIGINT
 FILE_FORMATS = ("xlsx", "csv")  # the API's statement files
 
 
-def page_number(page: str | None) -> int:
-    if page is None or page == "":
-        return 1
-    if not page.isascii() or not page.isdigit() or not 1 <= int(page[:8]) <= MOST_PAGES:
-        raise InvalidInput("page", f"should be a page number from 1, not {page[:20]!r}")
-    return int(page)
-
-
-def payee_names(ledger: Ledger, lines: list[dict[str, Any]]) -> dict[str, str]:
-    """The organisations paid on a page, by id (a payee that is not one keeps its id)."""
-    names: dict[str, str] = {}
-    for payee in {line["payee_id"] for line in lines if line.get("payee_id")}:
-        try:
-            names[payee] = ledger.get_organisation(payee).name
-        except (NotFound, AggregateNotFoundError, InvalidInput):
-            continue
-    return names
-
-
-def document_refs(ledger: Ledger, lines: list[dict[str, Any]]) -> dict[int, str]:
-    """The 文号 of each appropriation on a page, by position, read from its recorded event
-    in one query (the statement's read model keeps the appropriation's id, not its
-    document)."""
-    positions = [int(line["position"]) for line in lines if line["kind"] == "appropriation"]
-    found: dict[int, str] = {}
-    for stored, position in events_at(ledger.recorder, positions):
-        ref = getattr(ledger.mapper.to_domain_event(stored), "document_ref", None)
-        if ref:
-            found[position] = str(ref)
-    return found
+def cursor_of(after: str | None) -> int | None:
+    """The `after` of a page link: the position of the line before the page."""
+    if after is None or after == "":
+        return None
+    if not after.isascii() or not after.isdigit() or len(after) > MOST_DIGITS:
+        raise InvalidInput("after", f"should name a line of this statement, not {after[:20]!r}")
+    return int(after)
 
 
 @router.get("/console/accounts/{source}/{division}")
@@ -68,32 +42,37 @@ def statement_page(
     division: str,
     viewer: ViewerDep,
     projections: ProjectionsDep,
-    ledger: LedgerDep,
     from_: Annotated[str | None, Query(alias="from")] = None,
     to: str | None = None,
     as_of: str | None = None,
     known_at: str | None = None,
-    page: str | None = None,
+    after: str | None = None,
 ) -> Response:
+    """One page of PAGE_LINES lines: the API's cursor page (`after` the line before it),
+    payee names and 文号 read with the lines, so a deep page costs what the first does."""
     if source not in SOURCES:
         raise NotFound(f"unknown account source {source[:40]}")
     viewer.access.require_read(division)
     picked = when(as_of, known_at)
-    number = page_number(page)
-    statement = projections.statement_page(
+    statement = projections.statement_screen(
         source, division, _date("from", from_), _date("to", to), picked.as_of_date,
-        picked.known_at_instant, ((number - 1) * PAGE_LINES, PAGE_LINES),
+        picked.known_at_instant, after=cursor_of(after), limit=PAGE_LINES,
     )  # fmt: skip
     if statement is None:
         raise NotFound(f"unknown account {source}/{division[:12]}")
-    shown = statement["lines"]
-    pages = max(1, -(-statement["count"] // PAGE_LINES))
     query = {**picked.query, **{k: v for k, v in (("from", from_), ("to", to)) if v}}
+    links = []
+    if statement["has_previous"]:
+        previous = statement["previous_after"]
+        links.append(("previous", query if previous is None else {**query, "after": previous}))
+    if statement["next_after"] is not None:
+        links.append(("next", {**query, "after": statement["next_after"]}))
     return render(request, "statement.html", {
         "viewer": viewer, "when": picked, "statement": statement, "source": source,
-        "division": division, "lines": shown, "page": number, "pages": pages,
-        "page_opening": statement["page_opening_balance"], "payees": payee_names(ledger, shown),
-        "documents": document_refs(ledger, shown), "query": query,
+        "division": division, "lines": statement["lines"],
+        "page": statement["before"] // PAGE_LINES + 1,
+        "pages": max(1, -(-statement["count"] // PAGE_LINES)), "links": links,
+        "page_opening": statement["page_opening_balance"], "query": query,
         "from_": from_ or "", "to": to or "", "count": statement["count"],
     })  # fmt: skip
 

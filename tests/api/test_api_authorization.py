@@ -130,6 +130,7 @@ CASES = {
         {"finance", "finance_out", "auditor", "admin", "admin_out"}),
     "read the targets": Case("GET", fixed("/reports/targets"), None, EVERYONE),
     "verify the history": Case("GET", fixed("/audit/verify"), None, {"auditor", "admin", "admin_out"}),
+    "take a checkpoint": Case("GET", fixed("/audit/checkpoint"), None, {"auditor", "admin", "admin_out"}),
     "check readiness": Case("GET", fixed("/ready"), None, EVERYONE),
     "issue a clerk token at home": Case("POST", fixed("/tokens"), lambda _: {"role": "clerk", "division": HOME}, {"admin"}),
     "revoke a clerk token at home": Case("DELETE", lambda ledger: "/tokens/" + issue_token(

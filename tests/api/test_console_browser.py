@@ -9,8 +9,10 @@ it), so CI never passes without having run these."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,7 +201,7 @@ def test_a_long_statement_pages_in_place(page: Watched, served: Served) -> None:
     p.goto(f"{served.base}/console/accounts/employment_fund/430000")
     assert "56 笔 · 页 1 / 2" in p.inner_text("#lines-h")
     p.get_by_role("link", name="下一页").click()  # htmx swaps the lines and pushes the URL
-    p.wait_for_url("**/console/accounts/employment_fund/430000?page=2")
+    p.wait_for_url("**/console/accounts/employment_fund/430000?after=*")
     assert "页 2 / 2" in p.inner_text("#lines-h")
     assert "本页期初: ¥99,994.00" in p.inner_text("#statement-lines")
     assert p.inner_text("#closing") == "¥100,000.00"
@@ -256,6 +258,33 @@ def test_an_auditor_verifies_the_history_and_replays_balances(
     p.get_by_role("button", name="查询").click()
     replay = p.inner_text("#replay")
     assert "¥210.00" in replay and "-¥200.00" in replay  # 芙蓉区: before the payment, and since
+    no_axe_violations(p)
+
+
+def test_an_auditor_keeps_a_checkpoint_and_follows_a_worker_s_trail(
+    page: Watched, served: Served
+) -> None:
+    p = page.page
+    auth = {"Authorization": f"Bearer {served.tokens['auditor']}"}
+    for _ in range(100):  # the sealer runs beside the service: wait for a sealed head
+        if httpx.get(f"{served.server.url}/audit/checkpoint", headers=auth).json()["position"]:
+            break
+        time.sleep(0.1)
+    sign_in(p, served, "auditor")
+    p.get_by_role("link", name="审计").click()
+    with p.expect_download() as download:
+        p.get_by_role("link", name="下载检查点（链头）").click()
+    kept = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert kept["position"] > 0
+    checked = httpx.get(f"{served.server.url}/audit/verify", headers=auth, timeout=30,
+                        params={"position": kept["position"], "chain_hash": kept["chain_hash"]})  # fmt: skip
+    assert checked.json()["ok"] is True
+    p.get_by_label("劳动力编号").fill("w-script")
+    p.get_by_label("劳动力编号").press("Enter")
+    p.wait_for_url("**/console/audit?worker_id=w-script")
+    trail = p.inner_text("#trail")
+    assert "WorkerRegistered" in trail and "WorkerPlaced" in trail
+    assert SCRIPT_NAME in trail  # the name a script, shown as text (no dialog opened)
     no_axe_violations(p)
 
 

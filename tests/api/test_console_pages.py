@@ -225,7 +225,8 @@ def test_bad_picker_values_are_a_clear_page_not_a_failure(api: Api) -> None:
     for path in [
         "/console/overview?as_of=2019-02-30",
         "/console/overview?known_at=yesterday",
-        "/console/accounts/employment_fund/430102?page=-1",
+        "/console/accounts/employment_fund/430102?after=-1",
+        "/console/accounts/employment_fund/430102?after=999999",  # names no line of it
         "/console/accounts/nowhere/430102",
         "/console/workers/" + "x" * 300,
     ]:

@@ -59,19 +59,29 @@ def test_a_statement_page_is_its_slice_of_the_statement_with_the_same_balances(
         args = ("employment_fund", "430102", date(2017, 7, 2), None, None, None)
         whole = projections.statement(*args)
         assert whole is not None
-        for offset in (0, 3, 6, 9):
-            page = projections.statement_page(*args, page=(offset, 3))
+        keys = ("date", "kind", "amount", "balance", "position", "reference")
+        after, previous, seen = None, [], 0
+        while True:
+            page = projections.statement_screen(*args, after=after, limit=3)
             assert page is not None
-            keys = ("date", "kind", "amount", "balance", "position", "reference")
             assert [{k: line[k] for k in keys} for line in page["lines"]] == [
-                {k: line[k] for k in keys} for line in whole["lines"][offset : offset + 3]
+                {k: line[k] for k in keys} for line in whole["lines"][seen : seen + 3]
             ]
-            assert page["count"] == 6 and page["opening_balance"] == whole["opening_balance"]
+            assert page["count"] == 6 and page["before"] == seen
+            assert page["opening_balance"] == whole["opening_balance"] == "1.00"
             assert page["closing_balance"] == whole["closing_balance"] == "28.00"
-            if offset <= 6:
-                before = whole["lines"][offset - 1]["balance"] if offset else "1.00"
-                assert page["page_opening_balance"] == before
-        assert projections.statement_page("employment_fund", "430999", None, None, None, None,
-                                          page=(0, 3)) is None  # fmt: skip
+            before = whole["lines"][seen - 1]["balance"] if seen else "1.00"
+            assert page["page_opening_balance"] == before
+            # The previous page's cursor leads back to the page before this one.
+            assert page["has_previous"] == (after is not None)
+            assert page["previous_after"] == (previous[-2] if len(previous) > 1 else None)
+            seen += len(page["lines"])
+            if page["next_after"] is None:
+                break
+            previous.append(after)
+            after = page["next_after"]
+        assert seen == 6
+        assert projections.statement_screen("employment_fund", "430999", None, None, None,
+                                            None, after=None, limit=3) is None  # fmt: skip
     finally:
         projections.close()
