@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -32,6 +33,18 @@ def uid(prefix: str) -> str:
 
 def event(type_: str, **data: Any) -> dict[str, Any]:
     return {"event_id": uid("ev"), "type": type_, "data": data}
+
+
+def organisation() -> dict[str, object]:
+    """A new organisation's registration, unique each call: a write that is always
+    accepted, for tests of what happens around a write rather than of the write."""
+    return event(
+        "OrganisationRegistered",
+        org_id=f"o{time.monotonic_ns()}",
+        name="厂",
+        division=HOME,
+        kind="enterprise",
+    )
 
 
 class Api:

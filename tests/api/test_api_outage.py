@@ -16,7 +16,7 @@ from api.runtime import Runtime
 from api.server import open_projections
 from service.ledger import Ledger
 from service.tokens import issue_token
-from tests.api_support import HOME, Proxy, event, free_port
+from tests.api_support import HOME, Proxy, free_port, organisation
 from tests.conftest import new_postgres_database
 
 
@@ -45,16 +45,6 @@ def timed(call: object) -> tuple[int, float]:
     started = time.monotonic()
     status = call()  # type: ignore[operator]
     return status, time.monotonic() - started
-
-
-def organisation() -> dict[str, object]:
-    return event(
-        "OrganisationRegistered",
-        org_id=f"o{time.monotonic_ns()}",
-        name="厂",
-        division=HOME,
-        kind="enterprise",
-    )
 
 
 def test_an_outage_answers_503_fast_and_the_service_recovers_losing_nothing(

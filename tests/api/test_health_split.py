@@ -19,18 +19,8 @@ from api.server import open_projections
 from projections import Projections
 from service.ledger import Ledger
 from service.tokens import issue_token
-from tests.api_support import HOME, Proxy, event, free_port
+from tests.api_support import HOME, Proxy, free_port, organisation
 from tests.conftest import PII_KEY, new_postgres_database
-
-
-def organisation() -> dict[str, object]:
-    return event(
-        "OrganisationRegistered",
-        org_id=f"o{time.monotonic_ns()}",
-        name="厂",
-        division=HOME,
-        kind="enterprise",
-    )
 
 
 def runtime_for(url: str, **kwargs: object) -> Runtime:

@@ -13,20 +13,10 @@ import httpx
 import pytest
 
 from bench.server import Server, tokens
-from tests.api_support import HOME, event, free_port
+from tests.api_support import HOME, free_port, organisation
 from tests.ha.replica_support import one_instance, wait_for
 
 pytestmark = pytest.mark.ha
-
-
-def organisation() -> dict[str, object]:
-    return event(
-        "OrganisationRegistered",
-        org_id=f"o{time.monotonic_ns()}",
-        name="厂",
-        division=HOME,
-        kind="enterprise",
-    )
 
 
 def test_a_running_server_answers_503_while_the_database_is_down_and_recovers_by_itself() -> None:
