@@ -12,9 +12,12 @@ Patroni is a program of the system Python; this module only starts it (as the `p
 user when run as root), writes its configuration and reads its REST API, with the
 standard library alone, so the project's venv never imports it.
 
-Where: `$JOBAID_HA_DIR` (default /tmp/jobaid-ha); ports 55431–55433 (PostgreSQL),
-58008–58010 (Patroni REST), 52221–52223 (Raft), each shifted by `$JOBAID_HA_PORT_OFFSET`
-(the tests use a cluster of their own beside `make ha`'s).
+Where: `$JOBAID_HA_DIR` (default /tmp/jobaid-ha); ports 15431–15433 (PostgreSQL),
+18008–18010 (Patroni REST), 12221–12223 (Raft), each shifted by `$JOBAID_HA_PORT_OFFSET`
+(the tests use a cluster of their own beside `make ha`'s). Every port is below Linux's
+ephemeral range (32768–60999): a port in it can be held for a moment by any outgoing
+connection on the machine, and a Raft or REST port taken that way kept a node out of the
+cluster in a CI run.
 
 The settings that matter for money (and why) are in `dcs_settings` below."""
 
@@ -110,15 +113,15 @@ class Node:
 
     @property
     def pg_port(self) -> int:
-        return 55430 + self.index + self.offset
+        return 15430 + self.index + self.offset
 
     @property
     def rest_port(self) -> int:
-        return 58007 + self.index + self.offset
+        return 18007 + self.index + self.offset
 
     @property
     def raft_port(self) -> int:
-        return 52220 + self.index + self.offset
+        return 12220 + self.index + self.offset
 
     @property
     def home(self) -> Path:
@@ -316,7 +319,7 @@ class Cluster:
             self.network_up()
         for node in self.nodes:
             self.start_node(node)
-        self.wait_healthy(timeout)
+        self.wait_healthy(timeout, supervise=True)
         self.ensure_database(DATABASE)
 
     # Taking it down.
@@ -374,7 +377,7 @@ class Cluster:
 
     def single_up(self) -> str:
         """Start (or keep) the lone server; its URL (database `postgres`)."""
-        home, port = self.single_home, 55434 + self.offset
+        home, port = self.single_home, 15434 + self.offset
         data = home / "data"
         home.mkdir(parents=True, exist_ok=True)
         _give_to_postgres(home)
@@ -501,11 +504,17 @@ class Cluster:
             and all(_sql_ok(n) for n in self.nodes)
         )
 
-    def wait_healthy(self, timeout: float = 180) -> None:
+    def wait_healthy(self, timeout: float = 180, supervise: bool = False) -> None:
+        """Until the cluster is healthy. With `supervise`, a Patroni that exited (say, its
+        port was briefly taken) is started again, as systemd's `Restart=` does on a host."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.healthy():
                 return
+            if supervise:
+                for node in self.nodes:
+                    if not node.running():
+                        self.start_node(node)
             time.sleep(0.5)
         raise ClusterError(f"no healthy cluster after {timeout:.0f} s: {self.describe()}")
 
@@ -523,11 +532,13 @@ class Cluster:
         if not members:
             tails = {n.name: _tail(n.log_path) for n in self.nodes}
             return f"no node answers its REST API; logs: {tails}"
+        named = {str(m.get("name")) for m in members}
+        absent = {n.name: _tail(n.log_path) for n in self.nodes if n.name not in named}
         return "; ".join(
             f"{m.get('name')} {m.get('role')} {m.get('state')} tl={m.get('timeline')} "
             f"lag={m.get('lag')}"
             for m in members
-        )
+        ) + (f"; absent, with their logs: {absent}" if absent else "")
 
     # Acting on it.
 

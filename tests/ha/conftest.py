@@ -15,7 +15,7 @@ import pytest
 
 from ha.cluster import PATRONI, PATRONICTL, PG_BIN, Cluster
 
-# Ports 55451–55453, 58028–58030, 52241–52243: clear of `make ha` (offset 0) and the bench (30).
+# Ports 15451–15453, 18028–18030, 12241–12243: clear of `make ha` (offset 0) and the bench (30).
 PORT_OFFSET = int(os.environ.get("JOBAID_HA_TEST_PORT_OFFSET", "20"))
 
 

@@ -38,16 +38,16 @@ def test_three_nodes_on_one_machine_never_share_a_port_or_a_directory(tmp_path: 
     ports = [p for c in clusters for n in c.nodes for p in (n.pg_port, n.rest_port, n.raft_port)]
     assert len(ports) == len(set(ports)) == 27
     first = clusters[0]
-    assert [n.pg_port for n in first.nodes] == [55431, 55432, 55433]
-    assert [n.rest_port for n in first.nodes] == [58008, 58009, 58010]
-    assert [n.raft_port for n in first.nodes] == [52221, 52222, 52223]
+    assert [n.pg_port for n in first.nodes] == [15431, 15432, 15433]
+    assert [n.rest_port for n in first.nodes] == [18008, 18009, 18010]
+    assert [n.raft_port for n in first.nodes] == [12221, 12222, 12223]
     assert len({n.data for c in clusters for n in c.nodes}) == 9
 
 
 def test_the_service_url_names_every_node_and_asks_for_the_writer(tmp_path: Path) -> None:
     cluster = Cluster(tmp_path, 0)
     assert cluster.url() == (
-        "postgresql://postgres@127.0.0.1:55431,127.0.0.1:55432,127.0.0.1:55433/jobaid"
+        "postgresql://postgres@127.0.0.1:15431,127.0.0.1:15432,127.0.0.1:15433/jobaid"
         "?target_session_attrs=read-write"
     )
 
@@ -56,9 +56,9 @@ def test_each_node_knows_the_other_two_and_trusts_only_its_network(tmp_path: Pat
     cluster = Cluster(tmp_path, 0)
     node = cluster.nodes[1]
     config = cluster.config(node)
-    assert config["raft"]["self_addr"] == "127.0.0.1:52222"
-    assert sorted(config["raft"]["partner_addrs"]) == ["127.0.0.1:52221", "127.0.0.1:52223"]
-    assert config["postgresql"]["listen"] == "127.0.0.1:55432"
+    assert config["raft"]["self_addr"] == "127.0.0.1:12222"
+    assert sorted(config["raft"]["partner_addrs"]) == ["127.0.0.1:12221", "127.0.0.1:12223"]
+    assert config["postgresql"]["listen"] == "127.0.0.1:15432"
     assert all(
         line.startswith("local") or line.endswith("127.0.0.1/32 trust")
         for line in config["postgresql"]["pg_hba"]
@@ -71,7 +71,7 @@ def test_in_network_namespaces_each_node_is_a_host_of_its_own(tmp_path: Path) ->
     cluster = Cluster(tmp_path, 40, netns=True)
     assert [n.host for n in cluster.nodes] == ["10.77.40.1", "10.77.40.2", "10.77.40.3"]
     assert len({n.netns for n in cluster.nodes}) == 3
-    assert cluster.url().startswith("postgresql://postgres@10.77.40.1:55471,10.77.40.2:55472,")
+    assert cluster.url().startswith("postgresql://postgres@10.77.40.1:15471,10.77.40.2:15472,")
     assert (
         "host all all 10.77.40.0/24 trust"
         in cluster.config(cluster.nodes[0])["postgresql"]["pg_hba"]
