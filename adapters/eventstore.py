@@ -103,6 +103,17 @@ def _is_sqlite(recorder: ApplicationRecorder) -> TypeGuard[SQLiteApplicationReco
     return isinstance(recorder, SQLiteApplicationRecorder)
 
 
+def _stored(row: Any) -> StoredEvent:
+    """A row of the events table (originator_id, originator_version, topic, state) as the
+    library's stored event, whichever store it came from."""
+    return StoredEvent(
+        UUID(str(row["originator_id"])),
+        row["originator_version"],
+        row["topic"],
+        bytes(row["state"]),
+    )
+
+
 def position_of(recorder: ApplicationRecorder, aggregate_id: UUID, version: int) -> int:
     """The notification id (global position) of one stored event."""
     (row,) = _query(
@@ -124,18 +135,7 @@ def events_of_many(
         "FROM {table} WHERE originator_id IN ({ids})",
         aggregate_ids,
     )
-    found = [
-        (
-            StoredEvent(
-                UUID(str(r["originator_id"])),
-                r["originator_version"],
-                r["topic"],
-                bytes(r["state"]),
-            ),
-            int(r["position"]),
-        )
-        for r in rows
-    ]
+    found = [(_stored(r), int(r["position"])) for r in rows]
     return sorted(found, key=lambda pair: (pair[0].originator_id, pair[0].originator_version))
 
 
@@ -164,18 +164,7 @@ def events_at(
         " FROM {table} WHERE {position} IN (" + ",".join("?" * len(wanted)) + ")",
         wanted,
     )
-    return [
-        (
-            StoredEvent(
-                UUID(str(r["originator_id"])),
-                r["originator_version"],
-                r["topic"],
-                bytes(r["state"]),
-            ),
-            int(r["position"]),
-        )
-        for r in rows
-    ]
+    return [(_stored(r), int(r["position"])) for r in rows]
 
 
 def first_events(recorder: ApplicationRecorder, aggregate_ids: Collection[UUID]) -> dict[UUID, StoredEvent]:  # fmt: skip
@@ -188,9 +177,4 @@ def first_events(recorder: ApplicationRecorder, aggregate_ids: Collection[UUID])
         "FROM {table} WHERE originator_version = 1 AND originator_id IN ({ids})",
         aggregate_ids,
     )
-    return {
-        UUID(str(r["originator_id"])): StoredEvent(
-            UUID(str(r["originator_id"])), 1, r["topic"], bytes(r["state"])
-        )
-        for r in rows
-    }
+    return {UUID(str(r["originator_id"])): _stored(r) for r in rows}
