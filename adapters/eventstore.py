@@ -149,24 +149,6 @@ def existing_ids(recorder: ApplicationRecorder, aggregate_ids: Collection[UUID])
     return {UUID(str(row["originator_id"])) for row in rows}
 
 
-def events_at(
-    recorder: ApplicationRecorder, positions: Collection[int]
-) -> list[tuple[StoredEvent, int]]:
-    """The stored events at these positions (a page's worth: up to a few hundred), each
-    with its position, in one query — the console reads a statement line's own event for
-    what the read model leaves out (an appropriation's 文号)."""
-    wanted = sorted({int(p) for p in positions})
-    if not wanted:
-        return []
-    rows = _query(
-        recorder,
-        "SELECT {position} AS position, originator_id, originator_version, topic, state"
-        " FROM {table} WHERE {position} IN (" + ",".join("?" * len(wanted)) + ")",
-        wanted,
-    )
-    return [(_stored(r), int(r["position"])) for r in rows]
-
-
 def first_events(recorder: ApplicationRecorder, aggregate_ids: Collection[UUID]) -> dict[UUID, StoredEvent]:  # fmt: skip
     """The creating event (version 1) of each of these aggregates that exists, in one
     query: what a registration or a key says from the start (a name, an owner), without
