@@ -27,9 +27,9 @@ from adapters.eventstore import events_of_many, first_events
 from domain import ids
 from domain.approvals import APPROVED, RequestedPayment
 from domain.errors import Conflict, NotFound
-from domain.runs import PaymentRun
 from service.access import Access
 from service.ledger import Ledger
+from service.runs import stored_run
 
 REVERSED_TOPIC = "jobaid:PaymentReversed"
 
@@ -61,9 +61,7 @@ class Instruction:
 
 def run_instruction(ledger: Ledger, run_id: str, access: Access | None) -> Instruction:
     """The instruction of an approved run: its paid requests, in run order."""
-    run = ledger.store.get(ids.run_uuid(run_id), PaymentRun)
-    if run is None:
-        raise NotFound(f"unknown payment run {run_id}")
+    run = stored_run(ledger.store, run_id)
     if access is not None:
         access.require_read(run.division)
     if run.status != APPROVED:
