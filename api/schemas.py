@@ -11,7 +11,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.fields import DIVISION
 from domain.sources import SOURCES
 from domain.values import money_str
-from service.results import FactRecorded, PaymentRecorded, RequestRecorded, ReversalRecorded
+from service.results import (
+    ApprovalRecorded,
+    FactRecorded,
+    PaymentRecorded,
+    RequestRecorded,
+    ReversalRecorded,
+)
 
 
 class Open(BaseModel):
@@ -258,3 +264,12 @@ class RequestOut(BaseModel):
             requested_by=made.requested_by, approvals_needed=made.approvals_needed,
             approved_by=list(made.approved_by), reason=made.reason, position=made.position,
         )  # fmt: skip
+
+
+def approval_out(approved: ApprovalRecorded) -> dict[str, Any]:
+    """An approval's answer (HTTP and `jobaid payment-request approve` alike): the request
+    while it awaits another approver, else its payment with the request beside it."""
+    request = RequestOut.of(approved.request).model_dump(mode="json")
+    if approved.payment is None:
+        return request
+    return {**PaymentOut.of(approved.payment).model_dump(mode="json"), "request": request}

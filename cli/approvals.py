@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from api.auth import verify_bearer
-from api.schemas import PaymentOut, RequestOut
+from api.schemas import RequestOut, approval_out
 from cli.ledger import on_ledger
 from domain.errors import Forbidden, InvalidInput
 from service.access import Access
@@ -81,10 +81,7 @@ def approve(ledger: Ledger, args: argparse.Namespace, principal: Access) -> dict
     body = {"approval_id": args.approval_id, "paid_on": args.paid_on}
     if args.adjustment_reason:
         body["adjustment_reason"] = args.adjustment_reason
-    approved = approve_json(ledger, args.request_id, body, principal.actor, principal)
-    if approved.payment is None:
-        return shown(approved.request)
-    return {**PaymentOut.of(approved.payment).model_dump(mode="json"), "request": shown(approved.request)}  # fmt: skip
+    return approval_out(approve_json(ledger, args.request_id, body, principal.actor, principal))
 
 
 def reject(ledger: Ledger, args: argparse.Namespace, principal: Access) -> dict[str, Any]:

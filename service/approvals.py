@@ -137,3 +137,8 @@ def request_prefetch(command: RequestPayment) -> set[UUID]:
 def decision_prefetch(request_id: str) -> set[UUID]:
     """What an approval, rejection or withdrawal looks up before it knows the account."""
     return {ids.request_uuid(request_id), ids.payment_uuid(request_id), ids.REFERENCE_ID}
+
+
+def approval_prefetch(request_id: str, approval_id: str) -> set[UUID]:
+    """What an approval looks up: what any decision does, and its own receipt."""
+    return decision_prefetch(request_id) | {ids.receipt_uuid("approval", approval_id)}

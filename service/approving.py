@@ -17,6 +17,7 @@ from domain.payments import Payment
 from domain.recorded import Actor
 from service.access import Access
 from service.approvals import (
+    approval_prefetch,
     approve_request,
     decision_prefetch,
     make_request,
@@ -97,8 +98,7 @@ class Approving:
         return self._command(
             lambda uow: self._approve_work(uow, request_id, command, digest, by, access),
             keys={ids.receipt_uuid("approval", command.approval_id)},
-            prefetch=decision_prefetch(request_id)
-            | {ids.receipt_uuid("approval", command.approval_id)},
+            prefetch=approval_prefetch(request_id, command.approval_id),
         )
 
     def _approve_work(

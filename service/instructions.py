@@ -23,13 +23,14 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from adapters.eventstore import events_of_many, first_events
+from adapters.eventstore import events_of_many
 from domain import ids
 from domain.approvals import APPROVED, RequestedPayment
 from domain.errors import Conflict, NotFound
-from domain.runs import PaymentRun
 from service.access import Access
 from service.ledger import Ledger
+from service.runs import stored_run
+from service.treasury_payees import registrations
 
 REVERSED_TOPIC = "jobaid:PaymentReversed"
 
@@ -61,9 +62,7 @@ class Instruction:
 
 def run_instruction(ledger: Ledger, run_id: str, access: Access | None) -> Instruction:
     """The instruction of an approved run: its paid requests, in run order."""
-    run = ledger.store.get(ids.run_uuid(run_id), PaymentRun)
-    if run is None:
-        raise NotFound(f"unknown payment run {run_id}")
+    run = stored_run(ledger.store, run_id)
     if access is not None:
         access.require_read(run.division)
     if run.status != APPROVED:
@@ -88,7 +87,7 @@ def paid_lines(ledger: Ledger, payment_ids: Sequence[str]) -> list[InstructionLi
     uuids = {payment_id: ids.payment_uuid(payment_id) for payment_id in payment_ids}
     paid, reversed_ = _payments(ledger, uuids.values())
     payments = [paid[u] for u in uuids.values() if u in paid and u not in reversed_]
-    payees = _payees(ledger, {payment.payee_id for payment in payments})
+    payees = registrations(ledger, {payment.payee_id for payment in payments})
     return [_line(payment, payees.get(payment.payee_id)) for payment in payments]
 
 
@@ -102,20 +101,6 @@ def _payments(ledger: Ledger, uuids: Any) -> tuple[dict[UUID, Any], set[UUID]]:
         elif stored.originator_version == 1:
             paid[UUID(str(stored.originator_id))] = ledger.mapper.to_domain_event(stored)
     return paid, reversed_
-
-
-def _payees(ledger: Ledger, payee_ids: set[str]) -> dict[str, Any]:
-    """Each payee's registration: an organisation's, else a worker's (as
-    service.treasury_payees.payee_names reads them)."""
-    organisations = {payee: ids.organisation_uuid(payee) for payee in payee_ids}
-    workers = {payee: ids.worker_uuid(payee) for payee in payee_ids}
-    stored = first_events(ledger.recorder, [*organisations.values(), *workers.values()])
-    found = {}
-    for payee in payee_ids:
-        event = stored.get(organisations[payee]) or stored.get(workers[payee])
-        if event is not None:
-            found[payee] = ledger.mapper.to_domain_event(event)
-    return found
 
 
 def _line(payment: Any, payee: Any) -> InstructionLine:

@@ -5,8 +5,6 @@ the look-up does not tell who is registered elsewhere."""
 
 from __future__ import annotations
 
-from eventsourcing.application import AggregateNotFoundError
-
 from adapters.settings import hash_id_number
 from domain import ids
 from domain.id_numbers import parse_id_number
@@ -20,14 +18,9 @@ def worker_by_id_number(ledger: Ledger, access: Access, id_number: str) -> str |
     """The worker id registered for the person, if the caller may read that worker."""
     number = parse_id_number("id_number", id_number)
     key_id = ids.key_uuid("person", hash_id_number(ledger.settings.pii_key, number))
-    try:
-        key: object = ledger.repository.get(key_id)
-        if not isinstance(key, Key):
-            return None
-        worker: object = ledger.repository.get(ids.worker_uuid(key.owner))
-    except AggregateNotFoundError:
-        return None
-    if not isinstance(worker, Worker):
+    key = ledger.store.get(key_id, Key)
+    worker = ledger.store.get(ids.worker_uuid(key.owner), Worker) if key is not None else None
+    if worker is None:
         return None
     if access.role not in READS_EVERYTHING and not access.covers(worker.home_division):
         return None

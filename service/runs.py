@@ -19,7 +19,7 @@ from domain.errors import Conflict, LedgerError, NotFound
 from domain.recorded import Actor
 from domain.runs import PaymentRun, RunItem, StartRun
 from service.access import Access
-from service.approvals import decision_prefetch, request_prefetch
+from service.approvals import approval_prefetch, request_prefetch
 from service.approving import Approving
 from service.group_commit import Answer, Decide, Saved
 from service.idempotency import request_hash
@@ -117,16 +117,16 @@ class Running(Approving):
     ) -> RunRecorded:
         """Approve every request of a run, one by one, in one go; record what was paid,
         what waits for a second approver, and what was stopped (R21…) and why."""
-        run = self.store.get(ids.run_uuid(run_id), PaymentRun)
-        if run is None:
-            raise NotFound(f"unknown payment run {run_id}")
+        run = stored_run(self.store, run_id)
         if access is not None:
             access.require_role("finance")
             access.require_scope(run.division, "a payment run of a division")
         if run.report is not None and run.report["approval_id"] == command.approval_id:
             return RunRecorded.of(run, self.position_of(run.id, run.version), replayed=True)
         run.check_approver(by)
-        works = [(self._approval_decide(request_id, command, by, access), decision_prefetch(request_id) | {ids.receipt_uuid("approval", approval_id(command, request_id))}) for request_id in run.requests]  # fmt: skip
+        works = [
+            self._approval_work(request_id, command, by, access) for request_id in run.requests
+        ]
         outcomes = self._in_chunks(works)
         paid = [a.request.request_id for a in outcomes.done if a.payment is not None]
         stopped = [{"request_id": run.requests[n], "refused_by": getattr(e, "rule", None) or "", "reason": e.detail} for n, e in outcomes.refused]  # fmt: skip
@@ -144,16 +144,18 @@ class Running(Approving):
 
         return self._command(record)
 
-    def _approval_decide(self, request_id: str, command: ApprovePayment, by: Actor, access: Access | None) -> Decide[ApprovalRecorded]:  # fmt: skip
+    def _approval_work(self, request_id: str, command: ApprovePayment, by: Actor, access: Access | None) -> tuple[Decide[ApprovalRecorded], set[UUID]]:  # fmt: skip
+        """One request's approval within the run's, and what it looks up."""
         # Each request's approval has an id of its own, derived from the run's approval.
         approval = ApprovePayment(approval_id(command, request_id), command.paid_on, command.adjustment_reason)  # fmt: skip
         digest = request_hash({"request_id": request_id, "approval_id": approval.approval_id, "paid_on": command.paid_on.isoformat()})  # fmt: skip
-        return lambda uow: self._approve_work(uow, request_id, approval, digest, by, access)
+        return (
+            lambda uow: self._approve_work(uow, request_id, approval, digest, by, access),
+            approval_prefetch(request_id, approval.approval_id),
+        )
 
     def get_run(self, run_id: str) -> RunRecorded:
-        run = self.store.get(ids.run_uuid(run_id), PaymentRun)
-        if run is None:
-            raise NotFound(f"unknown payment run {run_id}")
+        run = stored_run(self.store, run_id)
         return RunRecorded.of(run, self.position_of(run.id, run.version))
 
     def _in_chunks(self, works: Sequence[tuple[Decide[Any], Collection[UUID]]]) -> Outcomes:
@@ -183,6 +185,14 @@ class Running(Approving):
             outcomes.done += chunk.done
             outcomes.refused += chunk.refused
         return outcomes
+
+
+def stored_run(store: EventStore, run_id: str) -> PaymentRun:
+    """The run a path names, as recorded now; 404 when unknown."""
+    run = store.get(ids.run_uuid(run_id), PaymentRun)
+    if run is None:
+        raise NotFound(f"unknown payment run {run_id}")
+    return run
 
 
 def approval_id(command: ApprovePayment, request_id: str) -> str:

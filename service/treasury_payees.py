@@ -39,17 +39,26 @@ def created(ledger: Ledger, wanted: Iterable[UUID]) -> dict[UUID, Any]:
 
 
 def payee_names(ledger: Ledger, payee_ids: Iterable[str]) -> dict[str, str]:
-    """Each payee's name as registered: an organisation's, else a worker's (a payment's
-    payee is one of its organisations or its worker, as service.payments decides)."""
+    """Each payee's name as registered ("" for an unknown payee)."""
+    payees = set(payee_ids)
+    found = registrations(ledger, payees)
+    return {payee: str(getattr(found.get(payee), "name", "")) for payee in payees}
+
+
+def registrations(ledger: Ledger, payee_ids: Iterable[str]) -> dict[str, Any]:
+    """Each known payee's registration event: an organisation's, else a worker's (a
+    payment's payee is one of its organisations or its worker, as service.payments
+    decides), all in one query."""
     payees = set(payee_ids)
     organisations = {payee: ids.organisation_uuid(payee) for payee in payees}
     workers = {payee: ids.worker_uuid(payee) for payee in payees}
-    found = created(ledger, [*organisations.values(), *workers.values()])
-    names = {}
+    stored = first_events(ledger.recorder, [*organisations.values(), *workers.values()])
+    found = {}
     for payee in payees:
-        event = found.get(organisations[payee]) or found.get(workers[payee])
-        names[payee] = str(getattr(event, "name", ""))
-    return names
+        event = stored.get(organisations[payee]) or stored.get(workers[payee])
+        if event is not None:
+            found[payee] = ledger.mapper.to_domain_event(event)
+    return found
 
 
 def named(ledger: Ledger, entries: list[LedgerEntry]) -> list[LedgerEntry]:

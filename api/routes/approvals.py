@@ -15,7 +15,7 @@ from api.pagination import CursorQuery, LimitQuery, page_request
 from api.problems import ids_in_body
 from api.requests import ApprovalIn, RejectionIn, RequestIn
 from api.responses import FastJSON, json_answer
-from api.schemas import PaymentOut, RequestOut
+from api.schemas import PaymentOut, RequestOut, approval_out
 from domain.approvals import STATUSES
 from domain.errors import InvalidInput
 from domain.values import parse_division
@@ -74,10 +74,9 @@ def approve(
     approved = ledger.approve(request_id, body.command(), digest, principal.actor, principal)
     runtime.wrote(approved.request.position)
     if approved.payment is None:
-        return json_answer(RequestOut.of(approved.request), 200 if approved.request.replayed else 202)  # fmt: skip
+        return json_answer(approval_out(approved), 200 if approved.request.replayed else 202)
     runtime.wrote(approved.payment.position)
-    body_out = {**PaymentOut.of(approved.payment).model_dump(mode="json"), "request": RequestOut.of(approved.request).model_dump(mode="json")}  # fmt: skip
-    return json_answer(body_out, 200 if approved.payment.replayed else 201)
+    return json_answer(approval_out(approved), 200 if approved.payment.replayed else 201)
 
 
 @router.post(
