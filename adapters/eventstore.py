@@ -103,6 +103,17 @@ def _is_sqlite(recorder: ApplicationRecorder) -> TypeGuard[SQLiteApplicationReco
     return isinstance(recorder, SQLiteApplicationRecorder)
 
 
+def _stored(row: Any) -> StoredEvent:
+    """A row of the events table (originator_id, originator_version, topic, state) as the
+    library's stored event, whichever store it came from."""
+    return StoredEvent(
+        UUID(str(row["originator_id"])),
+        row["originator_version"],
+        row["topic"],
+        bytes(row["state"]),
+    )
+
+
 def position_of(recorder: ApplicationRecorder, aggregate_id: UUID, version: int) -> int:
     """The notification id (global position) of one stored event."""
     (row,) = _query(
@@ -124,18 +135,7 @@ def events_of_many(
         "FROM {table} WHERE originator_id IN ({ids})",
         aggregate_ids,
     )
-    found = [
-        (
-            StoredEvent(
-                UUID(str(r["originator_id"])),
-                r["originator_version"],
-                r["topic"],
-                bytes(r["state"]),
-            ),
-            int(r["position"]),
-        )
-        for r in rows
-    ]
+    found = [(_stored(r), int(r["position"])) for r in rows]
     return sorted(found, key=lambda pair: (pair[0].originator_id, pair[0].originator_version))
 
 
@@ -149,35 +149,6 @@ def existing_ids(recorder: ApplicationRecorder, aggregate_ids: Collection[UUID])
     return {UUID(str(row["originator_id"])) for row in rows}
 
 
-def events_at(
-    recorder: ApplicationRecorder, positions: Collection[int]
-) -> list[tuple[StoredEvent, int]]:
-    """The stored events at these positions (a page's worth: up to a few hundred), each
-    with its position, in one query — the console reads a statement line's own event for
-    what the read model leaves out (an appropriation's 文号)."""
-    wanted = sorted({int(p) for p in positions})
-    if not wanted:
-        return []
-    rows = _query(
-        recorder,
-        "SELECT {position} AS position, originator_id, originator_version, topic, state"
-        " FROM {table} WHERE {position} IN (" + ",".join("?" * len(wanted)) + ")",
-        wanted,
-    )
-    return [
-        (
-            StoredEvent(
-                UUID(str(r["originator_id"])),
-                r["originator_version"],
-                r["topic"],
-                bytes(r["state"]),
-            ),
-            int(r["position"]),
-        )
-        for r in rows
-    ]
-
-
 def first_events(recorder: ApplicationRecorder, aggregate_ids: Collection[UUID]) -> dict[UUID, StoredEvent]:  # fmt: skip
     """The creating event (version 1) of each of these aggregates that exists, in one
     query: what a registration or a key says from the start (a name, an owner), without
@@ -188,9 +159,4 @@ def first_events(recorder: ApplicationRecorder, aggregate_ids: Collection[UUID])
         "FROM {table} WHERE originator_version = 1 AND originator_id IN ({ids})",
         aggregate_ids,
     )
-    return {
-        UUID(str(r["originator_id"])): StoredEvent(
-            UUID(str(r["originator_id"])), 1, r["topic"], bytes(r["state"])
-        )
-        for r in rows
-    }
+    return {UUID(str(r["originator_id"])): _stored(r) for r in rows}

@@ -18,7 +18,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, quote, unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlencode, urlparse
 
 DEFAULT_DATABASE_URL = "sqlite:///./jobaid.db"
 LOG_FORMATS = ("json", "text")
@@ -288,9 +288,7 @@ def postgres_env(
         "POSTGRES_MAX_OVERFLOW": str(tuning.max_overflow),
         "POSTGRES_MAX_WAITING": "64",  # requests queued for a connection before one fails
         "POSTGRES_PRE_PING": "y" if tuning.pre_ping else "n",
-        "POSTGRES_LIBPQ": "&".join(
-            f"{key}={quote(value, safe='')}" for key, value in libpq_extras(target, tuning).items()
-        ),
+        "POSTGRES_LIBPQ": urlencode(libpq_extras(target, tuning)),
     }
     if target.schema is not None:
         env["POSTGRES_SCHEMA"] = target.schema

@@ -26,7 +26,7 @@ import signal
 import subprocess
 import sys
 import threading
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from psycopg.conninfo import make_conninfo
 
@@ -34,6 +34,7 @@ from adapters.leases import AdvisoryLease, Exclusive
 from adapters.settings import Settings, child_env, conninfo
 
 if TYPE_CHECKING:
+    from api.runtime import Background
     from service.ledger import Ledger
 
 log = logging.getLogger("jobaid.api")
@@ -150,8 +151,3 @@ class LeasedProjector:
             self.sealer.stop()
             self.sealer = None
         self.projections.stop()
-
-
-class Background(Protocol):
-    def start(self) -> None: ...
-    def stop(self) -> None: ...

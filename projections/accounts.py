@@ -96,9 +96,10 @@ def running_totals(cur: SqlCursor, source: str, division: str, as_of: date | Non
 def known_totals(
     cur: SqlCursor, source: str, division: str, through: date | None, known_at: datetime
 ) -> Totals:
-    if known.Cut(cur, known_at).everything:  # every line was known by then: the period sums
+    cut = known.Cut(cur, known_at)
+    if cut.everything:  # every line was known by then: the period sums
         return running_totals(cur, source, division, through)
-    found = known.known_figures(cur, through, known_at, (source, division))
+    found = known.known_figures(cur, through, cut, (source, division))
     return found.get((source, division), (0, 0, 0))
 
 
@@ -120,10 +121,11 @@ def accounts(
     if known_at is None:
         found = running_accounts(cur, as_of)
     else:
-        if known.Cut(cur, known_at).everything:  # every line was known by then
+        cut = known.Cut(cur, known_at)
+        if cut.everything:  # every line was known by then
             money = {(s, d): amounts for s, d, amounts in running_accounts(cur, as_of)}
         else:
-            money = known.known_figures(cur, as_of, known_at)
+            money = known.known_figures(cur, as_of, cut)
         found = [
             (source, division, money.get((source, division), (0, 0, 0)))
             for source, division in known_accounts(cur, known_at)
@@ -145,8 +147,9 @@ def monthly(
     `as_of` (its month counted to that day) and as known at `known_at`: the month sums
     without `known_at` (one row per account and month), known.py's block sums with it."""
     found: dict[tuple[str, str], list[int]] = {}
-    if known_at is not None and not known.Cut(cur, known_at).everything:
-        found = known.known_months(cur, as_of, known_at, within)
+    cut = None if known_at is None else known.Cut(cur, known_at)
+    if cut is not None and not cut.everything:
+        found = known.known_months(cur, as_of, cut, within)
     else:  # the month sums: nothing recorded after `known_at` (if any) to leave out
         sql = f"SELECT source, division, period AS month, appropriated, paid, reversed FROM {schema.SUMS} WHERE grain = 'month'"
         params: tuple[Any, ...] = ()
@@ -154,9 +157,7 @@ def monthly(
             sql, params = sql + " AND period <= ?", (as_of.isoformat()[:7],)
         for row in cur.execute(sql, params).fetchall():
             if within is None or within(row["division"]):
-                sums = found.setdefault((row["source"], row["month"]), [0, 0, 0])
-                for i, amount in enumerate(figures(row)):
-                    sums[i] += amount
+                known.add(found, (row["source"], row["month"]), figures(row))
         if as_of is not None:
             _cap_last_month(cur, found, as_of, within)
     return [
@@ -189,6 +190,4 @@ def _cap_last_month(
     ).fetchall()
     for row in rows:
         if within is None or within(row["division"]):
-            sums = found.setdefault((row["source"], month), [0, 0, 0])
-            for i, amount in enumerate(figures(row)):
-                sums[i] += amount
+            known.add(found, (row["source"], month), figures(row))

@@ -206,7 +206,8 @@ def _summed(row: Any, month: str | None) -> Summed:
     )
 
 
-def _add(found: dict[Any, list[int]], key: Any, money: Totals) -> None:
+def add(found: dict[Any, list[int]], key: Any, money: Iterable[int]) -> None:
+    """Add `money` (appropriated, paid, reversed) into `found[key]`, from zero if absent."""
     sums = found.get(key)
     if sums is None:
         sums = found[key] = [0, 0, 0]
@@ -215,34 +216,32 @@ def _add(found: dict[Any, list[int]], key: Any, money: Totals) -> None:
 
 
 def known_figures(
-    cur: SqlCursor, as_of: date | None, known_at: datetime, only: Account | None = None
+    cur: SqlCursor, as_of: date | None, cut: Cut, only: Account | None = None
 ) -> dict[Account, Totals]:
-    """Each account's money through `as_of` as known at `known_at` (accounts without a
-    line known then are absent)."""
-    cut = Cut(cur, known_at)
+    """Each account's money through `as_of` as known at the instant `cut` is of (accounts
+    without a line known then are absent)."""
     found: dict[Account, list[int]] = {}
     for source, division, _, money in [
         *sums_rows(cur, cut, as_of, only, False),
         *lines_rows(cur, cut, as_of, only, False),
     ]:
-        _add(found, (source, division), money)
+        add(found, (source, division), money)
     return {account: (a, p, r) for account, (a, p, r) in found.items()}
 
 
 def known_months(
     cur: SqlCursor,
     as_of: date | None,
-    known_at: datetime,
+    cut: Cut,
     within: Callable[[str], bool] | None,
 ) -> dict[tuple[str, str], list[int]]:
-    """(source, month) → money through `as_of` as known at `known_at`, over the accounts
-    `within` a scope."""
-    cut = Cut(cur, known_at)
+    """(source, month) → money through `as_of` as known at the instant `cut` is of, over
+    the accounts `within` a scope."""
     found: dict[tuple[str, str], list[int]] = {}
     for source, division, month, money in [
         *sums_rows(cur, cut, as_of, None, True),
         *lines_rows(cur, cut, as_of, None, True),
     ]:
         if month is not None and (within is None or within(division)):
-            _add(found, (source, month), money)
+            add(found, (source, month), money)
     return found

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from adapters.sql import SqlCursor
-from projections import schema
+from projections import lists, schema
 from projections.changes import Batch, Fields
 from projections.money import to_fen, yuan
 
@@ -76,24 +76,14 @@ def requests(
 ) -> list[dict[str, Any]]:
     """Up to `limit` requests recorded after position `after`, of `status` and paid from
     an account of `division` (exactly), that `within` lets the caller see."""
-    where, params = ["position > ?"], [after]
-    if status is not None:
-        where.append("status = ?")
-        params.append(status)  # type: ignore[arg-type]
-    if division is not None:
-        where.append("division = ?")
-        params.append(division)  # type: ignore[arg-type]
+    conditions = lists.equal("status", status) + lists.equal("division", division)
     found: list[dict[str, Any]] = []
     while len(found) < limit:
-        rows = cur.execute(
-            f"SELECT * FROM {schema.REQUESTS} WHERE {' AND '.join(where)}"
-            " ORDER BY position LIMIT ?",
-            (*params, CHUNK),
-        ).fetchall()
+        rows = lists.rows_after(cur, schema.REQUESTS, conditions, after, CHUNK)
         found += [public(row) for row in rows if within is None or within(row["division"])]
         if len(rows) < CHUNK:
             break
-        params[0] = rows[-1]["position"]
+        after = int(rows[-1]["position"])
     return found[:limit]
 
 

@@ -117,11 +117,9 @@ def line_rows(
     cur: SqlCursor, span: Span, start: tuple[str, int] | None, limit: int | None
 ) -> list[Any]:
     """The span's lines after the `start` key, in statement order, at most `limit`."""
-    sql = NAMED_LINES + " WHERE l.source = ? AND l.division = ?"
-    params: list[Any] = [span.source, span.division]
-    for clause, value in span_filters(span):
-        sql += f" AND {clause}"
-        params.append(value)
+    where, span_params = span_where(span)
+    sql = f"{NAMED_LINES} WHERE {where}"
+    params: list[Any] = list(span_params)
     if start is not None:
         sql += " AND (l.day > ? OR (l.day = ? AND l.position > ?))"
         params += [start[0], start[0], start[1]]
@@ -230,12 +228,14 @@ def screen(cur: SqlCursor, span: Span, after: int | None, limit: int) -> dict[st
         previous = None if found is None else int(found["position"])
     last = span.last
     closing = totals(cur, span.source, span.division, last, span.known_at)
-    first = span.first
-    opening = balance_through(cur, span, None if first is None else first - timedelta(1))
+    opening = page["opening_balance"]  # the first page opens where the statement does
+    if after is not None:
+        first = span.first
+        opening = yuan(balance_through(cur, span, None if first is None else first - timedelta(1)))
     return {
         **page,
         "page_opening_balance": page["opening_balance"],
-        "opening_balance": yuan(opening),
+        "opening_balance": opening,
         "closing_balance": yuan(closing[0] - closing[1] + closing[2]),
         "page_closing_balance": page["closing_balance"],
         "count": total,

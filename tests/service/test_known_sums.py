@@ -186,7 +186,7 @@ def test_recording_instants_out_of_log_order_are_still_counted_exactly(
                     sums = expected.setdefault((line.source, line.division), [0, 0, 0])
                     sums[column] += sign * line.amount
             with projections.store.transaction(commit=False) as cur:
-                found = known.known_figures(cur, as_of, known_at)
+                found = known.known_figures(cur, as_of, known.Cut(cur, known_at))
             assert found == {k: tuple(v) for k, v in expected.items()}, (known_at, as_of)
 
 
