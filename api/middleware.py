@@ -19,7 +19,7 @@ from adapters.tables import MAX_FILE_BYTES  # the bound every upload reader keep
 from api.problems import Problem, problem
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
-# The console's upload forms (api/console/files.py) take files as the API's routes do.
+# The console's upload forms (api/console/uploads.py) take files as the API's routes do.
 CONSOLE_FILE_PATHS = ("/console/imports", "/console/reconciliations")
 FILE_PATHS = ("/v1/imports/", "/v1/reconciliations", *CONSOLE_FILE_PATHS)
 access_log = logging.getLogger("jobaid.access")

@@ -24,7 +24,6 @@ from api.console.web import (
     ProjectionsDep,
     Viewer,
     ViewerDep,
-    error_page,
     render,
     status_of,
 )
@@ -128,11 +127,10 @@ def decided(request_id: str, done: str) -> RedirectResponse:
     return RedirectResponse(f"{QUEUE}?{query}", status_code=303)
 
 
-async def form_of(request: Request, viewer: Viewer) -> dict[str, str] | None:
-    """The posted form's fields (bounded), or None when its CSRF token is not the session's."""
+async def form_of(request: Request, viewer: Viewer) -> dict[str, str]:
+    """The posted form's fields (bounded), once its CSRF token is found the session's."""
     form = await request.form()
-    if not viewer.session.csrf_matches(str(form.get("csrf") or "")):
-        return None
+    viewer.require_csrf(form.get("csrf"))
     return {k: str(v)[:MOST_FIELD_CHARS] for k, v in form.items() if isinstance(v, str)}
 
 
@@ -148,8 +146,6 @@ async def approve(
     """As `POST /v1/payment-requests/{id}/approval` with `{"approval_id", "paid_on"}` (and
     `adjustment_reason` when given): the same command, digest and checks."""
     form = await form_of(request, viewer)
-    if form is None:
-        return error_page(request, 403, "the form's CSRF token does not match the session")
     body = {"approval_id": form.get("approval_id", ""), "paid_on": form.get("paid_on", "")}
     if given(form.get("adjustment_reason")):
         body["adjustment_reason"] = form["adjustment_reason"].strip()
@@ -179,8 +175,6 @@ async def reject(
 ) -> Response:
     """As `POST /v1/payment-requests/{id}/rejection` with `{"reason"}`: a reason is required."""
     form = await form_of(request, viewer)
-    if form is None:
-        return error_page(request, 403, "the form's CSRF token does not match the session")
     try:
         viewer.access.require_role("finance")
         command = parse(RejectPayment, {"reason": form.get("reason", "").strip()})

@@ -13,8 +13,8 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from api.console.uploads import CsrfRefused, Refusal, json_of, read_upload, refusal_of
-from api.console.web import ConsoleRoute, Viewer, ViewerDep, error_page, render
+from api.console.uploads import Refusal, json_of, read_upload, refusal_of
+from api.console.web import ConsoleRoute, Viewer, ViewerDep, render
 from api.deps import RuntimeDep
 from api.problems import Problem
 from api.routes.imports import import_job, import_survey_form, list_imports, survey_template
@@ -59,8 +59,6 @@ async def upload_survey_form(request: Request, viewer: ViewerDep, runtime: Runti
     try:
         upload, _ = await read_upload(request, viewer)
         answer = await run_in_threadpool(import_survey_form, viewer.access, runtime, upload)
-    except CsrfRefused as error:
-        return error_page(request, 403, error.detail)
     except (InvalidInput, Problem) as error:
         return await run_in_threadpool(list_page, request, viewer, runtime, None, refusal_of(error))
     job = json_of(answer)

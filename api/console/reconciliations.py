@@ -15,8 +15,8 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from api.console.uploads import CsrfRefused, Refusal, json_of, read_upload, refusal_of
-from api.console.web import ConsoleRoute, ProjectionsDep, Viewer, ViewerDep, error_page, render
+from api.console.uploads import Refusal, json_of, read_upload, refusal_of
+from api.console.web import ConsoleRoute, ProjectionsDep, Viewer, ViewerDep, render
 from api.deps import LedgerDep, RuntimeDep
 from api.problems import Problem
 from api.routes.files import reconcile, reconciliation_report
@@ -118,8 +118,6 @@ async def upload_treasury_file(
             reconcile, viewer.access, ledger, upload, typed["source"], typed["division"],
             typed["period"], typed["date_tolerance"] or str(DEFAULT_DATE_TOLERANCE), None,
         )  # fmt: skip
-    except CsrfRefused as error:
-        return error_page(request, 403, error.detail)
     except (InvalidInput, Problem) as error:
         return list_page(request, viewer, projections, refusal_of(error), typed)
     runtime.wrote(ledger.store.head())  # the list shows it at once (read-your-writes)

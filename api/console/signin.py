@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.auth import verify_bearer
 from api.console.sessions import COOKIE, RANDOM_BYTES, SIGN_IN_COOKIE
-from api.console.web import ConsoleRoute, ViewerDep, error_page, render, sessions_of
+from api.console.web import ConsoleRoute, ViewerDep, render, sessions_of
 from api.deps import LedgerDep
 
 router = APIRouter(route_class=ConsoleRoute, include_in_schema=False)
@@ -75,8 +75,7 @@ async def sign_in(request: Request, ledger: LedgerDep) -> Response:
 @router.post("/console/sign-out")
 async def sign_out(request: Request, viewer: ViewerDep) -> Response:
     form = await request.form()
-    if not viewer.session.csrf_matches(str(form.get("csrf") or "")):
-        return error_page(request, 403, "the form's CSRF token does not match the session")
+    viewer.require_csrf(form.get("csrf"))
     sessions_of(request).close(request.cookies.get(COOKIE))
     response = RedirectResponse("/console/sign-in", status_code=303)
     response.delete_cookie(COOKIE, path="/console")

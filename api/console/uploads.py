@@ -15,14 +15,10 @@ from fastapi.responses import Response
 from api.console.web import Viewer
 from api.problems import Problem
 from api.uploads import Upload, form_upload
-from domain.errors import BadRows, Forbidden, InvalidInput
+from domain.errors import BadRows, InvalidInput
 
 # Bad rows a page lists (the API's 422 names at most 100; the page shows them all).
 MOST_ROWS_SHOWN = 100
-
-
-class CsrfRefused(Forbidden):
-    """The form's CSRF token is not the session's."""
 
 
 @dataclass(frozen=True)
@@ -37,13 +33,8 @@ class Refusal:
 
 async def read_upload(request: Request, viewer: Viewer) -> tuple[Upload, dict[str, str]]:
     """The file and the form's fields; a forged form is refused before its file is read
-    as one (CsrfRefused, a 403)."""
-
-    def csrf(fields: dict[str, str]) -> None:
-        if not viewer.session.csrf_matches(fields.get("csrf")):
-            raise CsrfRefused("the form's CSRF token does not match the session")
-
-    return await form_upload(request, csrf)
+    as one (api.console.web.CsrfRefused, a 403)."""
+    return await form_upload(request, lambda fields: viewer.require_csrf(fields.get("csrf")))
 
 
 def refusal_of(error: Exception) -> Refusal:

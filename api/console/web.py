@@ -57,6 +57,10 @@ templates.filters["beijing"] = text.beijing_time
 templates.filters["division"] = text.division_name
 
 
+class CsrfRefused(Forbidden):
+    """A posted form's CSRF token is not the session's: ConsoleRoute answers the 403 page."""
+
+
 class SignInNeeded(Exception):
     """No live session: the page answers with a redirect to the sign-in page."""
 
@@ -82,6 +86,11 @@ class Viewer:
     access: Access
     session: Session
     lang: str
+
+    def require_csrf(self, sent: object) -> None:
+        """Every console form posts the session's CSRF token; a forged one is refused."""
+        if not self.session.csrf_matches(sent if isinstance(sent, str) else None):
+            raise CsrfRefused("the form's CSRF token does not match the session")
 
 
 async def viewer_of(request: Request, ledger: LedgerDep) -> Viewer:

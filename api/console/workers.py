@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from api.console.web import ConsoleRoute, ProjectionsDep, ViewerDep, error_page, render
+from api.console.web import ConsoleRoute, ProjectionsDep, ViewerDep, render
 from api.deps import LedgerDep
 from api.routes.lists import name_filter
 from api.wire import history_line
@@ -58,8 +58,7 @@ async def find_by_id_number(request: Request, viewer: ViewerDep, ledger: LedgerD
     """By POST, with the session's CSRF token: an ID number never travels in a URL (logs,
     history, referrers)."""
     form = await request.form()
-    if not viewer.session.csrf_matches(str(form.get("csrf") or "")):
-        return error_page(request, 403, "the form's CSRF token does not match the session")
+    viewer.require_csrf(form.get("csrf"))
     number = str(form.get("id_number") or "").strip()[:MOST_ID_CHARS]
     found = await run_in_threadpool(worker_by_id_number, ledger, viewer.access, number)
     if found is None:
