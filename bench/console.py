@@ -132,11 +132,16 @@ def percentile(samples: list[float], q: float) -> float:
 def console_latencies(
     server: Server, token: str, requests: int = 50, probes: Probes | None = None
 ) -> list[PageTime]:
-    base = server.base.removesuffix("/v1")
+    return timed(server.base.removesuffix("/v1"), token, pages(probes or Probes()), requests)
+
+
+def timed(base: str, token: str, paths: dict[str, str], requests: int = 50) -> list[PageTime]:
+    """Each of `paths` asked `requests` times in one signed-in session, after three to warm
+    up: the server's own time (its Server-Timing header) and the round trip beside it."""
     out = []
     http = signed_in(base, token)
     try:
-        for name, path in pages(probes or Probes()).items():
+        for name, path in paths.items():
             served, trips, size = [], [], 0
             for n in range(requests + 3):  # three to warm up
                 started = time.perf_counter()
@@ -175,6 +180,16 @@ def prepared(url: str, events: int) -> tuple[str, Probes, int]:
         ledger.close()
 
 
+def print_table(store: str, total: int, rows: list[PageTime]) -> None:
+    print(
+        f"| page ({store}, {total:,} events) | server p50 ms | server p99 ms | round trip p50 ms | KB |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for row in rows:
+        print(f"| {row.name} | {row.server_p50_ms:.1f} | {row.server_p99_ms:.1f} "
+              f"| {row.round_trip_p50_ms:.1f} | {row.kilobytes} |")  # fmt: skip
+
+
 def main() -> None:
     events = int(os.environ.get("CONSOLE_EVENTS", "100000"))
     store = os.environ.get("CONSOLE_STORE", "sqlite")
@@ -183,13 +198,7 @@ def main() -> None:
         with Server(url) as server:
             time.sleep(2)
             rows = console_latencies(server, token, probes=probes)
-    print(
-        f"| page ({store}, {total:,} events) | server p50 ms | server p99 ms | round trip p50 ms | KB |"
-    )
-    print("| --- | ---: | ---: | ---: | ---: |")
-    for row in rows:
-        print(f"| {row.name} | {row.server_p50_ms:.1f} | {row.server_p99_ms:.1f} "
-              f"| {row.round_trip_p50_ms:.1f} | {row.kilobytes} |")  # fmt: skip
+    print_table(store, total, rows)
 
 
 if __name__ == "__main__":

@@ -9,11 +9,10 @@ the server's own time from its `Server-Timing` header and the round trip beside 
 from __future__ import annotations
 
 import os
-import statistics
 import time
 
 from audit.chain import Sealer
-from bench.console import PageTime, percentile, prepared, signed_in
+from bench.console import prepared, print_table, timed
 from bench.data import HOMES, Facts
 from bench.server import Server
 from bench.stores import fresh_database, open_ledger, stored_events
@@ -40,28 +39,6 @@ def pages(lender: str) -> dict[str, str]:
     }
 
 
-def timed(base: str, token: str, paths: dict[str, str], requests: int = 50) -> list[PageTime]:
-    out = []
-    http = signed_in(base, token)
-    try:
-        for name, path in paths.items():
-            served, trips, size = [], [], 0
-            for n in range(requests + 3):
-                started = time.perf_counter()
-                answer = http.get(path)
-                trip = (time.perf_counter() - started) * 1000
-                answer.raise_for_status()
-                if n >= 3:
-                    served.append(float(answer.headers["server-timing"].split("dur=")[1]))
-                    trips.append(trip)
-                size = len(answer.content) // 1000
-            out.append(PageTime(name, statistics.median(served), percentile(served, 0.99),
-                                statistics.median(trips), size))  # fmt: skip
-    finally:
-        http.close()
-    return out
-
-
 def main() -> None:
     events = int(os.environ.get("CONSOLE_EVENTS", "100000"))
     store = os.environ.get("CONSOLE_STORE", "sqlite")
@@ -70,13 +47,7 @@ def main() -> None:
         with Server(url) as server:
             time.sleep(2)
             rows = timed(server.base.removesuffix("/v1"), token, pages(lender))
-    print(
-        f"| page ({store}, {total:,} events) | server p50 ms | server p99 ms | round trip p50 ms | KB |"
-    )
-    print("| --- | ---: | ---: | ---: | ---: |")
-    for row in rows:
-        print(f"| {row.name} | {row.server_p50_ms:.1f} | {row.server_p99_ms:.1f} "
-              f"| {row.round_trip_p50_ms:.1f} | {row.kilobytes} |")  # fmt: skip
+    print_table(store, total, rows)
 
 
 def prepared_with_lender(url: str, events: int) -> tuple[str, str, int, str]:

@@ -152,8 +152,6 @@ class Proxy:
 
 def imported(api: Api, who: str, content: bytes, timeout: float = 120.0, **headers: str) -> Any:
     """POST the survey form, then follow the job until it is done or failed: its answer."""
-    import time
-
     answer = api.client.post(
         "/v1/imports/surveys", content=content, headers=api.headers(who, **headers)
     )

@@ -53,12 +53,16 @@ class Served:
         return f"http://127.0.0.1:{self.server.port}"
 
 
-def issue_tokens(database_url: str) -> dict[str, str]:
+def issue_tokens(
+    database_url: str, people: dict[str, tuple[str, str]] | None = None
+) -> dict[str, str]:
+    """A token for each of `people` (name → role, division): the console tests' own cast
+    (tests/console_support.py) unless told."""
     ledger = Ledger(Settings(database_url=database_url, pii_key=b"serve-test"))
     try:
         return {
             name: issue_token(ledger, role, division, f"{name}@{division}", "test").token
-            for name, (role, division) in {**WRITERS, **VIEWERS}.items()
+            for name, (role, division) in (people or {**WRITERS, **VIEWERS}).items()
         }
     finally:
         ledger.close()
@@ -76,8 +80,6 @@ def start(database_url: str, store: str, where: Path) -> Served:
     for _ in range(100):
         if any(a["paid"] != "0.00" for a in httpx.get(accounts, headers=auth).json()):
             break
-        import time
-
         time.sleep(0.1)
     return served
 

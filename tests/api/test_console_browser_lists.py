@@ -15,14 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from adapters.settings import Settings
-from service.ledger import Ledger
-from service.tokens import issue_token
 from tests.api import test_console_browser as shared
 from tests.api.test_console_browser import (
     ARTIFACTS,
     Served,
     Watched,
+    issue_tokens,
     no_axe_violations,
     serve_on,
     sign_in,
@@ -48,13 +46,7 @@ NAV = {
 def start_with_lists(database_url: str, store: str, where: Path) -> Served:
     """The console tests' world, then the lists' (tests/console_lists_support.py)."""
     served = start(database_url, store, where)
-    ledger = Ledger(Settings(database_url=database_url, pii_key=b"serve-test"))
-    try:
-        for name, (role, division) in CHECKER.items():
-            issued = issue_token(ledger, role, division, f"{name}@{division}", "test")
-            served.tokens[name] = issued.token
-    finally:
-        ledger.close()
+    served.tokens.update(issue_tokens(database_url, CHECKER))
     for who, path, body in LIST_WRITES:
         answer = served.server.post(served.tokens[who], path, body)
         assert answer.status_code == 201, answer.text

@@ -24,7 +24,7 @@ from bench.failover import (
     services,
     wait_for_write_after,
 )
-from bench.server import Server, tokens
+from bench.server import tokens
 from ha.cluster import LOOP_WAIT, RETRY_TIMEOUT, Cluster, failover_promise_seconds
 
 pytestmark = [pytest.mark.ha, pytest.mark.xdist_group("ha_cluster")]
@@ -63,7 +63,17 @@ def keep_writing(generator: HaGenerator, seconds: float) -> None:
     time.sleep(seconds)
 
 
-def assert_all_hold(url: str, generator: HaGenerator, servers: list[Server]) -> None:
+def recovered_after(cluster: Cluster, generator: HaGenerator, since: float, fault: str) -> float:
+    """Seconds from `since` to the first write acknowledged after it; fails past BOUND."""
+    recovered = wait_for_write_after(generator.attempts, since, BOUND)
+    assert recovered is not None, (
+        f"no write acknowledged {BOUND:.0f} s after {fault}: {cluster.describe()}"
+    )
+    return recovered
+
+
+def assert_all_hold(url: str, generator: HaGenerator) -> None:
+    servers = generator.servers
     failures = invariants(url, generator)
     if failures:
         for server in servers:
@@ -88,10 +98,7 @@ def test_the_leaders_host_dies_under_load_and_nothing_acknowledged_is_lost(
         patroni, postmaster = cluster.kill_node(old)
         assert patroni and postmaster
         killed = time.monotonic()  # both gone: a write sent before may have committed
-        recovered = wait_for_write_after(generator.attempts, killed, BOUND)
-        assert recovered is not None, (
-            f"no write acknowledged {BOUND:.0f} s after the leader died: {cluster.describe()}"
-        )
+        recovered = recovered_after(cluster, generator, killed, "the leader died")
         new = cluster.wait_leader(other_than=old.name)
         assert new.name != old.name
         print(f"{old.name} died, {new.name} leads; first write acknowledged after "
@@ -101,7 +108,7 @@ def test_the_leaders_host_dies_under_load_and_nothing_acknowledged_is_lost(
     cluster.start_node(old)
     cluster.wait_healthy()
     assert cluster.leader_name() == new.name
-    assert_all_hold(url, generator, generator.servers)
+    assert_all_hold(url, generator)
     assert generator.attempts.failed(dying, killed + recovered), "no client noticed the failover"
 
 
@@ -118,8 +125,7 @@ def test_a_postmaster_killed_alone_is_restarted_by_its_patroni_and_nothing_is_lo
         postmaster = cluster.kill_postmaster(leader)
         assert postmaster is not None
         killed = time.monotonic()
-        recovered = wait_for_write_after(generator.attempts, killed, BOUND)
-        assert recovered is not None, f"no write acknowledged after the crash: {cluster.describe()}"
+        recovered = recovered_after(cluster, generator, killed, "the crash")
         # Patroni restarts it within a loop or two, well before the leader key expires:
         # the same node leads on (a crash of PostgreSQL alone is no failover).
         assert leader.patroni_pid() == patroni
@@ -129,7 +135,7 @@ def test_a_postmaster_killed_alone_is_restarted_by_its_patroni_and_nothing_is_lo
               f"(loop_wait {LOOP_WAIT} s)")  # fmt: skip
         keep_writing(generator, 3)
     cluster.wait_healthy()
-    assert_all_hold(url, generator, generator.servers)
+    assert_all_hold(url, generator)
 
 
 @pytest.mark.timeout(300)
@@ -143,13 +149,10 @@ def test_a_switchover_shows_clients_only_retryable_503s_and_loses_nothing(
         new = cluster.switchover()
         assert new != old
         switched = time.monotonic()
-        recovered = wait_for_write_after(generator.attempts, switched, BOUND)
-        assert recovered is not None, (
-            f"no write acknowledged after the switchover: {cluster.describe()}"
-        )
+        recovered = recovered_after(cluster, generator, switched, "the switchover")
         print(f"switchover {old} → {new}; writes acknowledged again after {recovered:.1f} s")
         keep_writing(generator, 3)
     cluster.wait_healthy()
     unexpected = generator.attempts.unexpected()
     assert not unexpected, [(a.method, a.path, a.status, a.error) for a in unexpected[:10]]
-    assert_all_hold(url, generator, generator.servers)
+    assert_all_hold(url, generator)
